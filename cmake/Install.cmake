@@ -1,0 +1,22 @@
+# `cmake --install` exports the costmodel library so that another project can
+#   find_package(vpucost) and target_link_libraries(app vpucost::costmodel).
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+install(TARGETS vpucost_costmodel vpucost_hdf5
+        EXPORT vpucostTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY costmodel/include/vpucost DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS vpucost RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(EXPORT vpucostTargets NAMESPACE vpucost::
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vpucost)
+configure_package_config_file(cmake/vpucostConfig.cmake.in
+        ${CMAKE_CURRENT_BINARY_DIR}/vpucostConfig.cmake
+        INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vpucost)
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/vpucostConfigVersion.cmake
+        COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/vpucostConfig.cmake
+              ${CMAKE_CURRENT_BINARY_DIR}/vpucostConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vpucost)

@@ -1,0 +1,75 @@
+#pragma once
+// A trained cost model: the MLP plus everything needed to use it correctly
+// (feature normalisation, output transform, device, encoding version) and a
+// record of how it was trained. Load one with load_model (model_file.hpp).
+//
+// Prediction:  x = (features(w) - feature_mean) / feature_std
+//              y = mlp(x)
+//              cycles = exp(output_offset + output_scale * y)
+// i.e. the network predicts standardised natural-log cycles. The log makes
+// the training loss a relative error and keeps predictions positive.
+#include <Eigen/Core>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "vpucost/enums.hpp"
+#include "vpucost/features.hpp"
+#include "vpucost/mlp.hpp"
+#include "vpucost/predictor.hpp"
+
+namespace vpucost {
+
+/// How the model was made; shown by `vpucost info`.
+struct TrainingMetadata {
+  std::string dataset;       ///< training data file(s)
+  std::uint64_t rows = 0;    ///< training rows used
+  std::string command;       ///< command line that trained it
+  std::string created;       ///< ISO 8601 UTC time of creation
+  double train_seconds = 0;  ///< wall time of training
+  std::map<std::string, double> metrics;     ///< e.g. val_mape, val_within_10
+  std::map<std::string, std::string> notes;  ///< free-form key/values (hyper-parameters, ...)
+};
+
+/// Everything a model file holds.
+struct ModelParts {
+  Device device = Device::VPU_2_7;
+  int feature_version = kFeatureEncodingVersion;
+  Mlp mlp;
+  Eigen::VectorXf feature_mean;  ///< kFeatureCount values
+  Eigen::VectorXf feature_std;   ///< kFeatureCount values, all > 0
+  float output_offset = 0.0f;
+  float output_scale = 1.0f;
+  TrainingMetadata training;
+};
+
+/// Predictions are clamped to [kMinCycles, kMaxCycles] so that they are
+/// always finite and positive, however far a query is from the training data.
+inline constexpr double kMinCycles = 1.0;
+inline constexpr double kMaxCycles = 1e15;
+
+class CostModel final : public CyclePredictor {
+ public:
+  /// Checks the parts (encoding version, sizes, finite values, positive std)
+  /// and throws vpucost::Error naming what is wrong.
+  explicit CostModel(ModelParts parts);
+
+  Device device() const { return parts_.device; }
+  const ModelParts& parts() const { return parts_; }
+
+  using CyclePredictor::predict_cycles;
+  double predict_cycles(const Workload& w) const override;
+  void predict_cycles(std::span<const Workload> workloads, std::span<double> out) const override;
+  std::string_view source() const override { return "model"; }
+
+  /// Prediction for an already validated workload of this model's device.
+  double predict_validated(const Workload& w) const noexcept;
+
+ private:
+  void check_device(const Workload& w) const;
+
+  ModelParts parts_;
+  Mlp runtime_;  ///< parts_.mlp with normalisation and output scale folded in
+};
+
+}  // namespace vpucost

@@ -1,0 +1,61 @@
+#pragma once
+// Small helpers over the HDF5 C++ API shared by model files and datasets:
+// opening files with a precise diagnosis of what is wrong, typed attribute
+// and dataset access that names what is missing, and one process-wide lock
+// (Debian's HDF5 is not thread-safe, so every HDF5 call holds it).
+#include <H5Cpp.h>
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace vpucost::h5 {
+
+/// Hold while calling into HDF5.
+std::unique_lock<std::recursive_mutex> lock();
+
+/// Opens `path` read-only. Throws vpucost::Error saying whether the file is
+/// missing, a directory, empty, not HDF5 at all (e.g. a PNG or CSV) or an
+/// HDF5 file that is damaged/truncated. `what` names the expected content
+/// ("model", "dataset") in messages.
+H5::H5File open_for_reading(const std::filesystem::path& path, const std::string& what);
+
+/// Creates (truncates) `path` for writing.
+H5::H5File create(const std::filesystem::path& path);
+
+bool has_attribute(const H5::H5Object& obj, const std::string& name);
+bool has_child(const H5::Group& group, const std::string& name);
+
+/// Readers throw vpucost::Error("missing attribute 'x' in <where>") or a type
+/// mismatch message; `where` is the object's path for messages.
+std::string read_string_attribute(const H5::H5Object& obj, const std::string& name);
+double read_double_attribute(const H5::H5Object& obj, const std::string& name);
+std::int64_t read_int_attribute(const H5::H5Object& obj, const std::string& name);
+std::vector<std::string> attribute_names(const H5::H5Object& obj);
+
+void write_attribute(H5::H5Object& obj, const std::string& name, const std::string& value);
+void write_attribute(H5::H5Object& obj, const std::string& name, double value);
+void write_attribute(H5::H5Object& obj, const std::string& name, std::int64_t value);
+
+H5::Group open_group(const H5::Group& parent, const std::string& name);
+
+/// Dataset dimensions (throws if missing).
+std::vector<hsize_t> dataset_shape(const H5::Group& group, const std::string& name);
+
+/// A 1-D float32 dataset (any stored float type is converted).
+Eigen::VectorXf read_vector(const H5::Group& group, const std::string& name);
+/// A 2-D float32 dataset [rows, cols].
+Eigen::MatrixXf read_matrix(const H5::Group& group, const std::string& name);
+std::vector<std::string> read_strings(const H5::Group& group, const std::string& name);
+
+void write_vector(H5::Group& group, const std::string& name, const Eigen::VectorXf& v);
+void write_matrix(H5::Group& group, const std::string& name, const Eigen::MatrixXf& m);
+void write_strings(H5::Group& group, const std::string& name, const std::vector<std::string>& s);
+
+/// Object path for messages, e.g. "/layers/layer_1".
+std::string object_path(const H5::H5Object& obj);
+
+}  // namespace vpucost::h5

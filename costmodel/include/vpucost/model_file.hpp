@@ -1,0 +1,21 @@
+#pragma once
+// Model files: HDF5, schema documented in costmodel/README.md ("Model file
+// format"). Loading checks format, versions, feature names and every shape,
+// and names what is wrong in a damaged or foreign file.
+#include <filesystem>
+
+#include "vpucost/cost_model.hpp"
+
+namespace vpucost {
+
+/// Identifies a vpucost model file and its layout version.
+inline constexpr const char* kModelFormat = "vpucost-model";
+inline constexpr int kModelFormatVersion = 1;
+
+CostModel load_model(const std::filesystem::path& path);
+
+/// Writes atomically (temporary file + rename): an error leaves any previous
+/// file at `path` untouched.
+void save_model(const ModelParts& parts, const std::filesystem::path& path);
+
+}  // namespace vpucost

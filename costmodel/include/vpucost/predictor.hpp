@@ -1,0 +1,28 @@
+#pragma once
+// What every cycle estimator offers: the trained CostModel and the analytic
+// RooflineModel both implement it, so network costing, LUTs and NAS work
+// with either.
+#include <span>
+#include <string_view>
+
+#include "vpucost/workload.hpp"
+
+namespace vpucost {
+
+class CyclePredictor {
+ public:
+  virtual ~CyclePredictor() = default;
+
+  /// DPU cycles of one workload. Validates it first and throws vpucost::Error
+  /// if it is invalid or the predictor cannot answer for its device.
+  virtual double predict_cycles(const Workload& w) const = 0;
+
+  /// Cycles of many workloads; out.size() must equal workloads.size().
+  /// Throws on the first invalid workload, naming its index.
+  virtual void predict_cycles(std::span<const Workload> workloads, std::span<double> out) const;
+
+  /// "model" or "roofline": where the numbers come from.
+  virtual std::string_view source() const = 0;
+};
+
+}  // namespace vpucost

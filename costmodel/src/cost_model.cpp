@@ -1,0 +1,120 @@
+#include "vpucost/cost_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "vpucost/error.hpp"
+
+namespace vpucost {
+namespace {
+
+double to_cycles(float log_cycles) {
+  const double cycles = std::exp(static_cast<double>(log_cycles));
+  if (!(cycles > kMinCycles)) return kMinCycles;  // also catches NaN
+  return std::min(cycles, kMaxCycles);
+}
+
+void check_parts(const ModelParts& p) {
+  if (!is_valid_enum_value<Device>(static_cast<int>(p.device))) {
+    throw Error("model has an invalid device value " + std::to_string(static_cast<int>(p.device)));
+  }
+  if (p.feature_version != kFeatureEncodingVersion) {
+    throw Error("model uses feature encoding version " + std::to_string(p.feature_version) +
+                " but this vpucost implements version " + std::to_string(kFeatureEncodingVersion) +
+                "; retrain the model with this version");
+  }
+  if (p.mlp.empty()) throw Error("model has no network layers");
+  const auto n = static_cast<Eigen::Index>(kFeatureCount);
+  if (p.mlp.input_size() != n) {
+    throw Error("model network takes " + std::to_string(p.mlp.input_size()) +
+                " inputs but the feature encoding has " + std::to_string(n));
+  }
+  if (p.feature_mean.size() != n || p.feature_std.size() != n) {
+    throw Error("model feature normalisation has " + std::to_string(p.feature_mean.size()) +
+                " means and " + std::to_string(p.feature_std.size()) + " deviations, expected " +
+                std::to_string(n) + " each");
+  }
+  if (!p.feature_mean.allFinite() || !p.feature_std.allFinite() ||
+      (p.feature_std.array() <= 0.0f).any()) {
+    throw Error("model feature normalisation holds non-finite or non-positive deviations");
+  }
+  if (!std::isfinite(p.output_offset) || !std::isfinite(p.output_scale) || p.output_scale <= 0) {
+    throw Error("model output transform is not finite and positive (offset " +
+                std::to_string(p.output_offset) + ", scale " + std::to_string(p.output_scale) + ")");
+  }
+}
+
+// Folds x' = (x - mean) / std into the first layer and cycles' log =
+// offset + scale * y into the last, so a query runs the bare network.
+Mlp fold(const ModelParts& p) {
+  std::vector<DenseLayer> layers = p.mlp.layers();
+  DenseLayer& first = layers.front();
+  const Eigen::VectorXf inv_std = p.feature_std.cwiseInverse();
+  first.weights = first.weights * inv_std.asDiagonal();
+  first.bias -= first.weights * p.feature_mean;
+  DenseLayer& last = layers.back();
+  last.weights *= p.output_scale;
+  last.bias = last.bias * p.output_scale + Eigen::VectorXf::Constant(1, p.output_offset);
+  return Mlp(std::move(layers), p.mlp.activation());
+}
+
+}  // namespace
+
+CostModel::CostModel(ModelParts parts) : parts_(std::move(parts)) {
+  check_parts(parts_);
+  runtime_ = fold(parts_);
+}
+
+void CostModel::check_device(const Workload& w) const {
+  if (w.device != parts_.device) {
+    throw Error("this model is for " + std::string(to_string(parts_.device)) +
+                " but the workload is for " + std::string(to_string(w.device)));
+  }
+}
+
+double CostModel::predict_validated(const Workload& w) const noexcept {
+  FeatureVector x;
+  encode_features(w, x);
+  return to_cycles(runtime_.forward(x));
+}
+
+double CostModel::predict_cycles(const Workload& w) const {
+  validate(w);
+  check_device(w);
+  return predict_validated(w);
+}
+
+void CostModel::predict_cycles(std::span<const Workload> workloads, std::span<double> out) const {
+  if (out.size() != workloads.size()) {
+    throw Error("predict_cycles: " + std::to_string(out.size()) + " outputs for " +
+                std::to_string(workloads.size()) + " workloads");
+  }
+  constexpr std::size_t kBlock = 256;  // columns per GEMM: large enough to amortise, fits cache
+  const std::size_t block = std::min(kBlock, workloads.size());
+  Eigen::MatrixXf x(static_cast<Eigen::Index>(kFeatureCount), static_cast<Eigen::Index>(block));
+  Eigen::VectorXf y(static_cast<Eigen::Index>(block));
+  MlpWorkspace workspace;
+  for (std::size_t start = 0; start < workloads.size(); start += block) {
+    const std::size_t n = std::min(block, workloads.size() - start);
+    for (std::size_t j = 0; j < n; ++j) {
+      const Workload& w = workloads[start + j];
+      if (auto problem = find_problem(w)) {
+        throw Error("workload " + std::to_string(start + j) + ": " + *problem);
+      }
+      if (w.device != parts_.device) {
+        throw Error("workload " + std::to_string(start + j) + ": this model is for " +
+                    std::string(to_string(parts_.device)) + " but the workload is for " +
+                    std::string(to_string(w.device)));
+      }
+      encode_features(w, std::span<float, kFeatureCount>(x.col(static_cast<Eigen::Index>(j)).data(),
+                                                        kFeatureCount));
+    }
+    const auto cols = static_cast<Eigen::Index>(n);
+    auto yn = y.head(cols);
+    runtime_.forward_batch(x.leftCols(cols), yn, workspace);
+    for (std::size_t j = 0; j < n; ++j) out[start + j] = to_cycles(yn[static_cast<Eigen::Index>(j)]);
+  }
+}
+
+}  // namespace vpucost

@@ -1,0 +1,257 @@
+#include "vpucost/hdf5_io.hpp"
+
+#include <fstream>
+
+#include "vpucost/error.hpp"
+
+namespace vpucost::h5 {
+namespace {
+
+// HDF5 prints its error stack to stderr by default; our messages replace it.
+struct SilenceHdf5 {
+  SilenceHdf5() { H5::Exception::dontPrint(); }
+};
+
+std::recursive_mutex& mutex() {
+  static std::recursive_mutex m;
+  static SilenceHdf5 silence;
+  return m;
+}
+
+Error missing(const H5::H5Object& obj, const std::string& kind, const std::string& name) {
+  return Error("missing " + kind + " '" + name + "' in " + object_path(obj));
+}
+
+}  // namespace
+
+std::unique_lock<std::recursive_mutex> lock() { return std::unique_lock(mutex()); }
+
+std::string object_path(const H5::H5Object& obj) {
+  try {
+    return obj.getObjName();
+  } catch (const H5::Exception&) {
+    return "<unnamed object>";
+  }
+}
+
+H5::H5File open_for_reading(const std::filesystem::path& path, const std::string& what) {
+  auto guard = lock();
+  std::error_code ec;
+  const std::string name = path.string();
+  if (!std::filesystem::exists(path, ec)) throw Error(what + " file " + name + " does not exist");
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error(what + " file " + name + " is a directory");
+  }
+  {
+    std::ifstream probe(path, std::ios::binary);
+    if (!probe) throw Error(what + " file " + name + " cannot be read (permission denied?)");
+  }
+  if (std::filesystem::file_size(path, ec) == 0) throw Error(what + " file " + name + " is empty");
+  bool is_hdf5 = false;
+  try {
+    is_hdf5 = H5::H5File::isHdf5(name);
+  } catch (const H5::Exception&) {
+    is_hdf5 = false;
+  }
+  if (!is_hdf5) {
+    throw Error(what + " file " + name + " is not an HDF5 file (no HDF5 signature)");
+  }
+  try {
+    return H5::H5File(name, H5F_ACC_RDONLY);
+  } catch (const H5::Exception& e) {
+    throw Error(what + " file " + name + " is damaged or truncated: HDF5 cannot open it (" +
+                e.getDetailMsg() + ")");
+  }
+}
+
+H5::H5File create(const std::filesystem::path& path) {
+  auto guard = lock();
+  try {
+    return H5::H5File(path.string(), H5F_ACC_TRUNC);
+  } catch (const H5::Exception& e) {
+    throw Error("cannot create HDF5 file " + path.string() + ": " + e.getDetailMsg());
+  }
+}
+
+bool has_attribute(const H5::H5Object& obj, const std::string& name) {
+  auto guard = lock();
+  return obj.attrExists(name);
+}
+
+bool has_child(const H5::Group& group, const std::string& name) {
+  auto guard = lock();
+  return group.nameExists(name);
+}
+
+std::vector<std::string> attribute_names(const H5::H5Object& obj) {
+  auto guard = lock();
+  std::vector<std::string> names;
+  const int n = obj.getNumAttrs();
+  for (int i = 0; i < n; ++i) names.push_back(obj.openAttribute(static_cast<unsigned>(i)).getName());
+  return names;
+}
+
+std::string read_string_attribute(const H5::H5Object& obj, const std::string& name) {
+  auto guard = lock();
+  if (!obj.attrExists(name)) throw missing(obj, "attribute", name);
+  H5::Attribute attr = obj.openAttribute(name);
+  if (attr.getTypeClass() != H5T_STRING) {
+    throw Error("attribute '" + name + "' in " + object_path(obj) + " is not a string");
+  }
+  std::string value;
+  attr.read(attr.getStrType(), value);
+  return value;
+}
+
+namespace {
+template <class T>
+T read_numeric_attribute(const H5::H5Object& obj, const std::string& name,
+                         const H5::PredType& type) {
+  auto guard = lock();
+  if (!obj.attrExists(name)) throw missing(obj, "attribute", name);
+  H5::Attribute attr = obj.openAttribute(name);
+  const auto cls = attr.getTypeClass();
+  if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || attr.getSpace().getSimpleExtentNpoints() != 1) {
+    throw Error("attribute '" + name + "' in " + object_path(obj) + " is not a single number");
+  }
+  T value{};
+  attr.read(type, &value);
+  return value;
+}
+}  // namespace
+
+double read_double_attribute(const H5::H5Object& obj, const std::string& name) {
+  return read_numeric_attribute<double>(obj, name, H5::PredType::NATIVE_DOUBLE);
+}
+
+std::int64_t read_int_attribute(const H5::H5Object& obj, const std::string& name) {
+  return read_numeric_attribute<std::int64_t>(obj, name, H5::PredType::NATIVE_INT64);
+}
+
+void write_attribute(H5::H5Object& obj, const std::string& name, const std::string& value) {
+  auto guard = lock();
+  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  type.setCset(H5T_CSET_UTF8);
+  H5::Attribute attr = obj.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
+  attr.write(type, value);
+}
+
+void write_attribute(H5::H5Object& obj, const std::string& name, double value) {
+  auto guard = lock();
+  H5::Attribute attr =
+      obj.createAttribute(name, H5::PredType::IEEE_F64LE, H5::DataSpace(H5S_SCALAR));
+  attr.write(H5::PredType::NATIVE_DOUBLE, &value);
+}
+
+void write_attribute(H5::H5Object& obj, const std::string& name, std::int64_t value) {
+  auto guard = lock();
+  H5::Attribute attr = obj.createAttribute(name, H5::PredType::STD_I64LE, H5::DataSpace(H5S_SCALAR));
+  attr.write(H5::PredType::NATIVE_INT64, &value);
+}
+
+H5::Group open_group(const H5::Group& parent, const std::string& name) {
+  auto guard = lock();
+  if (!parent.nameExists(name)) throw missing(parent, "group", name);
+  if (parent.childObjType(name) != H5O_TYPE_GROUP) {
+    throw Error("'" + name + "' in " + object_path(parent) + " is not a group");
+  }
+  return parent.openGroup(name);
+}
+
+std::vector<hsize_t> dataset_shape(const H5::Group& group, const std::string& name) {
+  auto guard = lock();
+  if (!group.nameExists(name)) throw missing(group, "dataset", name);
+  if (group.childObjType(name) != H5O_TYPE_DATASET) {
+    throw Error("'" + name + "' in " + object_path(group) + " is not a dataset");
+  }
+  H5::DataSpace space = group.openDataSet(name).getSpace();
+  std::vector<hsize_t> dims(static_cast<std::size_t>(space.getSimpleExtentNdims()));
+  space.getSimpleExtentDims(dims.data());
+  return dims;
+}
+
+namespace {
+H5::DataSet open_numeric(const H5::Group& group, const std::string& name) {
+  H5::DataSet ds = group.openDataSet(name);
+  const auto cls = ds.getTypeClass();
+  if (cls != H5T_FLOAT && cls != H5T_INTEGER) {
+    throw Error("dataset '" + name + "' in " + object_path(group) + " is not numeric");
+  }
+  return ds;
+}
+}  // namespace
+
+Eigen::VectorXf read_vector(const H5::Group& group, const std::string& name) {
+  auto guard = lock();
+  const auto dims = dataset_shape(group, name);
+  if (dims.size() != 1) {
+    throw Error("dataset '" + name + "' in " + object_path(group) + " has " +
+                std::to_string(dims.size()) + " dimensions, expected 1");
+  }
+  Eigen::VectorXf v(static_cast<Eigen::Index>(dims[0]));
+  if (dims[0] > 0) open_numeric(group, name).read(v.data(), H5::PredType::NATIVE_FLOAT);
+  return v;
+}
+
+Eigen::MatrixXf read_matrix(const H5::Group& group, const std::string& name) {
+  auto guard = lock();
+  const auto dims = dataset_shape(group, name);
+  if (dims.size() != 2) {
+    throw Error("dataset '" + name + "' in " + object_path(group) + " has " +
+                std::to_string(dims.size()) + " dimensions, expected 2");
+  }
+  using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  RowMajor m(static_cast<Eigen::Index>(dims[0]), static_cast<Eigen::Index>(dims[1]));
+  if (m.size() > 0) open_numeric(group, name).read(m.data(), H5::PredType::NATIVE_FLOAT);
+  return m;
+}
+
+std::vector<std::string> read_strings(const H5::Group& group, const std::string& name) {
+  auto guard = lock();
+  const auto dims = dataset_shape(group, name);
+  H5::DataSet ds = group.openDataSet(name);
+  if (dims.size() != 1 || ds.getTypeClass() != H5T_STRING) {
+    throw Error("dataset '" + name + "' in " + object_path(group) + " is not a list of strings");
+  }
+  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  std::vector<char*> raw(dims[0], nullptr);
+  if (!raw.empty()) ds.read(raw.data(), type);
+  std::vector<std::string> out;
+  out.reserve(raw.size());
+  for (char* s : raw) out.emplace_back(s ? s : "");
+  if (!raw.empty()) {
+    H5::DataSpace space = ds.getSpace();
+    H5Dvlen_reclaim(type.getId(), space.getId(), H5P_DEFAULT, raw.data());
+  }
+  return out;
+}
+
+void write_vector(H5::Group& group, const std::string& name, const Eigen::VectorXf& v) {
+  auto guard = lock();
+  const hsize_t dims[1] = {static_cast<hsize_t>(v.size())};
+  H5::DataSet ds = group.createDataSet(name, H5::PredType::IEEE_F32LE, H5::DataSpace(1, dims));
+  ds.write(v.data(), H5::PredType::NATIVE_FLOAT);
+}
+
+void write_matrix(H5::Group& group, const std::string& name, const Eigen::MatrixXf& m) {
+  auto guard = lock();
+  using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const RowMajor rm = m;
+  const hsize_t dims[2] = {static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())};
+  H5::DataSet ds = group.createDataSet(name, H5::PredType::IEEE_F32LE, H5::DataSpace(2, dims));
+  ds.write(rm.data(), H5::PredType::NATIVE_FLOAT);
+}
+
+void write_strings(H5::Group& group, const std::string& name, const std::vector<std::string>& s) {
+  auto guard = lock();
+  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  type.setCset(H5T_CSET_UTF8);
+  const hsize_t dims[1] = {s.size()};
+  std::vector<const char*> raw;
+  raw.reserve(s.size());
+  for (const auto& x : s) raw.push_back(x.c_str());
+  H5::DataSet ds = group.createDataSet(name, type, H5::DataSpace(1, dims));
+  if (!raw.empty()) ds.write(raw.data(), type);
+}
+
+}  // namespace vpucost::h5

@@ -1,0 +1,143 @@
+#include "vpucost/mlp.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "vpucost/error.hpp"
+
+namespace vpucost {
+
+std::string_view to_string(Activation a) {
+  switch (a) {
+    case Activation::ReLU:
+      return "relu";
+    case Activation::SiLU:
+      return "silu";
+    case Activation::Tanh:
+      return "tanh";
+    case Activation::GELU:
+      return "gelu";
+  }
+  return "<invalid>";
+}
+
+Activation parse_activation(std::string_view name) {
+  for (auto a : {Activation::ReLU, Activation::SiLU, Activation::Tanh, Activation::GELU}) {
+    if (to_string(a) == name) return a;
+  }
+  throw Error("unknown activation '" + std::string(name) + "' (expected relu, silu, tanh or gelu)");
+}
+
+Mlp::Mlp(std::vector<DenseLayer> layers, Activation hidden_activation)
+    : layers_(std::move(layers)), activation_(hidden_activation) {
+  if (layers_.empty()) throw Error("MLP has no layers");
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    const auto& layer = layers_[l];
+    const std::string where = "layer " + std::to_string(l);
+    if (layer.weights.rows() < 1 || layer.weights.cols() < 1) throw Error(where + " has no weights");
+    if (layer.weights.rows() > kMaxWidth || layer.weights.cols() > kMaxWidth) {
+      throw Error(where + " is " + std::to_string(layer.weights.rows()) + "x" +
+                  std::to_string(layer.weights.cols()) + ", wider than the supported " +
+                  std::to_string(kMaxWidth));
+    }
+    if (layer.bias.size() != layer.weights.rows()) {
+      throw Error(where + " has " + std::to_string(layer.bias.size()) + " biases for " +
+                  std::to_string(layer.weights.rows()) + " outputs");
+    }
+    if (l > 0 && layer.weights.cols() != layers_[l - 1].weights.rows()) {
+      throw Error(where + " takes " + std::to_string(layer.weights.cols()) +
+                  " inputs but the previous layer gives " +
+                  std::to_string(layers_[l - 1].weights.rows()));
+    }
+    if (!layer.weights.allFinite() || !layer.bias.allFinite()) {
+      throw Error(where + " holds non-finite numbers (NaN or infinity)");
+    }
+  }
+  if (layers_.back().weights.rows() != 1) {
+    throw Error("the last layer has " + std::to_string(layers_.back().weights.rows()) +
+                " outputs; a cost model predicts one number");
+  }
+}
+
+Eigen::Index Mlp::input_size() const { return layers_.empty() ? 0 : layers_.front().weights.cols(); }
+
+std::size_t Mlp::parameter_count() const {
+  std::size_t n = 0;
+  for (const auto& l : layers_) n += static_cast<std::size_t>(l.weights.size() + l.bias.size());
+  return n;
+}
+
+void Mlp::activate(Activation a, Eigen::Ref<Eigen::ArrayXXf> v) {
+  switch (a) {
+    case Activation::ReLU:
+      v = v.max(0.0f);
+      break;
+    case Activation::SiLU:
+      v = v / (1.0f + (-v).exp());
+      break;
+    case Activation::Tanh:
+      v = v.tanh();
+      break;
+    case Activation::GELU:  // tanh approximation
+      v = 0.5f * v * (1.0f + (0.7978845608f * (v + 0.044715f * v.cube())).tanh());
+      break;
+  }
+}
+
+float Mlp::forward(std::span<const float> x) const noexcept {
+  alignas(64) float buffer_a[kMaxWidth];
+  alignas(64) float buffer_b[kMaxWidth];
+  const float* in = x.data();
+  float* out = buffer_a;
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    const auto& layer = layers_[l];
+    Eigen::Map<const Eigen::VectorXf> vin(in, layer.weights.cols());
+    Eigen::Map<Eigen::VectorXf> vout(out, layer.weights.rows());
+    vout.noalias() = layer.weights * vin;
+    vout += layer.bias;
+    if (l + 1 < layers_.size()) {
+      Eigen::Map<Eigen::ArrayXXf> act(out, layer.weights.rows(), 1);
+      activate(activation_, act);
+    }
+    in = out;
+    out = (out == buffer_a) ? buffer_b : buffer_a;
+  }
+  return in[0];
+}
+
+void Mlp::forward_batch(const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::VectorXf> y,
+                        MlpWorkspace& ws) const {
+  const Eigen::Index n = x.cols();
+  if (x.rows() != input_size() || y.size() != n) {
+    throw Error("forward_batch: got " + std::to_string(x.rows()) + " inputs for an MLP of " +
+                std::to_string(input_size()) + " and " + std::to_string(y.size()) +
+                " outputs for " + std::to_string(n) + " columns");
+  }
+  // Both buffers hold the widest layer, so a reused workspace never reallocates.
+  Eigen::Index widest = 0;
+  for (const auto& layer : layers_) widest = std::max(widest, layer.weights.rows());
+  for (auto* m : {&ws.a, &ws.b}) {
+    if (m->rows() < widest || m->cols() < n) {
+      m->resize(std::max(widest, m->rows()), std::max(n, m->cols()));
+    }
+  }
+  Eigen::MatrixXf* cur = &ws.a;
+  Eigen::MatrixXf* next = &ws.b;
+  Eigen::Index cur_rows = 0;
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    const auto& layer = layers_[l];
+    auto out = next->topLeftCorner(layer.weights.rows(), n);
+    if (l == 0) {
+      out.noalias() = layer.weights * x;
+    } else {
+      out.noalias() = layer.weights * cur->topLeftCorner(cur_rows, n);
+    }
+    out.colwise() += layer.bias;
+    if (l + 1 < layers_.size()) activate(activation_, out.array());
+    cur_rows = layer.weights.rows();
+    std::swap(cur, next);
+  }
+  y = cur->block(0, 0, 1, n).transpose();
+}
+
+}  // namespace vpucost

@@ -1,0 +1,177 @@
+#include "vpucost/model_file.hpp"
+
+#include <string>
+
+#include "vpucost/atomic_file.hpp"
+#include "vpucost/error.hpp"
+#include "vpucost/features.hpp"
+#include "vpucost/hdf5_io.hpp"
+#include "vpucost/version.hpp"
+
+namespace vpucost {
+namespace {
+
+constexpr std::int64_t kMaxLayers = 64;
+
+std::string layer_name(std::size_t i) { return "layer_" + std::to_string(i); }
+
+ModelParts read_parts(const H5::H5File& file) {
+  const H5::Group root = file.openGroup("/");
+  if (!h5::has_attribute(root, "format") || h5::read_string_attribute(root, "format") != kModelFormat) {
+    throw Error("not a vpucost model (the root has no format attribute '" +
+                std::string(kModelFormat) + "'; is it a dataset or another program's file?)");
+  }
+  const auto format_version = h5::read_int_attribute(root, "format_version");
+  if (format_version != kModelFormatVersion) {
+    throw Error("model file format version " + std::to_string(format_version) +
+                " is not supported (this vpucost reads version " +
+                std::to_string(kModelFormatVersion) + ")");
+  }
+  ModelParts p;
+  p.device = parse<Device>(h5::read_string_attribute(root, "device"));
+  p.feature_version = static_cast<int>(h5::read_int_attribute(root, "feature_encoding_version"));
+  if (p.feature_version != kFeatureEncodingVersion) {
+    throw Error("model was trained with feature encoding version " +
+                std::to_string(p.feature_version) + " but this vpucost implements version " +
+                std::to_string(kFeatureEncodingVersion) + "; retrain it with this version");
+  }
+  const std::string transform = h5::read_string_attribute(root, "output_transform");
+  if (transform != "log_cycles") {
+    throw Error("unknown output transform '" + transform + "' (expected log_cycles)");
+  }
+  p.output_offset = static_cast<float>(h5::read_double_attribute(root, "output_offset"));
+  p.output_scale = static_cast<float>(h5::read_double_attribute(root, "output_scale"));
+
+  const H5::Group features = h5::open_group(root, "features");
+  const auto names = h5::read_strings(features, "names");
+  const auto expected = feature_names();
+  if (names.size() != expected.size()) {
+    throw Error("model has " + std::to_string(names.size()) + " features, the encoding has " +
+                std::to_string(expected.size()));
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] != expected[i]) {
+      throw Error("model feature " + std::to_string(i) + " is '" + names[i] + "', expected '" +
+                  std::string(expected[i]) + "'");
+    }
+  }
+  p.feature_mean = h5::read_vector(features, "mean");
+  p.feature_std = h5::read_vector(features, "std");
+
+  const H5::Group layers = h5::open_group(root, "layers");
+  const auto count = h5::read_int_attribute(layers, "count");
+  if (count < 1 || count > kMaxLayers) {
+    throw Error("model layer count " + std::to_string(count) + " is outside 1.." +
+                std::to_string(kMaxLayers));
+  }
+  std::vector<DenseLayer> dense;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(count); ++i) {
+    const H5::Group g = h5::open_group(layers, layer_name(i));
+    const auto wshape = h5::dataset_shape(g, "weights");
+    const auto bshape = h5::dataset_shape(g, "bias");
+    if (wshape.size() != 2 || bshape.size() != 1 || wshape[0] != bshape[0] ||
+        wshape[0] > static_cast<hsize_t>(Mlp::kMaxWidth) ||
+        wshape[1] > static_cast<hsize_t>(Mlp::kMaxWidth)) {
+      throw Error("model " + layer_name(i) + " has inconsistent shapes (weights " +
+                  std::to_string(wshape.size() == 2 ? wshape[0] : 0) + "x" +
+                  std::to_string(wshape.size() == 2 ? wshape[1] : 0) + ", bias " +
+                  std::to_string(bshape.empty() ? 0 : bshape[0]) + ")");
+    }
+    dense.push_back({h5::read_matrix(g, "weights"), h5::read_vector(g, "bias")});
+  }
+  try {
+    p.mlp = Mlp(std::move(dense), parse_activation(h5::read_string_attribute(layers, "activation")));
+  } catch (const Error& e) {
+    throw Error(std::string("model network is invalid: ") + e.what());
+  }
+
+  if (h5::has_child(root, "training")) {
+    const H5::Group t = h5::open_group(root, "training");
+    auto& m = p.training;
+    m.dataset = h5::read_string_attribute(t, "dataset");
+    m.rows = static_cast<std::uint64_t>(h5::read_int_attribute(t, "rows"));
+    m.command = h5::read_string_attribute(t, "command");
+    m.created = h5::read_string_attribute(t, "created");
+    m.train_seconds = h5::read_double_attribute(t, "train_seconds");
+    if (h5::has_child(t, "metrics")) {
+      const H5::Group g = h5::open_group(t, "metrics");
+      for (const auto& name : h5::attribute_names(g)) m.metrics[name] = h5::read_double_attribute(g, name);
+    }
+    if (h5::has_child(t, "notes")) {
+      const H5::Group g = h5::open_group(t, "notes");
+      for (const auto& name : h5::attribute_names(g)) m.notes[name] = h5::read_string_attribute(g, name);
+    }
+  }
+  return p;
+}
+
+void write_parts(H5::H5File& file, const ModelParts& p) {
+  H5::Group root = file.openGroup("/");
+  h5::write_attribute(root, "format", std::string(kModelFormat));
+  h5::write_attribute(root, "format_version", std::int64_t{kModelFormatVersion});
+  h5::write_attribute(root, "vpucost_version", std::string(kVersion));
+  h5::write_attribute(root, "device", std::string(to_string(p.device)));
+  h5::write_attribute(root, "feature_encoding_version", std::int64_t{p.feature_version});
+  h5::write_attribute(root, "output_transform", std::string("log_cycles"));
+  h5::write_attribute(root, "output_offset", double{p.output_offset});
+  h5::write_attribute(root, "output_scale", double{p.output_scale});
+
+  H5::Group features = root.createGroup("features");
+  std::vector<std::string> names(feature_names().begin(), feature_names().end());
+  h5::write_strings(features, "names", names);
+  h5::write_vector(features, "mean", p.feature_mean);
+  h5::write_vector(features, "std", p.feature_std);
+
+  H5::Group layers = root.createGroup("layers");
+  h5::write_attribute(layers, "count", static_cast<std::int64_t>(p.mlp.layers().size()));
+  h5::write_attribute(layers, "activation", std::string(to_string(p.mlp.activation())));
+  for (std::size_t i = 0; i < p.mlp.layers().size(); ++i) {
+    H5::Group g = layers.createGroup(layer_name(i));
+    h5::write_matrix(g, "weights", p.mlp.layers()[i].weights);
+    h5::write_vector(g, "bias", p.mlp.layers()[i].bias);
+  }
+
+  const auto& m = p.training;
+  H5::Group t = root.createGroup("training");
+  h5::write_attribute(t, "dataset", m.dataset);
+  h5::write_attribute(t, "rows", static_cast<std::int64_t>(m.rows));
+  h5::write_attribute(t, "command", m.command);
+  h5::write_attribute(t, "created", m.created);
+  h5::write_attribute(t, "train_seconds", m.train_seconds);
+  H5::Group metrics = t.createGroup("metrics");
+  for (const auto& [k, v] : m.metrics) h5::write_attribute(metrics, k, v);
+  H5::Group notes = t.createGroup("notes");
+  for (const auto& [k, v] : m.notes) h5::write_attribute(notes, k, v);
+}
+
+}  // namespace
+
+CostModel load_model(const std::filesystem::path& path) {
+  auto guard = h5::lock();
+  H5::H5File file = h5::open_for_reading(path, "model");
+  try {
+    return CostModel(read_parts(file));
+  } catch (const Error& e) {
+    throw Error("model file " + path.string() + ": " + e.what());
+  } catch (const H5::Exception& e) {
+    throw Error("model file " + path.string() + " is damaged: " + e.getDetailMsg());
+  }
+}
+
+void save_model(const ModelParts& parts, const std::filesystem::path& path) {
+  CostModel check(parts);  // never write a model that would not load
+  AtomicFile out(path);
+  {
+    auto guard = h5::lock();
+    try {
+      H5::H5File file = h5::create(out.temp_path());
+      write_parts(file, parts);
+      file.close();
+    } catch (const H5::Exception& e) {
+      throw Error("cannot write model file " + path.string() + ": " + e.getDetailMsg());
+    }
+  }
+  out.commit();
+}
+
+}  // namespace vpucost

@@ -1,0 +1,233 @@
+#include "vpucost/workload.hpp"
+
+#include "vpucost/device.hpp"
+#include "vpucost/error.hpp"
+
+namespace vpucost {
+namespace {
+
+using std::to_string;
+
+std::optional<std::string> check_positive(const char* what, std::int64_t value) {
+  if (value < 1) return std::string(what) + " must be positive (got " + to_string(value) + ")";
+  if (value > kMaxDimension) {
+    return std::string(what) + " " + to_string(value) + " exceeds the supported maximum of " +
+           to_string(kMaxDimension);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_enums(const Workload& w) {
+  const auto bad = [](std::string_view kind, auto value) {
+    return "invalid " + std::string(kind) + " value " + to_string(static_cast<int>(value));
+  };
+  if (!is_valid_enum_value<Device>(static_cast<int>(w.device))) return bad("device", w.device);
+  if (!is_valid_enum_value<Operation>(static_cast<int>(w.operation))) {
+    return bad("operation", w.operation);
+  }
+  if (!is_valid_enum_value<DType>(static_cast<int>(w.input.dtype))) {
+    return bad("input dtype", w.input.dtype);
+  }
+  if (!is_valid_enum_value<DType>(static_cast<int>(w.output.dtype))) {
+    return bad("output dtype", w.output.dtype);
+  }
+  if (!is_valid_enum_value<ExecutionMode>(static_cast<int>(w.mode))) {
+    return bad("execution mode", w.mode);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_sizes(const Workload& w) {
+  struct Field {
+    const char* name;
+    std::int64_t value;
+  };
+  const Field fields[] = {
+      {"input width", w.input.width},      {"input height", w.input.height},
+      {"input channels", w.input.channels}, {"output width", w.output.width},
+      {"output height", w.output.height},   {"output channels", w.output.channels},
+      {"kernel width", w.kernel_w},         {"kernel height", w.kernel_h},
+      {"stride width", w.stride_w},         {"stride height", w.stride_h},
+  };
+  for (const auto& f : fields) {
+    if (auto problem = check_positive(f.name, f.value)) return problem;
+  }
+  // Padding is checked against the kernel side it extends.
+  struct Pad {
+    const char* name;
+    std::int64_t value;
+    const char* kernel_side;
+    std::int64_t kernel;
+  };
+  const Pad pads[] = {{"pad_top", w.padding.top, "height", w.kernel_h},
+                      {"pad_bottom", w.padding.bottom, "height", w.kernel_h},
+                      {"pad_left", w.padding.left, "width", w.kernel_w},
+                      {"pad_right", w.padding.right, "width", w.kernel_w}};
+  for (const auto& p : pads) {
+    if (p.value < 0) {
+      return std::string(p.name) + " must not be negative (got " + to_string(p.value) + ")";
+    }
+    if (p.value >= p.kernel) {
+      return std::string(p.name) + " " + to_string(p.value) + " must be smaller than the kernel " +
+             p.kernel_side + " " + to_string(p.kernel);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_output_size(const char* axis, std::int64_t in, std::int64_t pad_a,
+                                             std::int64_t pad_b, std::int64_t kernel,
+                                             std::int64_t stride, std::int64_t out) {
+  if (in + pad_a + pad_b < kernel) {
+    return std::string("kernel ") + axis + " " + to_string(kernel) + " is larger than the padded input " +
+           axis + " " + to_string(in + pad_a + pad_b);
+  }
+  const std::int64_t expected = expected_output_size(in, pad_a, pad_b, kernel, stride);
+  if (out != expected) {
+    return std::string("output ") + axis + " " + to_string(out) + " does not follow from input " +
+           axis + " " + to_string(in) + ", kernel " + to_string(kernel) + ", stride " +
+           to_string(stride) + " and padding " + to_string(pad_a) + "+" + to_string(pad_b) +
+           " (expected " + to_string(expected) + ")";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_operation(const Workload& w) {
+  if (is_channelwise(w.operation) && w.input.channels != w.output.channels) {
+    return std::string(to_string(w.operation)) + " needs equal input and output channels (got " + to_string(w.input.channels) +
+           " and " + to_string(w.output.channels) + ")";
+  }
+  if (w.operation == Operation::ELTWISE) {
+    if (w.kernel_w != 1 || w.kernel_h != 1) {
+      return "ELTWISE needs a 1x1 kernel (got " + to_string(w.kernel_w) + "x" + to_string(w.kernel_h) + ")";
+    }
+    if (w.stride_w != 1 || w.stride_h != 1) {
+      return "ELTWISE needs stride 1x1 (got " + to_string(w.stride_w) + "x" + to_string(w.stride_h) + ")";
+    }
+  }
+  const auto& spec = device_spec(w.device);
+  if (w.operation == Operation::CM_CONVOLUTION && w.input.channels > spec.max_cm_input_channels) {
+    return "CM_CONVOLUTION on " + std::string(to_string(w.device)) + " takes 1.." +
+           to_string(spec.max_cm_input_channels) + " input channels (got " +
+           to_string(w.input.channels) + "); use CONVOLUTION";
+  }
+  if (!device_has_mode(w.device, w.mode)) {
+    std::string modes;
+    for (auto m : spec.modes) modes += (modes.empty() ? "" : ", ") + std::string(to_string(m));
+    return "execution mode " + std::string(to_string(w.mode)) + " does not exist on " +
+           std::string(to_string(w.device)) + " (it has " + modes + ")";
+  }
+  return std::nullopt;
+}
+
+// Multiplies while the product stays below 2^62, so that sums of a few such
+// counts still fit into 64 bits.
+bool checked_product(std::initializer_list<std::int64_t> factors) {
+  constexpr std::int64_t kLimit = std::int64_t{1} << 62;
+  std::int64_t product = 1;
+  for (auto f : factors) {
+    if (__builtin_mul_overflow(product, f, &product) || product >= kLimit) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> check_overflow(const Workload& w) {
+  const auto& o = w.output;
+  const auto& i = w.input;
+  const std::int64_t reduce = is_channelwise(w.operation) ? 1 : padded_channels(i.channels);
+  if (!checked_product({o.width, o.height, padded_channels(o.channels), w.kernel_w, w.kernel_h,
+                        reduce, 2})) {
+    return "MAC count of " + to_string(o.width) + "x" + to_string(o.height) + "x" +
+           to_string(o.channels) + " output with a " + to_string(w.kernel_w) + "x" +
+           to_string(w.kernel_h) + " kernel over " + to_string(i.channels) +
+           " input channels overflows 64 bits";
+  }
+  if (!checked_product({i.width, i.height, padded_channels(i.channels), 2 * 2})) {
+    return "input tensor " + to_string(i.width) + "x" + to_string(i.height) + "x" +
+           to_string(i.channels) + " is too large: its byte count overflows 64 bits";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> find_problem(const Workload& w) {
+  if (auto p = check_enums(w)) return p;
+  if (auto p = check_sizes(w)) return p;
+  if (auto p = check_output_size("width", w.input.width, w.padding.left, w.padding.right,
+                                 w.kernel_w, w.stride_w, w.output.width)) {
+    return p;
+  }
+  if (auto p = check_output_size("height", w.input.height, w.padding.top, w.padding.bottom,
+                                 w.kernel_h, w.stride_h, w.output.height)) {
+    return p;
+  }
+  if (auto p = check_operation(w)) return p;
+  return check_overflow(w);
+}
+
+void validate(const Workload& w) {
+  if (auto problem = find_problem(w)) throw Error(*problem);
+}
+
+Workload as_executed(const Workload& w) {
+  Workload e = w;
+  const auto& spec = device_spec(w.device);
+  if (e.operation == Operation::AVEPOOL) e.operation = Operation::DW_CONVOLUTION;
+  if (e.operation == Operation::CONVOLUTION && spec.small_conv_runs_as_cm &&
+      e.input.channels < 16 && e.input.channels <= spec.max_cm_input_channels) {
+    e.operation = Operation::CM_CONVOLUTION;
+  }
+  if (e.operation != Operation::CM_CONVOLUTION) e.input.channels = padded_channels(e.input.channels);
+  e.output.channels = padded_channels(e.output.channels);
+  return e;
+}
+
+WorkloadCounts count_work(const Workload& w) {
+  const auto& i = w.input;
+  const auto& o = w.output;
+  const auto bytes = [](DType t) { return t == DType::FLOAT16 ? 2.0 : 1.0; };
+  const double out_elems = double(o.width) * double(o.height) * double(o.channels);
+  const double in_elems = double(i.width) * double(i.height) * double(i.channels);
+  const double kernel_area = double(w.kernel_w) * double(w.kernel_h);
+  WorkloadCounts c{};
+  c.output_bytes = out_elems * bytes(o.dtype);
+  c.input_bytes = in_elems * bytes(i.dtype);
+  switch (w.operation) {
+    case Operation::CONVOLUTION:
+    case Operation::CM_CONVOLUTION:
+      c.macs = out_elems * kernel_area * double(i.channels);
+      c.weight_bytes = double(o.channels) * double(i.channels) * kernel_area * bytes(i.dtype);
+      break;
+    case Operation::DW_CONVOLUTION:
+      c.macs = out_elems * kernel_area;
+      c.weight_bytes = double(o.channels) * kernel_area * bytes(i.dtype);
+      break;
+    case Operation::MAXPOOL:
+    case Operation::AVEPOOL:
+      c.macs = out_elems * kernel_area;
+      c.weight_bytes = 0.0;
+      break;
+    case Operation::ELTWISE:
+      c.macs = out_elems;
+      c.input_bytes *= 2.0;
+      c.weight_bytes = 0.0;
+      break;
+  }
+  return c;
+}
+
+std::string describe(const Workload& w) {
+  const auto shape = [](const Tensor& t) {
+    return to_string(t.width) + "x" + to_string(t.height) + "x" + to_string(t.channels);
+  };
+  return std::string(to_string(w.device)) + " " + std::string(to_string(w.operation)) + " " +
+         shape(w.input) + " -> " + shape(w.output) + " k" + to_string(w.kernel_w) + "x" +
+         to_string(w.kernel_h) + " s" + to_string(w.stride_w) + "x" + to_string(w.stride_h) + " p" +
+         to_string(w.padding.top) + "," + to_string(w.padding.bottom) + "," +
+         to_string(w.padding.left) + "," + to_string(w.padding.right) + " " +
+         std::string(to_string(w.input.dtype)) + "->" + std::string(to_string(w.output.dtype)) +
+         " " + std::string(to_string(w.mode));
+}
+
+}  // namespace vpucost

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The main job on data bundled in the repository: installs dependencies,
+# builds, and costs a few workloads.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+vpucost=build/tools/vpucost
+out=out/demo
+mkdir -p "$out"
+
+echo
+echo "== vpucost predict: 3x3 convolution 56x56x64 -> 56x56x64 on VPU_2_7 (roofline, no model)"
+"$vpucost" predict --device VPU_2_7 --op CONVOLUTION --input 56x56x64 --output 56x56x64 \
+  --kernel 3x3 --stride 1x1 --pad 1,1,1,1 --dtype UINT8 --mode CUBOID_16x16
+echo
+echo "== the same layer with 65 channels costs what the hardware runs: 80 channels"
+"$vpucost" predict --device VPU_2_7 --op CONVOLUTION --input 56x56x65 --output 56x56x65 \
+  --kernel 3x3 --pad 1,1,1,1 --json

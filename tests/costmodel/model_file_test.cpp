@@ -1,0 +1,153 @@
+#include "vpucost/model_file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "../support/test_workloads.hpp"
+#include "vpucost/error.hpp"
+#include "vpucost/hdf5_io.hpp"
+
+namespace vpucost {
+namespace {
+
+using test::conv3x3;
+using test::random_model;
+using test::TempDir;
+
+std::string load_error(const std::filesystem::path& p) {
+  try {
+    load_model(p);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "<loaded>";
+}
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+TEST(ModelFile, RoundTripKeepsEverything) {
+  TempDir dir;
+  const ModelParts parts = random_model(Device::VPU_4_0, {24, 12});
+  save_model(parts, dir / "m.h5");
+  const CostModel loaded = load_model(dir / "m.h5");
+  const ModelParts& p = loaded.parts();
+  EXPECT_EQ(p.device, Device::VPU_4_0);
+  EXPECT_EQ(p.feature_version, kFeatureEncodingVersion);
+  ASSERT_EQ(p.mlp.layers().size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(p.mlp.layers()[i].weights, parts.mlp.layers()[i].weights);
+    EXPECT_EQ(p.mlp.layers()[i].bias, parts.mlp.layers()[i].bias);
+  }
+  EXPECT_EQ(p.mlp.activation(), parts.mlp.activation());
+  EXPECT_EQ(p.feature_mean, parts.feature_mean);
+  EXPECT_EQ(p.feature_std, parts.feature_std);
+  EXPECT_EQ(p.output_offset, parts.output_offset);
+  EXPECT_EQ(p.output_scale, parts.output_scale);
+  EXPECT_EQ(p.training.dataset, "synthetic");
+  EXPECT_EQ(p.training.rows, 123u);
+  EXPECT_EQ(p.training.command, "test");
+  EXPECT_EQ(p.training.created, "2026-11-21T00:00:00Z");
+  EXPECT_DOUBLE_EQ(p.training.train_seconds, 1.25);
+  EXPECT_DOUBLE_EQ(p.training.metrics.at("val_mape"), 0.031);
+  EXPECT_EQ(p.training.notes.at("hidden"), "16,8");
+  const auto w = conv3x3(Device::VPU_4_0);
+  EXPECT_DOUBLE_EQ(loaded.predict_cycles(w), CostModel(parts).predict_cycles(w));
+}
+
+TEST(ModelFile, MissingEmptyAndNonHdf5FilesAreNamed) {
+  TempDir dir;
+  EXPECT_TRUE(contains(load_error(dir / "nope.h5"), "does not exist")) << load_error(dir / "nope.h5");
+  std::ofstream(dir / "empty.h5").close();
+  EXPECT_TRUE(contains(load_error(dir / "empty.h5"), "is empty"));
+  {
+    std::ofstream png(dir / "picture.h5", std::ios::binary);
+    const unsigned char header[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13};
+    png.write(reinterpret_cast<const char*>(header), sizeof header);
+  }
+  EXPECT_TRUE(contains(load_error(dir / "picture.h5"), "is not an HDF5 file"));
+  EXPECT_TRUE(contains(load_error(dir.path()), "is a directory"));
+}
+
+TEST(ModelFile, TruncatedFileIsRejectedClearly) {
+  TempDir dir;
+  save_model(random_model(Device::VPU_2_7), dir / "m.h5");
+  const auto size = std::filesystem::file_size(dir / "m.h5");
+  for (auto keep : {size / 2, size - 100, std::uintmax_t{600}}) {
+    std::filesystem::copy_file(dir / "m.h5", dir / "cut.h5",
+                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::resize_file(dir / "cut.h5", keep);
+    const std::string err = load_error(dir / "cut.h5");
+    EXPECT_TRUE(contains(err, "cut.h5")) << err;
+    EXPECT_TRUE(contains(err, "damaged") || contains(err, "truncated")) << err;
+  }
+}
+
+TEST(ModelFile, ForeignHdf5FileIsNotAModel) {
+  TempDir dir;
+  {
+    auto guard = h5::lock();
+    H5::H5File f = h5::create(dir / "foreign.h5");
+    H5::Group g = f.createGroup("/experiment");
+    h5::write_attribute(g, "owner", std::string("someone else"));
+  }
+  const std::string err = load_error(dir / "foreign.h5");
+  EXPECT_TRUE(contains(err, "not a vpucost model")) << err;
+}
+
+// Rewrites one attribute of a saved model to check the loader's diagnosis.
+template <class T>
+void patch_root_attribute(const std::filesystem::path& path, const std::string& name, T value) {
+  auto guard = h5::lock();
+  H5::H5File f(path.string(), H5F_ACC_RDWR);
+  H5::Group root = f.openGroup("/");
+  root.removeAttr(name);
+  h5::write_attribute(root, name, value);
+}
+
+TEST(ModelFile, OtherEncodingVersionOrDeviceIsRejected) {
+  TempDir dir;
+  save_model(random_model(Device::VPU_2_7), dir / "m.h5");
+  patch_root_attribute(dir / "m.h5", "feature_encoding_version", std::int64_t{99});
+  const std::string err = load_error(dir / "m.h5");
+  EXPECT_TRUE(contains(err, "feature encoding version 99")) << err;
+
+  save_model(random_model(Device::VPU_2_7), dir / "d.h5");
+  patch_root_attribute(dir / "d.h5", "device", std::string("VPU_9_9"));
+  EXPECT_TRUE(contains(load_error(dir / "d.h5"), "unknown device 'VPU_9_9'"));
+}
+
+TEST(ModelFile, DamagedLayerShapesAreNamed) {
+  TempDir dir;
+  save_model(random_model(Device::VPU_2_7), dir / "m.h5");
+  {
+    auto guard = h5::lock();
+    H5::H5File f((dir / "m.h5").string(), H5F_ACC_RDWR);
+    H5::Group g = f.openGroup("/layers/layer_1");
+    g.unlink("bias");
+    h5::write_vector(g, "bias", Eigen::VectorXf::Zero(3));
+  }
+  const std::string err = load_error(dir / "m.h5");
+  EXPECT_TRUE(contains(err, "layer_1 has inconsistent shapes")) << err;
+}
+
+TEST(ModelFile, FailedSaveKeepsThePreviousFile) {
+  TempDir dir;
+  save_model(random_model(Device::VPU_2_7), dir / "m.h5");
+  const auto before = std::filesystem::file_size(dir / "m.h5");
+  ModelParts broken = random_model(Device::VPU_2_0);
+  broken.feature_std[0] = -1.0f;
+  EXPECT_THROW(save_model(broken, dir / "m.h5"), Error);
+  EXPECT_EQ(std::filesystem::file_size(dir / "m.h5"), before);
+  EXPECT_EQ(load_model(dir / "m.h5").device(), Device::VPU_2_7);
+  EXPECT_THROW(save_model(random_model(Device::VPU_2_7), dir / "missing-dir" / "m.h5"), Error);
+  // No temporary files are left behind.
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
+  EXPECT_EQ(files, 1);
+}
+
+}  // namespace
+}  // namespace vpucost

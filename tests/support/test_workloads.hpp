@@ -1,0 +1,77 @@
+#pragma once
+// Workloads and tiny models shared by the test suites.
+#include <Eigen/Core>
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "vpucost/cost_model.hpp"
+#include "vpucost/workload.hpp"
+
+namespace vpucost::test {
+
+/// A valid 3x3 'same' convolution 56x56x64 -> 56x56x64 on VPU_2_7.
+inline Workload conv3x3(Device device = Device::VPU_2_7, std::int64_t channels = 64) {
+  Workload w;
+  w.device = device;
+  w.operation = Operation::CONVOLUTION;
+  w.input = {56, 56, channels, DType::UINT8};
+  w.output = {56, 56, channels, DType::UINT8};
+  w.kernel_w = w.kernel_h = 3;
+  w.padding = {1, 1, 1, 1};
+  w.mode = device == Device::VPU_2_0 ? ExecutionMode::MATRIX : ExecutionMode::CUBOID_16x16;
+  return w;
+}
+
+/// A small random model (34 -> hidden... -> 1) with plausible normalisation.
+inline ModelParts random_model(Device device, std::vector<int> hidden = {16, 8},
+                               unsigned seed = 7) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 0.3f);
+  std::vector<DenseLayer> layers;
+  int in = static_cast<int>(kFeatureCount);
+  hidden.push_back(1);
+  for (int out : hidden) {
+    DenseLayer l{Eigen::MatrixXf(out, in), Eigen::VectorXf(out)};
+    for (Eigen::Index i = 0; i < l.weights.size(); ++i) l.weights.data()[i] = normal(rng);
+    for (Eigen::Index i = 0; i < l.bias.size(); ++i) l.bias[i] = normal(rng);
+    layers.push_back(std::move(l));
+    in = out;
+  }
+  ModelParts p;
+  p.device = device;
+  p.mlp = Mlp(std::move(layers), Activation::ReLU);
+  p.feature_mean = Eigen::VectorXf::Constant(kFeatureCount, 2.0f);
+  p.feature_std = Eigen::VectorXf::Constant(kFeatureCount, 3.0f);
+  p.output_offset = 9.0f;
+  p.output_scale = 1.5f;
+  p.training.dataset = "synthetic";
+  p.training.rows = 123;
+  p.training.command = "test";
+  p.training.created = "2026-11-21T00:00:00Z";
+  p.training.train_seconds = 1.25;
+  p.training.metrics["val_mape"] = 0.031;
+  p.training.notes["hidden"] = "16,8";
+  return p;
+}
+
+/// A fresh empty directory under the system temp dir, removed on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() / ("vpucost-test-" + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace vpucost::test

@@ -1,0 +1,76 @@
+// vpucost info: what a model file is, how it was trained, how well it did.
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "command.hpp"
+#include "vpucost/device.hpp"
+#include "vpucost/model_file.hpp"
+
+namespace vpucost::cli {
+namespace {
+
+std::string network_shape(const Mlp& mlp) {
+  std::string s = std::to_string(mlp.input_size());
+  for (const auto& layer : mlp.layers()) s += " -> " + std::to_string(layer.weights.rows());
+  return s;
+}
+
+}  // namespace
+
+int run_info(const std::vector<std::string>& args) {
+  po::options_description options("info options");
+  options.add_options()("model", po::value<std::string>()->required(), "model file (.h5)")(
+      "json", "print one JSON object");
+  po::positional_options_description positional;
+  positional.add("model", 1);
+  po::variables_map vm;
+  if (!parse_options("info", "M.h5 [--json]", options, args, vm, &positional)) return 0;
+  const std::string path = vm["model"].as<std::string>();
+  const CostModel model = load_model(path);
+  const ModelParts& p = model.parts();
+  const TrainingMetadata& t = p.training;
+
+  if (vm.count("json")) {
+    nlohmann::json j;
+    j["file"] = path;
+    j["device"] = std::string(to_string(p.device));
+    j["dpu_clock_mhz"] = device_spec(p.device).dpu_clock_mhz;
+    j["feature_encoding_version"] = p.feature_version;
+    j["network"] = network_shape(p.mlp);
+    j["activation"] = std::string(to_string(p.mlp.activation()));
+    j["parameters"] = p.mlp.parameter_count();
+    j["training"] = {{"dataset", t.dataset},   {"rows", t.rows},
+                     {"command", t.command},   {"created", t.created},
+                     {"train_seconds", t.train_seconds}, {"metrics", t.metrics},
+                     {"notes", t.notes}};
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "model:            " << path << "\n"
+            << "device:           " << to_string(p.device) << " (DPU clock "
+            << device_spec(p.device).dpu_clock_mhz << " MHz)\n"
+            << "feature encoding: version " << p.feature_version << "\n"
+            << "network:          " << network_shape(p.mlp) << ", "
+            << to_string(p.mlp.activation()) << ", " << p.mlp.parameter_count()
+            << " parameters, predicts log-cycles\n"
+            << "trained on:       " << (t.dataset.empty() ? "(not recorded)" : t.dataset) << " ("
+            << t.rows << " rows)\n"
+            << "created:          " << t.created << "\n"
+            << "training time:    " << std::fixed << std::setprecision(1) << t.train_seconds
+            << " s\n"
+            << "command:          " << t.command << "\n";
+  if (!t.metrics.empty()) {
+    std::cout << "metrics:\n";
+    for (const auto& [k, v] : t.metrics) {
+      std::cout << "  " << std::left << std::setw(22) << k << std::setprecision(4) << v << "\n";
+    }
+  }
+  if (!t.notes.empty()) {
+    std::cout << "notes:\n";
+    for (const auto& [k, v] : t.notes) std::cout << "  " << std::left << std::setw(22) << k << v << "\n";
+  }
+  return 0;
+}
+
+}  // namespace vpucost::cli

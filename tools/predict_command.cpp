@@ -1,0 +1,135 @@
+// vpucost predict: cycles of one workload described on the command line.
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "cli_args.hpp"
+#include "command.hpp"
+#include "predictor_option.hpp"
+#include "vpucost/cost_model.hpp"
+#include "vpucost/device.hpp"
+#include "vpucost/error.hpp"
+
+namespace vpucost::cli {
+namespace {
+
+std::string opt(const po::variables_map& vm, const char* name, std::string fallback = {}) {
+  return vm.count(name) ? vm[name].as<std::string>() : fallback;
+}
+
+Workload workload_from_options(const po::variables_map& vm, const CyclePredictor& predictor) {
+  Workload w;
+  if (vm.count("device")) {
+    w.device = parse<Device>(opt(vm, "device"));
+  } else if (const auto* model = dynamic_cast<const CostModel*>(&predictor)) {
+    w.device = model->device();
+  } else {
+    throw Error("--device is required without --model (" + names_list<Device>() + ")");
+  }
+  if (!vm.count("op")) throw Error("--op is required (" + names_list<Operation>() + ")");
+  w.operation = parse<Operation>(opt(vm, "op"));
+  if (!vm.count("input")) throw Error("--input WIDTHxHEIGHTxCHANNELS is required");
+  const auto in = parse_shape(opt(vm, "input"), "input");
+  w.input = {in[0], in[1], in[2], parse<DType>(opt(vm, "dtype", "UINT8"))};
+  const auto kernel = parse_pair(opt(vm, "kernel", "1x1"), "kernel");
+  const auto stride = parse_pair(opt(vm, "stride", "1x1"), "stride");
+  w.kernel_w = kernel[0];
+  w.kernel_h = kernel[1];
+  w.stride_w = stride[0];
+  w.stride_h = stride[1];
+  w.padding = parse_padding(opt(vm, "pad", "0"), "pad");
+  w.output.dtype = vm.count("output-dtype") ? parse<DType>(opt(vm, "output-dtype")) : w.input.dtype;
+  if (vm.count("output")) {
+    const auto out = parse_shape(opt(vm, "output"), "output");
+    w.output.width = out[0];
+    w.output.height = out[1];
+    w.output.channels = out[2];
+  } else if (is_channelwise(w.operation)) {
+    // Channel-wise operations have one possible output; spare the user typing it.
+    w.output.width = expected_output_size(w.input.width, w.padding.left, w.padding.right,
+                                          w.kernel_w, w.stride_w);
+    w.output.height = expected_output_size(w.input.height, w.padding.top, w.padding.bottom,
+                                           w.kernel_h, w.stride_h);
+    w.output.channels = w.input.channels;
+  } else {
+    throw Error("--output WIDTHxHEIGHTxCHANNELS is required for " +
+                std::string(to_string(w.operation)));
+  }
+  if (vm.count("mode")) w.mode = parse<ExecutionMode>(opt(vm, "mode"));
+  return w;
+}
+
+}  // namespace
+
+int run_predict(const std::vector<std::string>& args) {
+  po::options_description options("predict options");
+  options.add_options()
+      ("model", po::value<std::string>(), "model file (.h5); without it, the roofline estimate")
+      ("device", po::value<std::string>(), "VPU_2_0, VPU_2_7 or VPU_4_0 (default: the model's)")
+      ("op", po::value<std::string>(), "CONVOLUTION, DW_CONVOLUTION, CM_CONVOLUTION, ELTWISE, "
+                                       "MAXPOOL or AVEPOOL")
+      ("input", po::value<std::string>(), "input tensor WIDTHxHEIGHTxCHANNELS, e.g. 56x56x64")
+      ("output", po::value<std::string>(), "output tensor WIDTHxHEIGHTxCHANNELS (derived for "
+                                           "channel-wise operations when omitted)")
+      ("kernel", po::value<std::string>(), "kernel WIDTHxHEIGHT (default 1x1)")
+      ("stride", po::value<std::string>(), "stride WIDTHxHEIGHT (default 1x1)")
+      ("pad", po::value<std::string>(), "padding TOP,BOTTOM,LEFT,RIGHT (default 0,0,0,0)")
+      ("dtype", po::value<std::string>(), "input dtype UINT8 or FLOAT16 (default UINT8)")
+      ("output-dtype", po::value<std::string>(), "output dtype (default: the input's)")
+      ("mode", po::value<std::string>(), "execution mode; when omitted, the fastest of the "
+                                         "device's modes (what a compiler picks)")
+      ("json", "print one JSON object: cycles, microseconds, source, ...");
+  po::variables_map vm;
+  if (!parse_options("predict", "[--model M.h5] --device D --op OP --input WxHxC [...]", options,
+                     args, vm)) {
+    return 0;
+  }
+  const std::string model_path = opt(vm, "model");
+  const LoadedPredictor loaded = load_predictor(model_path);
+  Workload w = workload_from_options(vm, *loaded.predictor);
+
+  double cycles = 0.0;
+  bool mode_chosen = false;
+  if (vm.count("mode")) {
+    cycles = loaded.predictor->predict_cycles(w);
+  } else {
+    validate(Workload{w.device, w.operation, w.input, w.output, w.kernel_w, w.kernel_h,
+                      w.stride_w, w.stride_h, w.padding, device_spec(w.device).modes.front()});
+    cycles = std::numeric_limits<double>::infinity();
+    ExecutionMode best = device_spec(w.device).modes.front();
+    for (const ExecutionMode mode : device_spec(w.device).modes) {
+      w.mode = mode;
+      const double c = loaded.predictor->predict_cycles(w);
+      if (c < cycles) {
+        cycles = c;
+        best = mode;
+      }
+    }
+    w.mode = best;
+    mode_chosen = true;
+  }
+  const double us = cycles_to_microseconds(w.device, cycles);
+
+  if (vm.count("json")) {
+    nlohmann::json j;
+    j["cycles"] = cycles;
+    j["microseconds"] = us;
+    j["source"] = std::string(loaded.predictor->source());
+    j["device"] = std::string(to_string(w.device));
+    j["execution_mode"] = std::string(to_string(w.mode));
+    j["mode_chosen"] = mode_chosen;
+    if (!model_path.empty() && model_path != "roofline") j["model"] = model_path;
+    std::cout << j.dump() << "\n";
+    return 0;
+  }
+  std::cout << describe(w) << (mode_chosen ? "  (fastest mode)" : "") << "\n"
+            << "cycles:       " << std::llround(cycles) << "\n"
+            << "microseconds: " << std::fixed << std::setprecision(3) << us << "  (DPU clock "
+            << std::setprecision(0) << device_spec(w.device).dpu_clock_mhz << " MHz)\n"
+            << "source:       " << loaded.description << "\n";
+  return 0;
+}
+
+}  // namespace vpucost::cli
