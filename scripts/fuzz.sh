@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (build-fuzz/ or $FUZZ_BUILD_DIR) and runs each for a
+# bounded time: scripts/fuzz.sh [seconds-per-target, default 60] [target...]
+# FUZZ_BUILD_DIR overrides the build folder. New inputs go to <build>/corpus-run/<target>/ (the checked-in seed
+# corpus stays untouched); a crash stops with the crashing input saved in
+# <build>/crashes/ -- add it under tests/fuzz/regressions/<target>/ once fixed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
+seconds=${1:-60}
+shift || true
+jobs=$(nproc 2>/dev/null || echo 2)
+CC=clang CXX=clang++ cmake -S . -B $build_dir -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DVPUCOST_BUILD_FUZZERS=ON -DVPUCOST_BUILD_TESTS=OFF -DVPUCOST_BUILD_BENCH=OFF >/dev/null
+cmake --build $build_dir -j "$jobs" >/dev/null
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  for exe in $build_dir/tests/fuzz/fuzz_*; do targets+=("$(basename "$exe" | sed 's/^fuzz_//')"); done
+fi
+mkdir -p $build_dir/crashes
+for t in "${targets[@]}"; do
+  run_corpus=$build_dir/corpus-run/$t
+  mkdir -p "$run_corpus"
+  echo "fuzz: $t for ${seconds}s"
+  $build_dir/tests/fuzz/fuzz_"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix=$build_dir/crashes/"$t"- \
+    "$run_corpus" tests/fuzz/corpus/"$t" 2>&1 | grep -E "^stat::number_of_executed_units|ERROR|SUMMARY|Done" || true
+  if ls $build_dir/crashes/"$t"-* >/dev/null 2>&1; then
+    echo "fuzz: $t found a crash: $(ls $build_dir/crashes/"$t"-*)" >&2
+    exit 1
+  fi
+done
