@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "dense_kernel.hpp"
 #include "vpucost/error.hpp"
 
 namespace vpucost {
@@ -91,10 +92,7 @@ float Mlp::forward(std::span<const float> x) const noexcept {
   float* out = buffer_a;
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const auto& layer = layers_[l];
-    Eigen::Map<const Eigen::VectorXf> vin(in, layer.weights.cols());
-    Eigen::Map<Eigen::VectorXf> vout(out, layer.weights.rows());
-    vout.noalias() = layer.weights * vin;
-    vout += layer.bias;
+    detail::dense_forward(layer.weights, layer.bias, in, out);
     if (l + 1 < layers_.size()) {
       Eigen::Map<Eigen::ArrayXXf> act(out, layer.weights.rows(), 1);
       activate(activation_, act);

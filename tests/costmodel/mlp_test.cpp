@@ -62,6 +62,25 @@ TEST(Mlp, BatchEqualsSingle) {
   EXPECT_FLOAT_EQ(y1[0], y[0]);
 }
 
+// Widths that exercise every row-blocking path of the single-query kernel
+// (128-, 64- and 16-row register blocks and a scalar remainder).
+TEST(Mlp, ForwardMatchesPlainEigenForAwkwardWidths) {
+  std::vector<DenseLayer> layers;
+  Eigen::Index in = 37;
+  for (Eigen::Index out : {211, 83, 1}) {
+    layers.push_back({Eigen::MatrixXf::Random(out, in) * 0.2f, Eigen::VectorXf::Random(out)});
+    in = out;
+  }
+  const Mlp mlp(layers, Activation::ReLU);
+  const Eigen::VectorXf x = Eigen::VectorXf::Random(37);
+  Eigen::VectorXf h = x;
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    h = layers[l].weights * h + layers[l].bias;
+    if (l + 1 < layers.size()) h = h.cwiseMax(0.0f);
+  }
+  EXPECT_NEAR(mlp.forward(std::span<const float>(x.data(), 37)), h[0], 1e-4f * (1 + std::abs(h[0])));
+}
+
 TEST(Mlp, RejectsInconsistentLayers) {
   DenseLayer a{Eigen::MatrixXf::Ones(4, 3), Eigen::VectorXf::Zero(4)};
   DenseLayer b{Eigen::MatrixXf::Ones(1, 5), Eigen::VectorXf::Zero(1)};
