@@ -4,11 +4,17 @@ namespace vpucost::cli {
 
 int run_predict(const std::vector<std::string>& args);
 int run_info(const std::vector<std::string>& args);
+int run_import(const std::vector<std::string>& args);
+int run_split(const std::vector<std::string>& args);
+int run_stats(const std::vector<std::string>& args);
 
 std::span<const Command> commands() {
   static const Command table[] = {
       {"predict", "predict DPU cycles of a workload (or a CSV of workloads)", run_predict},
       {"info", "show what a model file is and how it was trained", run_info},
+      {"import", "import a recording CSV into an HDF5 dataset (rejects listed)", run_import},
+      {"split", "split a dataset into train and test files by descriptor", run_split},
+      {"stats", "summarise a dataset: counts, value ranges, cycle quantiles", run_stats},
   };
   return table;
 }

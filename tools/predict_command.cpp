@@ -7,6 +7,7 @@
 
 #include "cli_args.hpp"
 #include "command.hpp"
+#include "predict_csv.hpp"
 #include "predictor_option.hpp"
 #include "vpucost/cost_model.hpp"
 #include "vpucost/device.hpp"
@@ -81,13 +82,17 @@ int run_predict(const std::vector<std::string>& args) {
       ("mode", po::value<std::string>(), "execution mode; when omitted, the fastest of the "
                                          "device's modes (what a compiler picks)")
       ("json", "print one JSON object: cycles, microseconds, source, ...");
+  add_predict_csv_options(options);
   po::variables_map vm;
-  if (!parse_options("predict", "[--model M.h5] --device D --op OP --input WxHxC [...]", options,
-                     args, vm)) {
+  if (!parse_options("predict",
+                     "[--model M.h5] --device D --op OP --input WxHxC [...]\n"
+                     "       vpucost predict [--model M.h5] --csv workloads.csv [--out P.csv]",
+                     options, args, vm)) {
     return 0;
   }
   const std::string model_path = opt(vm, "model");
   const LoadedPredictor loaded = load_predictor(model_path);
+  if (vm.count("csv")) return run_predict_csv(vm, loaded, model_path);
   Workload w = workload_from_options(vm, *loaded.predictor);
 
   double cycles = 0.0;

@@ -1,0 +1,164 @@
+// CsvReader over fast-cpp-csv-parser (libfccp). We use its LineReader
+// (large-block buffered reads, UTF-8 BOM skipping, CRLF handling) and its
+// RFC 4180 column splitter, but not its CSVReader: that one binds columns at
+// compile time, loses the raw line we need for the rejects file, and its
+// number parsers accept "" and "-" as 0. Numbers are parsed by
+// RecordingLayout instead.
+//
+// CSV_IO_NO_THREAD: the asynchronous reader would start a thread per file
+// for little gain on page-cached input and complicate sanitizer runs. This
+// is the only file that includes csv.h, so the macro cannot cause an ODR
+// mismatch.
+#define CSV_IO_NO_THREAD
+// csv.h copies file names with strncpy into fixed buffers (truncating long
+// names in its own messages, which we do not use); GCC flags that.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstringop-truncation"
+#endif
+#include <libfccp/csv.h>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "vpucost/error.hpp"
+#include "vpucost/recording_csv.hpp"
+
+namespace vpucost {
+namespace {
+
+// fccp's own file source treats a read error as the end of the file; this
+// one reports it, so a failing disk never looks like a shorter CSV.
+class CheckedFileSource final : public io::ByteSourceBase {
+ public:
+  CheckedFileSource(std::FILE* file, std::string name) : file_(file), name_(std::move(name)) {}
+  CheckedFileSource(const CheckedFileSource&) = delete;
+  CheckedFileSource& operator=(const CheckedFileSource&) = delete;
+  ~CheckedFileSource() override { std::fclose(file_); }
+
+  int read(char* buffer, int size) override {
+    const std::size_t n = std::fread(buffer, 1, static_cast<std::size_t>(size), file_);
+    if (n < static_cast<std::size_t>(size) && std::ferror(file_)) {
+      throw Error("cannot read " + name_ + ": " + std::strerror(errno));
+    }
+    return static_cast<int>(n);
+  }
+
+ private:
+  std::FILE* file_;
+  std::string name_;
+};
+
+using Splitter = io::double_quote_escape<',', '"'>;
+
+bool is_blank(const char* s) {
+  for (; *s != '\0'; ++s) {
+    if (*s != ' ' && *s != '\t') return false;
+  }
+  return true;
+}
+
+std::string_view trim(const char* begin, const char* end) {
+  while (begin != end && (*begin == ' ' || *begin == '\t')) ++begin;
+  while (end != begin && (end[-1] == ' ' || end[-1] == '\t')) --end;
+  return {begin, static_cast<std::size_t>(end - begin)};
+}
+
+}  // namespace
+
+struct CsvReader::Impl {
+  std::string name;
+  std::unique_ptr<io::LineReader> lines;
+  std::uint64_t line_number = 0;
+  std::uint64_t blank = 0;
+  std::string unquoted;  // storage of unescaped quoted fields of the current line
+};
+
+CsvReader::CsvReader(const std::filesystem::path& path) : impl_(std::make_unique<Impl>()) {
+  impl_->name = path.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw Error("CSV file " + impl_->name + " does not exist");
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error("CSV file " + impl_->name + " is a directory");
+  }
+  std::FILE* file = std::fopen(impl_->name.c_str(), "rb");
+  if (file == nullptr) {
+    throw Error("cannot open CSV file " + impl_->name + ": " + std::strerror(errno));
+  }
+  auto source = std::make_unique<CheckedFileSource>(file, impl_->name);
+  impl_->lines = std::make_unique<io::LineReader>(impl_->name, std::move(source));
+}
+
+CsvReader::CsvReader(std::string name, std::string_view text) : impl_(std::make_unique<Impl>()) {
+  impl_->name = std::move(name);
+  impl_->lines =
+      std::make_unique<io::LineReader>(impl_->name, text.data(), text.data() + text.size());
+}
+
+CsvReader::CsvReader(CsvReader&&) noexcept = default;
+CsvReader& CsvReader::operator=(CsvReader&&) noexcept = default;
+CsvReader::~CsvReader() = default;
+
+const std::string& CsvReader::name() const {
+  return impl_->name;
+}
+std::uint64_t CsvReader::blank_lines() const {
+  return impl_->blank;
+}
+
+bool CsvReader::next(CsvLine& line) {
+  Impl& s = *impl_;
+  char* raw = nullptr;
+  for (;;) {
+    try {
+      raw = s.lines->next_line();
+    } catch (const io::error::line_length_limit_exceeded&) {
+      throw Error(s.name + " line " + std::to_string(s.line_number + 1) +
+                  " is longer than 16 MiB: not a recording CSV file");
+    }
+    if (raw == nullptr) return false;
+    ++s.line_number;
+    if (!is_blank(raw)) break;
+    ++s.blank;
+  }
+  const std::size_t length = std::strlen(raw);
+  line.number = s.line_number;
+  line.text = std::string_view(raw, length);
+  line.fields.clear();
+  line.problem.reset();
+  s.unquoted.clear();
+  s.unquoted.reserve(length);  // unescaped fields are never longer: views stay valid
+
+  const char* begin = raw;
+  for (;;) {
+    const char* end = nullptr;
+    try {
+      end = Splitter::find_next_column_end(begin);
+    } catch (const io::error::escaped_string_not_closed&) {
+      line.problem = "field " + std::to_string(line.fields.size() + 1) +
+                     " opens a quote that is not closed on this line";
+      line.fields.clear();
+      return true;
+    }
+    std::string_view field = trim(begin, end);
+    if (field.size() >= 2 && field.front() == '"' && field.back() == '"') {
+      const std::size_t start = s.unquoted.size();
+      for (std::size_t i = 1; i + 1 < field.size(); ++i) {
+        s.unquoted.push_back(field[i]);
+        if (field[i] == '"' && field[i + 1] == '"') ++i;  // "" inside quotes is one quote
+      }
+      field = std::string_view(s.unquoted).substr(start);
+    }
+    line.fields.push_back(field);
+    if (*end == '\0') break;
+    begin = end + 1;
+  }
+  return true;
+}
+
+}  // namespace vpucost

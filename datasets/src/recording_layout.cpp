@@ -1,0 +1,239 @@
+// Header mapping and per-row parsing + validation of recording CSVs.
+#include <charconv>
+#include <cmath>
+
+#include "vpucost/atomic_file.hpp"
+#include "vpucost/error.hpp"
+#include "vpucost/recording_csv.hpp"
+
+namespace vpucost {
+namespace {
+
+enum class NumberStatus { Ok, Empty, NotANumber, OutOfRange };
+
+// Optional sign and decimal digits only: "", "-", "1.0" and "0x10" are not integers.
+NumberStatus parse_integer(std::string_view s, std::int64_t& out) {
+  if (s.empty()) return NumberStatus::Empty;
+  bool negative = false;
+  std::size_t i = 0;
+  if (s[0] == '+' || s[0] == '-') {
+    negative = s[0] == '-';
+    i = 1;
+  }
+  if (i == s.size()) return NumberStatus::NotANumber;
+  std::int64_t value = 0;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c < '0' || c > '9') return NumberStatus::NotANumber;
+    const int digit = c - '0';
+    if (__builtin_mul_overflow(value, 10, &value) ||
+        __builtin_add_overflow(value, negative ? -digit : digit, &value)) {
+      // Keep scanning so that "123abc..." with many digits is still "not a number".
+      for (++i; i < s.size(); ++i) {
+        if (s[i] < '0' || s[i] > '9') return NumberStatus::NotANumber;
+      }
+      return NumberStatus::OutOfRange;
+    }
+  }
+  out = value;
+  return NumberStatus::Ok;
+}
+
+NumberStatus parse_real(std::string_view s, double& out) {
+  if (s.empty()) return NumberStatus::Empty;
+  // Fast path: plain integers up to 15 digits are exact in a double.
+  if (s.size() <= 15) {
+    std::int64_t v = 0;
+    bool digits = true;
+    for (char c : s) {
+      if (c < '0' || c > '9') {
+        digits = false;
+        break;
+      }
+      v = v * 10 + (c - '0');
+    }
+    if (digits) {
+      out = static_cast<double>(v);
+      return NumberStatus::Ok;
+    }
+  }
+  std::string_view t = s;
+  if (t[0] == '+') {  // from_chars takes '-' but not '+'
+    t.remove_prefix(1);
+    if (t.empty() || t[0] == '+' || t[0] == '-') return NumberStatus::NotANumber;
+  }
+  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+  if (ec == std::errc::result_out_of_range) return NumberStatus::OutOfRange;
+  if (ec != std::errc() || ptr != t.data() + t.size()) return NumberStatus::NotANumber;
+  return NumberStatus::Ok;
+}
+
+// The value as shown in a reason: quoted, shortened, control bytes replaced.
+std::string shown(std::string_view value) {
+  constexpr std::size_t kMax = 40;
+  std::string out = "'";
+  for (std::size_t i = 0; i < value.size() && i < kMax; ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    out.push_back(c < 0x20 || c == 0x7f ? '?' : static_cast<char>(c));
+  }
+  if (value.size() > kMax) out += "...";
+  return out + "'";
+}
+
+std::string column_prefix(Column c) {
+  return "column " + std::string(column_name(c)) + ": ";
+}
+
+std::string number_problem(Column c, std::string_view value, NumberStatus status,
+                           const char* kind) {
+  switch (status) {
+    case NumberStatus::Empty:
+      return column_prefix(c) + "value is missing";
+    case NumberStatus::OutOfRange:
+      return column_prefix(c) + shown(value) + " is out of range";
+    default:
+      return column_prefix(c) + shown(value) + " is not " + kind;
+  }
+}
+
+template <class E>
+std::optional<std::string> parse_enum(Column c, std::string_view value, E& out) {
+  if (const auto e = try_parse<E>(value)) {
+    out = *e;
+    return std::nullopt;
+  }
+  if (value.empty()) return column_prefix(c) + "value is missing";
+  return column_prefix(c) + shown(value) + " is not a known " + std::string(EnumInfo<E>::kind) +
+         " (" + names_list<E>() + ")";
+}
+
+}  // namespace
+
+RecordingLayout::RecordingLayout(std::span<const std::string_view> header, CyclesColumn cycles,
+                                 const std::string& source)
+    : field_count_(header.size()), cycles_(cycles) {
+  position_.fill(-1);
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const auto column = find_column(header[i]);
+    if (!column) {
+      unknown_.push_back((header[i].empty() ? std::string("(empty name)") : shown(header[i])) +
+                         " (column " + std::to_string(i + 1) + ")");
+      continue;
+    }
+    int& pos = position_[static_cast<std::size_t>(*column)];
+    if (pos >= 0) {
+      throw Error(source + ": column '" + std::string(header[i]) +
+                  "' appears twice in the header " + "(columns " + std::to_string(pos + 1) +
+                  " and " + std::to_string(i + 1) + ")");
+    }
+    pos = static_cast<int>(i);
+  }
+  for (const Column c : all_columns()) {
+    const bool optional =
+        c == Column::theoretical_cycles || (c == Column::cycles && cycles == CyclesColumn::Ignored);
+    if (!optional && !has(c)) {
+      throw Error(source + ": missing required column '" + std::string(column_name(c)) +
+                  "' in the header (line 1)");
+    }
+  }
+}
+
+std::optional<std::string> RecordingLayout::parse(std::span<const std::string_view> fields,
+                                                  Recording& out) const {
+  if (fields.size() != field_count_) {
+    return "row has " + std::to_string(fields.size()) + " fields, the header has " +
+           std::to_string(field_count_);
+  }
+  const auto field = [&](Column c) {
+    return fields[static_cast<std::size_t>(position_[static_cast<std::size_t>(c)])];
+  };
+  Workload& w = out.workload;
+  std::optional<std::string> problem;
+  if ((problem = parse_enum(Column::device, field(Column::device), w.device))) return problem;
+  if ((problem = parse_enum(Column::operation, field(Column::operation), w.operation))) {
+    return problem;
+  }
+  std::int64_t* const integers[] = {
+      &w.input.width,     &w.input.height,   &w.input.channels, &w.output.width,  &w.output.height,
+      &w.output.channels, &w.kernel_w,       &w.kernel_h,       &w.stride_w,      &w.stride_h,
+      &w.padding.top,     &w.padding.bottom, &w.padding.left,   &w.padding.right,
+  };
+  for (std::size_t i = 0; i < std::size(integers); ++i) {
+    const auto c = static_cast<Column>(static_cast<std::size_t>(Column::input_width) + i);
+    const std::string_view text = field(c);
+    const NumberStatus status = parse_integer(text, *integers[i]);
+    if (status != NumberStatus::Ok) return number_problem(c, text, status, "an integer");
+  }
+  if ((problem = parse_enum(Column::input_dtype, field(Column::input_dtype), w.input.dtype))) {
+    return problem;
+  }
+  if ((problem = parse_enum(Column::output_dtype, field(Column::output_dtype), w.output.dtype))) {
+    return problem;
+  }
+  if ((problem = parse_enum(Column::execution_mode, field(Column::execution_mode), w.mode))) {
+    return problem;
+  }
+
+  out.cycles = DatasetColumns::kNoValue;
+  out.theoretical_cycles = DatasetColumns::kNoValue;
+  if (cycles_ == CyclesColumn::Required) {
+    const std::string_view text = field(Column::cycles);
+    const NumberStatus status = parse_real(text, out.cycles);
+    if (status != NumberStatus::Ok) return number_problem(Column::cycles, text, status, "a number");
+    if (!std::isfinite(out.cycles)) {
+      return column_prefix(Column::cycles) + shown(text) + " is not a finite number";
+    }
+    if (!(out.cycles > 0.0))
+      return column_prefix(Column::cycles) + "must be > 0 (got " + shown(text) + ")";
+    if (has(Column::theoretical_cycles)) {
+      const std::string_view theo = field(Column::theoretical_cycles);
+      if (!theo.empty()) {
+        const NumberStatus s = parse_real(theo, out.theoretical_cycles);
+        if (s != NumberStatus::Ok) {
+          return number_problem(Column::theoretical_cycles, theo, s, "a number");
+        }
+        if (!std::isfinite(out.theoretical_cycles)) {
+          return column_prefix(Column::theoretical_cycles) + shown(theo) +
+                 " is not a finite number";
+        }
+        if (out.theoretical_cycles < 0.0) {
+          return column_prefix(Column::theoretical_cycles) + "must be >= 0 (got " + shown(theo) +
+                 ")";
+        }
+      }
+    }
+  }
+  return find_problem(w);
+}
+
+std::string csv_field(std::string_view text) {
+  const bool needs_quotes = text.find_first_of(",\"\r\n") != std::string_view::npos ||
+                            (!text.empty() && (text.front() == ' ' || text.front() == '\t' ||
+                                               text.back() == ' ' || text.back() == '\t'));
+  if (!needs_quotes) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::string rejects_csv(std::span<const RejectedRow> rejects) {
+  std::string out = "line,reason,row\n";
+  for (const auto& r : rejects) {
+    out += std::to_string(r.line);
+    out += ',';
+    out += csv_field(r.reason);
+    out += ',';
+    out += csv_field(r.text);
+    out += '\n';
+  }
+  return out;
+}
+
+void write_rejects_file(const std::filesystem::path& path, std::span<const RejectedRow> rejects) {
+  write_file_atomically(path, rejects_csv(rejects));
+}
+
+}  // namespace vpucost

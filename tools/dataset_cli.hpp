@@ -1,0 +1,64 @@
+#pragma once
+// Small helpers shared by the commands that read and write datasets
+// (import, split, stats, predict --csv). Header-only: tools/CMakeLists.txt
+// compiles only the *_command.cpp files it globs plus a fixed list.
+#include <filesystem>
+#include <iostream>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "vpucost/enums.hpp"
+#include "vpucost/error.hpp"
+#include "vpucost/recording_csv.hpp"
+
+namespace vpucost::cli {
+
+/// Throws vpucost::Error when two options name the same file (writing an
+/// output over an input, or two outputs over each other, would lose data).
+inline void require_distinct_files(
+    const std::vector<std::pair<std::string, std::filesystem::path>>& files) {
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    for (std::size_t j = i + 1; j < files.size(); ++j) {
+      std::error_code ec;
+      const bool same = std::filesystem::weakly_canonical(files[i].second, ec) ==
+                        std::filesystem::weakly_canonical(files[j].second, ec);
+      if (same) {
+        throw Error(files[i].first + " and " + files[j].first + " name the same file " +
+                    files[i].second.string());
+      }
+    }
+  }
+}
+
+/// Prints the first `shown` rejects on stderr as "line N: reason", and says
+/// where the rest are.
+inline void print_rejects(const std::string& command, std::span<const RejectedRow> rejects,
+                          std::size_t shown, bool written_to_file) {
+  for (std::size_t i = 0; i < rejects.size() && i < shown; ++i) {
+    std::cerr << "vpucost " << command << ": rejected line " << rejects[i].line << ": "
+              << rejects[i].reason << "\n";
+  }
+  if (rejects.size() > shown) {
+    std::cerr << "vpucost " << command << ": ... and " << rejects.size() - shown
+              << " more rejected rows"
+              << (written_to_file ? " (all are in the rejects file)"
+                                  : "; list them all with --rejects FILE")
+              << "\n";
+  }
+}
+
+inline std::vector<std::string> device_names(std::span<const Device> devices) {
+  std::vector<std::string> names;
+  for (const Device d : devices) names.emplace_back(to_string(d));
+  return names;
+}
+
+inline std::string join(const std::vector<std::string>& items, const std::string& separator) {
+  std::string s;
+  for (std::size_t i = 0; i < items.size(); ++i) s += (i ? separator : "") + items[i];
+  return s;
+}
+
+}  // namespace vpucost::cli
