@@ -1,0 +1,31 @@
+#pragma once
+// Latency tables as files.
+//
+//  - proxyless_yaml: the YAML that ProxylessNAS's LatencyEstimator and
+//    once-for-all's LatencyTable load (yaml.load, then lut[key]["mean"]): one
+//    mapping per distinct key with `count` (1: one deterministic
+//    prediction), `mean` (milliseconds) and `std` (0). Keys are sorted; a
+//    comment header records space, resolution, device, dtype and source.
+//    The zero op has no key.
+//  - lut_csv: one record per entry (zero ops included) of every table, with
+//    every DPU workload's operation, shape, mode and cycles in the last field.
+//  - lut_json: the same as a JSON document, workloads as structured records.
+// Each returns the file content; write it with write_file_atomically.
+#include <span>
+#include <string>
+
+#include "vpucost/lut.hpp"
+
+namespace vpucost {
+
+std::string proxyless_yaml(const LatencyTable& table);
+std::string lut_csv(std::span<const LatencyTable> tables);
+std::string lut_json(std::span<const LatencyTable> tables);
+
+/// The file name once-for-all's LatencyTable looks for: "224_lookup_table.yaml".
+std::string ofa_lut_file_name(int resolution);
+
+/// Shortest decimal text that reads back as exactly `value` ("0.1", "1e-05").
+std::string exact_decimal(double value);
+
+}  // namespace vpucost

@@ -1,0 +1,104 @@
+#pragma once
+// Search spaces of MBConv networks (ProxylessNAS / once-for-all style).
+//
+// A space is a fixed stem (3x3 stride-2 convolution from RGB), an ordered list
+// of searchable positions, and a fixed head (1x1 feature-mix convolution,
+// global average pool, classifier). Each position is one block with fixed
+// input/output channels and stride and a list of candidate operations: MBConv
+// blocks (kernel x expand ratio) and, where the block could be an identity
+// (stride 1, same width), the zero op that skips it. An architecture picks one
+// candidate per position.
+//
+// Built in: "proxyless" (the ProxylessNAS ImageNet supernet) and
+// "mobilenetv2" (MobileNetV2, one candidate per position). User spaces come
+// from JSON (search_space_json.hpp).
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vpucost {
+
+/// One candidate operation of a position.
+struct Candidate {
+  bool zero = false;     ///< the zero op: the block is skipped (costs nothing)
+  int kernel = 3;        ///< depthwise kernel (MBConv only)
+  int expand_ratio = 1;  ///< 1 = no expand convolution (MBConv only)
+
+  static Candidate mbconv(int kernel, int expand_ratio) { return {false, kernel, expand_ratio}; }
+  static Candidate zero_op() { return {true, 0, 0}; }
+  /// "k3_e6" or "zero".
+  std::string name() const;
+  bool operator==(const Candidate&) const = default;
+};
+
+struct Position {
+  int stage = 0;  ///< 0 = the first block after the stem; stages count from 1
+  int in_channels = 0;
+  int out_channels = 0;
+  int stride = 1;
+  std::vector<Candidate> candidates;
+
+  /// Whether the position's MBConv candidates have an identity shortcut
+  /// (stride 1 and equal channels): then the zero op is allowed too.
+  bool residual() const { return stride == 1 && in_channels == out_channels; }
+  bool operator==(const Position&) const = default;
+};
+
+struct SearchSpace {
+  std::string name;
+  int stem_channels = 32;  ///< output channels of the 3x3 stride-2 first conv
+  std::vector<Position> positions;
+  int feature_mix_channels = 1280;  ///< 1x1 conv after the last position
+  int num_classes = 1000;           ///< classifier outputs
+  bool operator==(const SearchSpace&) const = default;
+};
+
+/// One candidate index per position.
+using Architecture = std::vector<int>;
+
+/// Resolutions a space can be costed at. ProxylessNAS and once-for-all use
+/// 128..224; the wider range lets users go beyond.
+inline constexpr int kMinResolution = 32;
+inline constexpr int kMaxResolution = 1024;
+/// Limits on a space's numbers (far beyond real networks).
+inline constexpr int kMaxSpaceChannels = 16384;
+inline constexpr int kMaxKernel = 15;
+inline constexpr int kMaxExpandRatio = 32;
+inline constexpr int kMaxPositions = 1024;
+inline constexpr int kMaxCandidates = 256;  ///< per position
+
+/// ProxylessNAS ImageNet supernet: stem 3->32 (3x3, stride 2); first block
+/// 32->16 expand 1 kernel 3/5/7; stages of widths 24, 40, 80, 96, 192, 320
+/// with 4, 4, 4, 4, 4, 1 blocks and first strides 2, 2, 2, 1, 2, 1; every
+/// position MBConv kernel 3/5/7 x expand 3/6, plus the zero op on stride-1
+/// same-width positions; feature mix 320->1280; classifier 1280->1000.
+SearchSpace proxyless_space();
+/// MobileNetV2 1.0: its standard block list (t, c, n, s) = (1,16,1,1),
+/// (6,24,2,2), (6,32,3,2), (6,64,4,2), (6,96,3,1), (6,160,3,2), (6,320,1,1),
+/// all kernel 3, one candidate per position.
+SearchSpace mobilenetv2_space();
+/// "proxyless" or "mobilenetv2"; throws vpucost::Error listing the names.
+SearchSpace builtin_space(std::string_view name);
+std::span<const std::string_view> builtin_space_names();
+
+/// Checks channel chaining (each position's input = the previous output, the
+/// first = stem_channels), strides 1/2, odd kernels, expand ratios, limits,
+/// non-empty candidate lists without duplicates, and the zero op only on
+/// residual positions. Throws vpucost::Error naming the position.
+void validate(const SearchSpace& space);
+
+/// Throws vpucost::Error unless kMinResolution <= resolution <= kMaxResolution.
+void check_resolution(int resolution);
+/// Feature-map size after the stem: (resolution + 1) / 2, as ProxylessNAS
+/// and once-for-all compute it.
+std::int64_t stem_output_size(int resolution);
+/// Input feature-map size of every position, plus (last element) the size
+/// after the last position. A stride-s block maps n to (n - 1) / s + 1.
+std::vector<std::int64_t> feature_sizes(const SearchSpace& space, int resolution);
+
+/// Throws vpucost::Error unless `arch` has one valid candidate index per position.
+void validate(const SearchSpace& space, std::span<const int> arch);
+
+}  // namespace vpucost

@@ -1,0 +1,139 @@
+#include "vpucost/lut.hpp"
+
+#include "vpucost/error.hpp"
+
+namespace vpucost {
+namespace {
+
+// A part whose layers are costed together with every other part of the
+// table, then filled into its entry.
+struct PendingEntry {
+  LutEntry* entry;
+  std::size_t first_layer;
+  std::size_t layer_count;
+};
+
+void add_part(const NetPart& part, LutEntry& entry, std::vector<Layer>& layers,
+              std::vector<PendingEntry>& pending) {
+  entry.kind = part.kind;
+  entry.key = part.key;
+  pending.push_back({&entry, layers.size(), part.layers.size()});
+  layers.insert(layers.end(), part.layers.begin(), part.layers.end());
+}
+
+}  // namespace
+
+double LatencyTable::fixed_ms() const {
+  return stem.ms + feature_mix.ms + logits.ms;
+}
+
+double LatencyTable::latency_ms(std::span<const int> arch) const {
+  if (arch.size() != blocks.size()) {
+    throw Error("architecture has " + std::to_string(arch.size()) + " choices; the table of '" +
+                space + "' has " + std::to_string(blocks.size()) + " positions");
+  }
+  double ms = fixed_ms();
+  for (std::size_t p = 0; p < arch.size(); ++p) {
+    if (arch[p] < 0 || static_cast<std::size_t>(arch[p]) >= blocks[p].size()) {
+      throw Error("architecture: position " + std::to_string(p) + " has no candidate " +
+                  std::to_string(arch[p]));
+    }
+    ms += blocks[p][static_cast<std::size_t>(arch[p])].ms;
+  }
+  return ms;
+}
+
+std::vector<const LutEntry*> LatencyTable::entries() const {
+  std::vector<const LutEntry*> out{&stem};
+  for (const auto& position : blocks) {
+    for (const LutEntry& e : position) out.push_back(&e);
+  }
+  out.push_back(&feature_mix);
+  out.push_back(&logits);
+  return out;
+}
+
+NetPart candidate_part(const SearchSpace& space, int resolution, int position, int candidate) {
+  const auto sizes = feature_sizes(space, resolution);
+  if (position < 0 || static_cast<std::size_t>(position) >= space.positions.size()) {
+    throw Error("search space '" + space.name + "' has no position " + std::to_string(position));
+  }
+  const Position& p = space.positions[static_cast<std::size_t>(position)];
+  if (candidate < 0 || static_cast<std::size_t>(candidate) >= p.candidates.size()) {
+    throw Error("position " + std::to_string(position) + " has no candidate " +
+                std::to_string(candidate));
+  }
+  const Candidate& c = p.candidates[static_cast<std::size_t>(candidate)];
+  if (c.zero) throw Error("the zero op has no layers");
+  MBConv block;
+  block.size = sizes[static_cast<std::size_t>(position)];
+  block.in_channels = p.in_channels;
+  block.out_channels = p.out_channels;
+  block.kernel = c.kernel;
+  block.stride = p.stride;
+  block.expand_ratio = c.expand_ratio;
+  block.residual = p.residual();
+  return block_part(block);
+}
+
+LatencyTable build_latency_table(const SearchSpace& space, int resolution,
+                                 const NetworkCoster& coster) {
+  validate(space);
+  const auto sizes = feature_sizes(space, resolution);
+  LatencyTable table;
+  table.space = space.name;
+  table.device = coster.device();
+  table.dtype = coster.dtype();
+  table.resolution = resolution;
+  table.source = std::string(coster.predictor().source());
+
+  std::vector<Layer> layers;
+  std::vector<PendingEntry> pending;
+  add_part(stem_part(resolution, 3, space.stem_channels), table.stem, layers, pending);
+  table.blocks.resize(space.positions.size());
+  for (std::size_t p = 0; p < space.positions.size(); ++p) {
+    const Position& position = space.positions[p];
+    table.blocks[p].resize(position.candidates.size());
+    for (std::size_t c = 0; c < position.candidates.size(); ++c) {
+      LutEntry& entry = table.blocks[p][c];
+      entry.position = static_cast<int>(p);
+      entry.candidate = static_cast<int>(c);
+      entry.stage = position.stage;
+      entry.candidate_name = position.candidates[c].name();
+      if (position.candidates[c].zero) continue;  // no key, no layers, no cost
+      add_part(candidate_part(space, resolution, static_cast<int>(p), static_cast<int>(c)), entry,
+               layers, pending);
+    }
+  }
+  const std::int64_t last = sizes.back();
+  const int last_channels = space.positions.back().out_channels;
+  add_part(feature_mix_part(last, last_channels, space.feature_mix_channels), table.feature_mix,
+           layers, pending);
+  add_part(logits_part(last, space.feature_mix_channels, space.num_classes), table.logits, layers,
+           pending);
+
+  const std::vector<LayerCost> costs = coster.cost(layers);
+  for (const PendingEntry& p : pending) {
+    LutEntry& e = *p.entry;
+    e.layers.assign(costs.begin() + static_cast<std::ptrdiff_t>(p.first_layer),
+                    costs.begin() + static_cast<std::ptrdiff_t>(p.first_layer + p.layer_count));
+    e.cycles = total_cycles(e.layers);
+    e.ms = coster.milliseconds(e.cycles);
+  }
+  return table;
+}
+
+std::vector<LatencyTable> build_latency_tables(const SearchSpace& space,
+                                               std::span<const int> resolutions,
+                                               const NetworkCoster& coster,
+                                               const LutProgress& progress) {
+  for (const int r : resolutions) check_resolution(r);
+  std::vector<LatencyTable> tables;
+  for (const int r : resolutions) {
+    tables.push_back(build_latency_table(space, r, coster));
+    if (progress) progress(tables.size(), resolutions.size(), r);
+  }
+  return tables;
+}
+
+}  // namespace vpucost

@@ -1,0 +1,162 @@
+#include "vpucost/lut_writers.hpp"
+
+#include <charconv>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "vpucost/error.hpp"
+#include "vpucost/version.hpp"
+
+namespace vpucost {
+namespace {
+
+using std::to_string;
+
+std::string header_line(const LatencyTable& t) {
+  return "space " + t.space + ", resolution " + to_string(t.resolution) + ", " +
+         std::string(to_string(t.device)) + " " + std::string(to_string(t.dtype)) +
+         ", cycles from " + t.source;
+}
+
+std::string shape(const Tensor& t) {
+  return to_string(t.width) + "x" + to_string(t.height) + "x" + to_string(t.channels);
+}
+
+// "expand: CONVOLUTION 112x112x16->112x112x48 k1x1 s1 p0,0,0,0 CUBOID_4x16 14936"
+std::string workload_summary(const LayerCost& layer) {
+  std::string s;
+  const std::size_t n = layer.cost.workloads.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const Workload& w = layer.cost.workloads[i].workload;
+    if (!s.empty()) s += " | ";
+    s += layer.layer.name;
+    if (n > 1) s += "[" + to_string(i + 1) + "/" + to_string(n) + "]";
+    s += ": " + std::string(to_string(w.operation)) + " " + shape(w.input) + "->" +
+         shape(w.output) + " k" + to_string(w.kernel_w) + "x" + to_string(w.kernel_h) + " s" +
+         to_string(w.stride_h) + " p" + to_string(w.padding.top) + "." +
+         to_string(w.padding.bottom) + "." + to_string(w.padding.left) + "." +
+         to_string(w.padding.right) + " " + std::string(to_string(w.mode)) + " " +
+         exact_decimal(layer.cost.workloads[i].cycles);
+  }
+  return s;
+}
+
+std::size_t workload_count(const LutEntry& e) {
+  std::size_t n = 0;
+  for (const LayerCost& l : e.layers) n += l.cost.workloads.size();
+  return n;
+}
+
+nlohmann::json workload_json(const CostedWorkload& cw) {
+  const Workload& w = cw.workload;
+  return {{"operation", std::string(to_string(w.operation))},
+          {"input", {w.input.width, w.input.height, w.input.channels}},
+          {"output", {w.output.width, w.output.height, w.output.channels}},
+          {"kernel", {w.kernel_w, w.kernel_h}},
+          {"stride", {w.stride_w, w.stride_h}},
+          {"padding", {w.padding.top, w.padding.bottom, w.padding.left, w.padding.right}},
+          {"dtype", std::string(to_string(w.input.dtype))},
+          {"execution_mode", std::string(to_string(w.mode))},
+          {"cycles", cw.cycles}};
+}
+
+nlohmann::json entry_json(const LutEntry& e) {
+  nlohmann::json j{
+      {"kind", std::string(to_string(e.kind))}, {"key", e.key}, {"cycles", e.cycles}, {"ms", e.ms}};
+  if (e.kind == PartKind::Block) {
+    j["position"] = e.position;
+    j["stage"] = e.stage;
+    j["candidate"] = e.candidate;
+    j["candidate_name"] = e.candidate_name;
+  }
+  j["layers"] = nlohmann::json::array();
+  for (const LayerCost& l : e.layers) {
+    nlohmann::json layer{
+        {"name", l.layer.name},    {"kind", std::string(to_string(l.layer.kind))},
+        {"split", l.cost.split},   {"split_reason", std::string(to_string(l.cost.split_reason))},
+        {"cycles", l.cost.cycles}, {"workloads", nlohmann::json::array()}};
+    for (const CostedWorkload& cw : l.cost.workloads)
+      layer["workloads"].push_back(workload_json(cw));
+    j["layers"].push_back(std::move(layer));
+  }
+  return j;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (const char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+}  // namespace
+
+std::string exact_decimal(double value) {
+  char buffer[64];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  if (ec != std::errc{}) throw Error("cannot format a number");
+  return std::string(buffer, end);
+}
+
+std::string ofa_lut_file_name(int resolution) {
+  return to_string(resolution) + "_lookup_table.yaml";
+}
+
+std::string proxyless_yaml(const LatencyTable& table) {
+  // Several positions share a key (same shapes, same candidate); their costs
+  // are equal by construction, so the first one stands for all.
+  std::map<std::string, double> by_key;
+  for (const LutEntry* e : table.entries()) {
+    if (!e->key.empty()) by_key.emplace(e->key, e->ms);
+  }
+  std::string out = "# vpucost " + std::string(kVersion) +
+                    " latency look-up table: " + header_line(table) +
+                    "\n# mean: predicted DPU latency in milliseconds\n";
+  for (const auto& [key, ms] : by_key) {
+    out += key + ":\n  count: 1\n  mean: " + exact_decimal(ms) + "\n  std: 0.0\n";
+  }
+  return out;
+}
+
+std::string lut_csv(std::span<const LatencyTable> tables) {
+  std::string out =
+      "space,resolution,device,dtype,source,kind,key,position,stage,candidate,candidate_name,"
+      "cycles,ms,n_workloads,workloads\n";
+  for (const LatencyTable& t : tables) {
+    for (const LutEntry* e : t.entries()) {
+      std::string workloads;
+      for (const LayerCost& l : e->layers) {
+        workloads += (workloads.empty() ? "" : " | ") + workload_summary(l);
+      }
+      const bool block = e->kind == PartKind::Block;
+      out += csv_field(t.space) + "," + to_string(t.resolution) + "," +
+             std::string(to_string(t.device)) + "," + std::string(to_string(t.dtype)) + "," +
+             t.source + "," + std::string(to_string(e->kind)) + "," + csv_field(e->key) + "," +
+             (block ? to_string(e->position) : "") + "," + (block ? to_string(e->stage) : "") +
+             "," + (block ? to_string(e->candidate) : "") + "," + csv_field(e->candidate_name) +
+             "," + exact_decimal(e->cycles) + "," + exact_decimal(e->ms) + "," +
+             to_string(workload_count(*e)) + "," + csv_field(workloads) + "\n";
+    }
+  }
+  return out;
+}
+
+std::string lut_json(std::span<const LatencyTable> tables) {
+  nlohmann::json doc{{"format", "vpucost-lut"},
+                     {"vpucost_version", kVersion},
+                     {"tables", nlohmann::json::array()}};
+  for (const LatencyTable& t : tables) {
+    nlohmann::json table{{"space", t.space},
+                         {"resolution", t.resolution},
+                         {"device", std::string(to_string(t.device))},
+                         {"dtype", std::string(to_string(t.dtype))},
+                         {"source", t.source},
+                         {"fixed_ms", t.fixed_ms()},
+                         {"entries", nlohmann::json::array()}};
+    for (const LutEntry* e : t.entries()) table["entries"].push_back(entry_json(*e));
+    doc["tables"].push_back(std::move(table));
+  }
+  return doc.dump(1) + "\n";
+}
+
+}  // namespace vpucost

@@ -1,0 +1,228 @@
+#include "vpucost/workload_split.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "vpucost/device.hpp"
+#include "vpucost/error.hpp"
+
+namespace vpucost {
+namespace {
+
+using std::to_string;
+
+constexpr std::int64_t kCmxPage = 16 * 1024;  // VPUNN aligns every tensor to 16 KB
+
+std::int64_t align_up(std::int64_t value, std::int64_t multiple) {
+  return (value + multiple - 1) / multiple * multiple;
+}
+
+std::int64_t bytes_of(DType t) {
+  return t == DType::FLOAT16 ? 2 : 1;
+}
+
+// UINT8 weight rows are aligned to 32 elements on VPU_4_0 and to 16 elsewhere
+// (VPUNN's per-generation "weights alignment"; 2.7 uses 16 for compatibility
+// with its compiler). The teacher data pin this down: with 32 on 2.7, 7
+// accepted UINT8 convolutions would not fit.
+std::int64_t conv_weight_alignment(Device device, DType weights) {
+  if (weights == DType::FLOAT16) return 16;
+  return device == Device::VPU_4_0 ? 32 : 16;
+}
+
+bool is_depthwise_like(Operation op) {
+  return op == Operation::DW_CONVOLUTION || op == Operation::MAXPOOL || op == Operation::AVEPOOL;
+}
+
+// The workload with padded channels, operation as given except what the
+// hardware changes (a small-input CONVOLUTION that runs as CM_CONVOLUTION).
+Workload padded_form(const Workload& w) {
+  Workload e = as_executed(w);
+  if (w.operation == Operation::AVEPOOL) e.operation = Operation::AVEPOOL;
+  return e;
+}
+
+bool channels_allowed(const Workload& w) {
+  const auto allowed = device_spec(w.device).dw_pool_channels;
+  if (!is_depthwise_like(w.operation) || allowed.empty()) return true;
+  return std::find(allowed.begin(), allowed.end(), w.output.channels) != allowed.end();
+}
+
+bool fits(const Workload& w) {
+  return cmx_footprint(w).total_bytes <= device_spec(w.device).cmx_bytes;
+}
+
+// Channel chunks of a depthwise/pool layer on a generation that limits them:
+// as many of the largest allowed size as fit, the rest greedily (144 ->
+// 64, 64, 16).
+std::vector<std::int64_t> fixed_channel_chunks(std::int64_t channels, Device device) {
+  auto allowed = std::vector<int>(device_spec(device).dw_pool_channels.begin(),
+                                  device_spec(device).dw_pool_channels.end());
+  std::sort(allowed.rbegin(), allowed.rend());
+  std::vector<std::int64_t> chunks;
+  std::int64_t rest = channels;
+  for (const int size : allowed) {
+    while (rest >= size) {
+      chunks.push_back(size);
+      rest -= size;
+    }
+  }
+  return chunks;  // channels are multiples of 16 and 16 is allowed: rest == 0
+}
+
+// n near-equal chunks of `total` groups of `unit`, larger chunks first.
+std::vector<std::int64_t> near_equal_chunks(std::int64_t total, std::int64_t n, std::int64_t unit) {
+  const std::int64_t groups = total / unit;
+  std::vector<std::int64_t> chunks;
+  for (std::int64_t i = 0; i < n; ++i) {
+    chunks.push_back((groups / n + (i < groups % n ? 1 : 0)) * unit);
+  }
+  return chunks;
+}
+
+Workload channel_chunk(const Workload& w, std::int64_t channels) {
+  Workload c = w;
+  c.output.channels = channels;
+  if (is_channelwise(w.operation)) c.input.channels = channels;
+  return c;
+}
+
+// Output rows [first, first + rows) of `w`, reading the input rows they need
+// (halo included) and keeping the padding only at the tensor border.
+Workload row_chunk(const Workload& w, std::int64_t first, std::int64_t rows) {
+  const std::int64_t start = first * w.stride_h - w.padding.top;
+  const std::int64_t end = (first + rows - 1) * w.stride_h - w.padding.top + w.kernel_h;
+  const std::int64_t in_start = std::max<std::int64_t>(0, start);
+  const std::int64_t in_end = std::min(w.input.height, end);
+  Workload c = w;
+  c.input.height = in_end - in_start;
+  c.output.height = rows;
+  c.padding.top = in_start - start;
+  c.padding.bottom = end - in_end;
+  return c;
+}
+
+// The grid of channel x row chunks, or nothing if one workload does not fit.
+std::optional<SplitOption> try_grid(const Workload& w, const std::vector<std::int64_t>& channels,
+                                    std::int64_t row_chunks) {
+  SplitOption option;
+  option.channel_chunks = static_cast<int>(channels.size());
+  option.row_chunks = static_cast<int>(row_chunks);
+  const auto rows = near_equal_chunks(w.output.height, row_chunks, 1);
+  for (const std::int64_t c : channels) {
+    const Workload by_channel = channel_chunk(w, c);
+    std::int64_t first = 0;
+    for (const std::int64_t r : rows) {
+      Workload piece = row_chunks == 1 ? by_channel : row_chunk(by_channel, first, r);
+      if (!fits(piece)) return std::nullopt;
+      option.workloads.push_back(piece);
+      first += r;
+    }
+  }
+  return option;
+}
+
+[[noreturn]] void cannot_split(const Workload& w) {
+  throw Error(describe(w) + " does not fit in the " +
+              to_string(device_spec(w.device).cmx_bytes / 1024) + " KB CMX of " +
+              std::string(to_string(w.device)) + " even when split into " +
+              to_string(kMaxSplitWorkloads) + " workloads");
+}
+
+}  // namespace
+
+CmxFootprint cmx_footprint(const Workload& raw) {
+  const Workload w = as_executed(raw);
+  const std::int64_t ib = bytes_of(w.input.dtype);
+  CmxFootprint f;
+  f.input_bytes = w.input.width * w.input.height * w.input.channels * ib;
+  f.output_bytes = w.output.width * w.output.height * w.output.channels * bytes_of(w.output.dtype);
+  const std::int64_t kernel_area = w.kernel_w * w.kernel_h;
+  const std::int64_t weight_table = 16 * w.output.channels;
+  switch (w.operation) {
+    case Operation::CONVOLUTION:
+      f.weight_bytes =
+          align_up(w.input.channels * kernel_area, conv_weight_alignment(w.device, w.input.dtype)) *
+              w.output.channels * ib +
+          weight_table;
+      break;
+    case Operation::CM_CONVOLUTION:
+      f.weight_bytes =
+          align_up(w.input.channels * kernel_area, ib == 2 ? 8 : 16) * w.output.channels * ib +
+          weight_table;
+      break;
+    case Operation::DW_CONVOLUTION:
+    case Operation::AVEPOOL:  // as_executed made it a DW_CONVOLUTION already
+      f.weight_bytes = kernel_area * w.output.channels * ib + weight_table;
+      break;
+    case Operation::MAXPOOL:
+    case Operation::ELTWISE:
+      f.weight_bytes = 0;
+      break;
+  }
+  f.input_bytes = align_up(f.input_bytes, kCmxPage);
+  f.weight_bytes = align_up(f.weight_bytes, kCmxPage);
+  f.output_bytes = align_up(f.output_bytes, kCmxPage);
+  f.total_bytes = f.input_bytes + f.weight_bytes + f.output_bytes;
+  return f;
+}
+
+std::string_view to_string(SplitReason reason) {
+  switch (reason) {
+    case SplitReason::None:
+      return "none";
+    case SplitReason::DepthwiseChannels:
+      return "depthwise_channels";
+    case SplitReason::CmxCapacity:
+      return "cmx_capacity";
+  }
+  return "<invalid>";
+}
+
+SplitReason split_reason(const Workload& raw) {
+  const Workload w = padded_form(raw);
+  // CMX first: that is the order in which VPUNN reports (and the teacher
+  // data label) a layer that breaks both limits.
+  if (!fits(w)) return SplitReason::CmxCapacity;
+  if (!channels_allowed(w)) return SplitReason::DepthwiseChannels;
+  return SplitReason::None;
+}
+
+std::string SplitOption::label() const {
+  if (channel_chunks == 1 && row_chunks == 1) return "none";
+  std::string s;
+  if (channel_chunks > 1) s = to_string(channel_chunks) + "xK";
+  if (row_chunks > 1) s += (s.empty() ? "" : "+") + to_string(row_chunks) + "xH";
+  return s;
+}
+
+std::vector<SplitOption> minimal_split_options(const Workload& raw) {
+  validate(raw);
+  const Workload w = padded_form(raw);
+  const std::int64_t max_rows = std::min<std::int64_t>(w.output.height, kMaxSplitWorkloads);
+
+  if (is_depthwise_like(w.operation) && !device_spec(w.device).dw_pool_channels.empty()) {
+    // Rule 1: the channel chunks are fixed; add row cuts until every piece fits.
+    const auto channels = fixed_channel_chunks(w.output.channels, w.device);
+    for (std::int64_t rows = 1; rows <= max_rows; ++rows) {
+      if (static_cast<std::int64_t>(channels.size()) * rows > kMaxSplitWorkloads) break;
+      if (auto option = try_grid(w, channels, rows)) return {std::move(*option)};
+    }
+    cannot_split(w);
+  }
+
+  // Rules 2-4: the smallest grid that fits; all grids of that size.
+  const std::int64_t max_channel_chunks = w.output.channels / 16;
+  for (std::int64_t n = 1; n <= kMaxSplitWorkloads; ++n) {
+    std::vector<SplitOption> options;
+    for (std::int64_t rows = 1; rows <= std::min(n, max_rows); ++rows) {
+      if (n % rows != 0 || n / rows > max_channel_chunks) continue;
+      const auto channels = near_equal_chunks(w.output.channels, n / rows, 16);
+      if (auto option = try_grid(w, channels, rows)) options.push_back(std::move(*option));
+    }
+    if (!options.empty()) return options;
+  }
+  cannot_split(w);
+}
+
+}  // namespace vpucost
