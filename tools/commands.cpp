@@ -7,6 +7,8 @@ int run_info(const std::vector<std::string>& args);
 int run_import(const std::vector<std::string>& args);
 int run_split(const std::vector<std::string>& args);
 int run_stats(const std::vector<std::string>& args);
+int run_lut(const std::vector<std::string>& args);
+int run_net(const std::vector<std::string>& args);
 
 std::span<const Command> commands() {
   static const Command table[] = {
@@ -15,6 +17,9 @@ std::span<const Command> commands() {
       {"import", "import a recording CSV into an HDF5 dataset (rejects listed)", run_import},
       {"split", "split a dataset into train and test files by descriptor", run_split},
       {"stats", "summarise a dataset: counts, value ranges, cycle quantiles", run_stats},
+      {"lut", "latency look-up tables of a search space for NAS (ProxylessNAS/OFA YAML, CSV, JSON)",
+       run_lut},
+      {"net", "latency of a network given as a ProxylessNAS / once-for-all net config", run_net},
   };
   return table;
 }

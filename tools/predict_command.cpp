@@ -3,6 +3,7 @@
 #include <iomanip>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "cli_args.hpp"
@@ -12,6 +13,7 @@
 #include "vpucost/cost_model.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/network_cost.hpp"
 
 namespace vpucost::cli {
 namespace {
@@ -62,6 +64,54 @@ Workload workload_from_options(const po::variables_map& vm, const CyclePredictor
   return w;
 }
 
+// A workload beyond what one DPU workload may hold (depthwise/pool channels
+// on VPU_2_7/4_0, CMX capacity) runs as several workloads: report the cost of
+// what the hardware runs, the sum over the split (workload_split.hpp).
+int print_split_prediction(const po::variables_map& vm, const LoadedPredictor& loaded,
+                           const std::string& model_path, const Workload& w) {
+  const auto mode = vm.count("mode") ? std::optional<ExecutionMode>(w.mode) : std::nullopt;
+  const WorkloadCost cost = cost_workload(*loaded.predictor, w, mode);
+  const double us = cycles_to_microseconds(w.device, cost.cycles);
+  std::string modes = std::string(to_string(cost.workloads.front().workload.mode));
+  for (const CostedWorkload& piece : cost.workloads) {
+    if (piece.workload.mode != cost.workloads.front().workload.mode) modes = "best_per_workload";
+  }
+  const std::string why = cost.split_reason == SplitReason::DepthwiseChannels
+                              ? "one workload takes 16, 32 or 64 channels on this device"
+                              : "it does not fit in the CMX tile memory as one workload";
+  if (vm.count("json")) {
+    nlohmann::json j{{"cycles", cost.cycles},
+                     {"microseconds", us},
+                     {"source", std::string(loaded.predictor->source())},
+                     {"device", std::string(to_string(w.device))},
+                     {"execution_mode", modes},
+                     {"mode_chosen", !mode.has_value()},
+                     {"workloads", cost.workloads.size()},
+                     {"split", cost.split},
+                     {"split_reason", std::string(to_string(cost.split_reason))},
+                     {"split_workloads", nlohmann::json::array()}};
+    for (const CostedWorkload& piece : cost.workloads) {
+      j["split_workloads"].push_back(
+          {{"workload", describe(piece.workload)}, {"cycles", piece.cycles}});
+    }
+    if (!model_path.empty() && model_path != "roofline") j["model"] = model_path;
+    std::cout << j.dump() << "\n";
+    return 0;
+  }
+  std::cout << describe(cost.whole) << "\n"
+            << "split into " << cost.workloads.size() << " workloads (" << cost.split
+            << "): " << why << "; cycles are their sum\n";
+  for (std::size_t i = 0; i < cost.workloads.size(); ++i) {
+    std::cout << "  " << i + 1 << ": " << describe(cost.workloads[i].workload) << "  "
+              << std::llround(cost.workloads[i].cycles) << " cycles\n";
+  }
+  std::cout << "cycles:       " << std::llround(cost.cycles) << "\n"
+            << "microseconds: " << std::fixed << std::setprecision(3) << us << "  (DPU clock "
+            << std::setprecision(0) << device_spec(w.device).dpu_clock_mhz << " MHz)\n"
+            << "source:       " << loaded.description << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_predict(const std::vector<std::string>& args) {
@@ -94,6 +144,12 @@ int run_predict(const std::vector<std::string>& args) {
   const LoadedPredictor loaded = load_predictor(model_path);
   if (vm.count("csv")) return run_predict_csv(vm, loaded, model_path);
   Workload w = workload_from_options(vm, *loaded.predictor);
+  Workload probe = w;
+  if (!vm.count("mode")) probe.mode = device_spec(w.device).modes.front();
+  validate(probe);
+  if (split_reason(probe) != SplitReason::None) {
+    return print_split_prediction(vm, loaded, model_path, w);
+  }
 
   double cycles = 0.0;
   bool mode_chosen = false;
@@ -125,6 +181,7 @@ int run_predict(const std::vector<std::string>& args) {
     j["device"] = std::string(to_string(w.device));
     j["execution_mode"] = std::string(to_string(w.mode));
     j["mode_chosen"] = mode_chosen;
+    j["workloads"] = 1;
     if (!model_path.empty() && model_path != "roofline") j["model"] = model_path;
     std::cout << j.dump() << "\n";
     return 0;

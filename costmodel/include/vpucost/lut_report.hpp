@@ -25,16 +25,19 @@ struct BlockSensitivity {
   std::vector<double> ms;
 };
 
-/// A stage's repeated block (stride 1, in = out = width) at several widths
-/// around the stage width.
+/// What channel counts cost around a stage's width: a 1x1 convolution
+/// width -> width and the stage's repeated block (stride 1, in = out =
+/// width) at the stage's output size, for widths in steps of 4 from just
+/// above the multiple of 16 below the stage width to just past the one above.
 struct ChannelSweep {
   int stage = 0;
   int width = 0;  ///< the stage's width in the space
   int kernel = 3;
-  int expand_ratio = 1;
+  int expand_ratio = 1;  ///< the stage's largest
   std::int64_t size = 0;
-  std::vector<int> widths;  ///< ascending, including `width`
-  std::vector<double> ms;   ///< block latency at each width
+  std::vector<int> widths;       ///< ascending, including `width`
+  std::vector<double> conv_ms;   ///< the 1x1 convolution at each width
+  std::vector<double> block_ms;  ///< the block at each width
 };
 
 struct DesignReport {
@@ -50,9 +53,7 @@ struct DesignReport {
 };
 
 /// Reads the kernel/expand grids from `table` (built from `space` with
-/// `coster`) and costs the channel sweeps (widths: the stage width +-8 and
-/// the multiples of 16 around it) with kernel 3 and the stage's largest
-/// expand ratio.
+/// `coster`) and costs the channel sweeps.
 DesignReport design_report(const SearchSpace& space, const LatencyTable& table,
                            const NetworkCoster& coster);
 

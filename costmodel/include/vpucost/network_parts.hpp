@@ -22,7 +22,8 @@ std::string_view to_string(PartKind kind);
 
 struct NetPart {
   PartKind kind = PartKind::Block;
-  std::string key;  ///< the look-up-table key
+  std::string key;   ///< the look-up-table key
+  std::string name;  ///< where it is in a net config ("blocks[3]"); may be empty
   std::vector<Layer> layers;
 };
 

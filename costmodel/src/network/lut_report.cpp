@@ -45,13 +45,15 @@ BlockSensitivity sensitivity(const SearchSpace& space, const LatencyTable& table
   return s;
 }
 
+// Steps of 4 from just above the multiple of 16 below `width` to just past
+// the multiple of 16 at or above it (24 -> 20 24 28 32 36).
 std::vector<int> sweep_widths(int width) {
-  std::set<int> widths{width, width - 8, width + 8, (width + 15) / 16 * 16, width / 16 * 16};
-  std::vector<int> out;
-  for (const int w : widths) {
-    if (w >= 8 && w <= kMaxSpaceChannels) out.push_back(w);
+  const int padded = (width + 15) / 16 * 16;
+  std::set<int> widths{width};
+  for (int w = padded - 12; w <= padded + 4; w += 4) {
+    if (w >= 4 && w <= kMaxSpaceChannels) widths.insert(w);
   }
-  return out;
+  return {widths.begin(), widths.end()};
 }
 
 std::string fixed(double value, int decimals) {
@@ -104,8 +106,10 @@ DesignReport design_report(const SearchSpace& space, const LatencyTable& table,
     }
     sweep.widths = sweep_widths(p.out_channels);
     for (const int w : sweep.widths) {
-      MBConv block{sweep.size, w, w, sweep.kernel, 1, sweep.expand_ratio, 0, true};
-      const auto layers = mbconv_layers(block);
+      std::vector<Layer> layers{conv_layer("conv_1x1", sweep.size, w, w, 1, 1)};
+      const auto block =
+          mbconv_layers({sweep.size, w, w, sweep.kernel, 1, sweep.expand_ratio, 0, true});
+      layers.insert(layers.end(), block.begin(), block.end());
       sweep_ranges.emplace_back(sweep_layers.size(), layers.size());
       sweep_layers.insert(sweep_layers.end(), layers.begin(), layers.end());
     }
@@ -116,9 +120,10 @@ DesignReport design_report(const SearchSpace& space, const LatencyTable& table,
   for (ChannelSweep& sweep : report.channels) {
     for (std::size_t w = 0; w < sweep.widths.size(); ++w, ++point) {
       const auto [first, count] = sweep_ranges[point];
-      double cycles = 0.0;
-      for (std::size_t l = first; l < first + count; ++l) cycles += costs[l].cost.cycles;
-      sweep.ms.push_back(coster.milliseconds(cycles));
+      double block_cycles = 0.0;
+      for (std::size_t l = first + 1; l < first + count; ++l) block_cycles += costs[l].cost.cycles;
+      sweep.conv_ms.push_back(coster.milliseconds(costs[first].cost.cycles));
+      sweep.block_ms.push_back(coster.milliseconds(block_cycles));
     }
   }
   return report;
@@ -152,17 +157,18 @@ std::string format_design_report(const DesignReport& r) {
     }
   }
   out +=
-      "\nChannel counts: a repeated block (stride 1, kernel 3, the stage's largest expand ratio)\n"
-      "at widths around the stage width. The DPU computes channels in groups of 16: a width that\n"
-      "is not a multiple of 16 costs what the next multiple costs.\n\n";
-  out += "  stage   size   width  padded        ms   us/channel\n";
+      "\nChannel counts: the DPU computes channels in groups of 16, so a width that is not a\n"
+      "multiple of 16 costs what the next multiple costs. Per stage, at its output size: a 1x1\n"
+      "convolution width -> width, and a repeated block (stride 1, kernel 3, the stage's\n"
+      "largest expand ratio) of that width; us/ch = block microseconds per channel.\n\n";
+  out += "  stage   size   width  padded   1x1 conv ms   block ms    us/ch\n";
   for (const ChannelSweep& s : r.channels) {
     for (std::size_t i = 0; i < s.widths.size(); ++i) {
       const int w = s.widths[i];
       out += pad(to_string(s.stage), 7) + pad(to_string(s.size), 7) + pad(to_string(w), 8) +
-             pad(to_string((w + 15) / 16 * 16), 8) + pad(fixed(s.ms[i], 4), 10) +
-             pad(fixed(1000.0 * s.ms[i] / w, 3), 13) + (w == s.width ? "  <- stage width" : "") +
-             "\n";
+             pad(to_string((w + 15) / 16 * 16), 8) + pad(fixed(s.conv_ms[i], 4), 14) +
+             pad(fixed(s.block_ms[i], 4), 11) + pad(fixed(1000.0 * s.block_ms[i] / w, 3), 9) +
+             (w == s.width ? "  <- stage width" : "") + "\n";
     }
   }
   return out;

@@ -278,11 +278,12 @@ std::vector<NetPart> net_parts(const NetConfig& c, int resolution) {
   parts.push_back(stem_part(resolution, c.first_conv.in_channels, c.first_conv.out_channels,
                             c.first_conv.kernel, c.first_conv.stride));
   std::int64_t size = parts.back().layers.front().out_width();
-  for (const NetConfigBlock& b : c.blocks) {
-    if (b.zero) continue;
-    MBConv block = b.conv;
+  for (std::size_t i = 0; i < c.blocks.size(); ++i) {
+    if (c.blocks[i].zero) continue;
+    MBConv block = c.blocks[i].conv;
     block.size = size;
     parts.push_back(block_part(block));
+    parts.back().name = "blocks[" + to_string(i) + "]";
     size = block.out_size();
   }
   if (c.feature_mix) {

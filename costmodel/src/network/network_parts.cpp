@@ -27,7 +27,7 @@ std::string_view to_string(PartKind kind) {
 
 NetPart stem_part(std::int64_t resolution, std::int64_t in_channels, std::int64_t out_channels,
                   std::int64_t kernel, std::int64_t stride) {
-  NetPart part{PartKind::Stem, {}, {}};
+  NetPart part{PartKind::Stem, {}, "first_conv", {}};
   part.layers.push_back(
       conv_layer("first_conv", resolution, in_channels, out_channels, kernel, stride));
   validate(part.layers.front());
@@ -37,7 +37,7 @@ NetPart stem_part(std::int64_t resolution, std::int64_t in_channels, std::int64_
 }
 
 NetPart block_part(const MBConv& block) {
-  NetPart part{PartKind::Block, {}, mbconv_layers(block)};
+  NetPart part{PartKind::Block, {}, {}, mbconv_layers(block)};
   part.key = "expanded_conv-input:" + shape(block.size, block.in_channels) +
              "-output:" + shape(block.out_size(), block.out_channels) +
              "-expand:" + to_string(block.expand_ratio) + "-kernel:" + to_string(block.kernel) +
@@ -47,7 +47,7 @@ NetPart block_part(const MBConv& block) {
 
 NetPart feature_mix_part(std::int64_t size, std::int64_t in_channels, std::int64_t out_channels,
                          std::int64_t kernel) {
-  NetPart part{PartKind::FeatureMix, {}, {}};
+  NetPart part{PartKind::FeatureMix, {}, "feature_mix_layer", {}};
   part.layers.push_back(conv_layer("feature_mix", size, in_channels, out_channels, kernel, 1));
   validate(part.layers.front());
   part.key = "Conv_1-input:" + shape(size, in_channels) + "-output:" + shape(size, out_channels);
@@ -55,7 +55,7 @@ NetPart feature_mix_part(std::int64_t size, std::int64_t in_channels, std::int64
 }
 
 NetPart logits_part(std::int64_t size, std::int64_t in_features, std::int64_t out_features) {
-  NetPart part{PartKind::Logits, {}, {}};
+  NetPart part{PartKind::Logits, {}, "classifier", {}};
   part.layers.push_back(global_avg_pool_layer("global_avgpool", size, in_features));
   part.layers.push_back(fully_connected_layer("classifier", in_features, out_features));
   for (const Layer& l : part.layers) validate(l);

@@ -1,0 +1,107 @@
+// vpucost lut: latency look-up tables of a search space for NAS tools.
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "command.hpp"
+#include "network_cli.hpp"
+#include "vpucost/atomic_file.hpp"
+#include "vpucost/error.hpp"
+#include "vpucost/lut_report.hpp"
+#include "vpucost/lut_writers.hpp"
+#include "vpucost/search_space_json.hpp"
+
+namespace vpucost::cli {
+namespace {
+
+enum class LutFormat { ProxylessYaml, Csv, Json };
+
+LutFormat parse_format(const std::string& text) {
+  if (text == "proxyless-yaml" || text == "yaml") return LutFormat::ProxylessYaml;
+  if (text == "csv") return LutFormat::Csv;
+  if (text == "json") return LutFormat::Json;
+  throw Error("--format '" + text + "' is not proxyless-yaml, csv or json");
+}
+
+// YAML: one file per resolution, as once-for-all loads them
+// (<dir>/<resolution>_lookup_table.yaml); with one resolution --out may name
+// the file itself. CSV and JSON: one file with every resolution.
+void write_tables(const std::vector<LatencyTable>& tables, LutFormat format,
+                  const std::filesystem::path& out) {
+  if (format == LutFormat::Csv) return write_file_atomically(out, lut_csv(tables));
+  if (format == LutFormat::Json) return write_file_atomically(out, lut_json(tables));
+  if (tables.size() == 1 && !std::filesystem::is_directory(out)) {
+    return write_file_atomically(out, proxyless_yaml(tables.front()));
+  }
+  if (!std::filesystem::is_directory(out)) {
+    throw Error("--out " + out.string() +
+                ": with several resolutions, --out must be an existing directory (one "
+                "<resolution>_lookup_table.yaml per resolution)");
+  }
+  for (const LatencyTable& t : tables) {
+    write_file_atomically(out / ofa_lut_file_name(t.resolution), proxyless_yaml(t));
+  }
+}
+
+}  // namespace
+
+int run_lut(const std::vector<std::string>& args) {
+  po::options_description options("lut options");
+  add_costing_options(options);
+  options.add_options()("space", po::value<std::string>()->default_value("proxyless"),
+                        "proxyless, mobilenetv2, or a search-space JSON file")(
+      "resolution", po::value<std::string>()->default_value("224"),
+      "input resolution(s), e.g. 224 or 160,176,192,208,224")(
+      "format", po::value<std::string>()->default_value("proxyless-yaml"),
+      "proxyless-yaml (what ProxylessNAS / once-for-all read), csv or json")(
+      "out", po::value<std::string>(),
+      "output file (a directory for YAML with several "
+      "resolutions)")(
+      "report", "print the design-rule report: kernel/expand and channel-count costs per stage")(
+      "quiet", "no progress messages");
+  po::variables_map vm;
+  if (!parse_options("lut",
+                     "[--model M.h5 | --device D] [--space proxyless] [--resolution 224] "
+                     "[--format proxyless-yaml|csv|json] --out FILE [--report]",
+                     options, args, vm)) {
+    return 0;
+  }
+  if (!vm.count("out") && !vm.count("report")) {
+    throw Error("--out FILE is required (or --report to print the design-rule report)");
+  }
+  const LutFormat format = parse_format(vm["format"].as<std::string>());
+  const std::vector<int> resolutions = parse_resolutions(vm["resolution"].as<std::string>());
+  const SearchSpace space = load_space_by_name_or_file(vm["space"].as<std::string>());
+  const CostingSetup setup = costing_setup(vm);
+  const NetworkCoster coster(*setup.loaded.predictor, setup.device, setup.dtype);
+
+  const bool quiet = vm.count("quiet") > 0;
+  const auto start = std::chrono::steady_clock::now();
+  const auto progress = [&](std::size_t done, std::size_t total, int resolution) {
+    if (quiet) return;
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    std::cerr << "lut: resolution " << resolution << " done (" << done << "/" << total << ", "
+              << static_cast<long long>(ms) << " ms)\n";
+  };
+  const std::vector<LatencyTable> tables =
+      build_latency_tables(space, resolutions, coster, progress);
+
+  if (vm.count("out")) {
+    const std::filesystem::path out = vm["out"].as<std::string>();
+    write_tables(tables, format, out);
+    if (!quiet) {
+      std::cerr << "lut: wrote " << out.string() << " (space " << space.name << ", "
+                << to_string(setup.device) << " " << to_string(setup.dtype) << ", "
+                << setup.loaded.description << ")\n";
+    }
+  }
+  if (vm.count("report")) {
+    for (const LatencyTable& t : tables) {
+      std::cout << format_design_report(design_report(space, t, coster)) << "\n";
+    }
+  }
+  return 0;
+}
+
+}  // namespace vpucost::cli

@@ -1,0 +1,75 @@
+#pragma once
+// Options shared by the network commands (lut, net): which predictor, which
+// device, which data type, which resolutions. Header-only so that the
+// commands stay one source file each.
+#include <string>
+#include <vector>
+
+#include "cli_args.hpp"
+#include "command.hpp"
+#include "predictor_option.hpp"
+#include "vpucost/cost_model.hpp"
+#include "vpucost/error.hpp"
+#include "vpucost/search_space.hpp"
+
+namespace vpucost::cli {
+
+inline void add_costing_options(po::options_description& options) {
+  options.add_options()("model", po::value<std::string>(),
+                        "model file (.h5); without it (or 'roofline'), the "
+                        "roofline estimate")("device", po::value<std::string>(),
+                                             "VPU_2_0, VPU_2_7 or VPU_4_0 (default: the model's; "
+                                             "required without a model)")(
+      "dtype", po::value<std::string>()->default_value("UINT8"),
+      "activation and weight data type: UINT8 or FLOAT16");
+}
+
+struct CostingSetup {
+  LoadedPredictor loaded;
+  Device device = Device::VPU_2_7;
+  DType dtype = DType::UINT8;
+};
+
+inline CostingSetup costing_setup(const po::variables_map& vm) {
+  CostingSetup s;
+  s.loaded = load_predictor(vm.count("model") ? vm["model"].as<std::string>() : std::string());
+  const auto* model = dynamic_cast<const CostModel*>(s.loaded.predictor.get());
+  if (vm.count("device")) {
+    s.device = parse<Device>(vm["device"].as<std::string>());
+    if (model && model->device() != s.device) {
+      throw Error("--device " + std::string(to_string(s.device)) +
+                  " does not match the model, which is for " +
+                  std::string(to_string(model->device())));
+    }
+  } else if (model) {
+    s.device = model->device();
+  } else {
+    throw Error("--device is required without --model (" + names_list<Device>() + ")");
+  }
+  s.dtype = parse<DType>(vm["dtype"].as<std::string>());
+  return s;
+}
+
+/// "224" or "160,176,192,208,224" -> resolutions, each checked.
+inline std::vector<int> parse_resolutions(const std::string& text) {
+  std::vector<int> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma - start);
+    const std::int64_t r = parse_count(item, "resolution");
+    if (r < kMinResolution || r > kMaxResolution) {
+      throw Error("--resolution " + item + " is outside " + std::to_string(kMinResolution) + ".." +
+                  std::to_string(kMaxResolution));
+    }
+    for (const int seen : out) {
+      if (seen == r) throw Error("--resolution lists " + item + " twice");
+    }
+    out.push_back(static_cast<int>(r));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace vpucost::cli
