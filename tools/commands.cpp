@@ -7,6 +7,9 @@ int run_info(const std::vector<std::string>& args);
 int run_import(const std::vector<std::string>& args);
 int run_split(const std::vector<std::string>& args);
 int run_stats(const std::vector<std::string>& args);
+int run_train(const std::vector<std::string>& args);
+int run_eval(const std::vector<std::string>& args);
+int run_features(const std::vector<std::string>& args);
 int run_lut(const std::vector<std::string>& args);
 int run_net(const std::vector<std::string>& args);
 
@@ -17,6 +20,10 @@ std::span<const Command> commands() {
       {"import", "import a recording CSV into an HDF5 dataset (rejects listed)", run_import},
       {"split", "split a dataset into train and test files by descriptor", run_split},
       {"stats", "summarise a dataset: counts, value ranges, cycle quantiles", run_stats},
+      {"train", "train a cost model on recordings, or fine-tune one (--init-from)", run_train},
+      {"eval", "accuracy of a model or the roofline on recorded cycles (MAPE, plot)", run_eval},
+      {"features", "export the feature encoding of a dataset as CSV (for other learners)",
+       run_features},
       {"lut", "latency look-up tables of a search space for NAS (ProxylessNAS/OFA YAML, CSV, JSON)",
        run_lut},
       {"net", "latency of a network given as a ProxylessNAS / once-for-all net config", run_net},

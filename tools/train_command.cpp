@@ -1,0 +1,402 @@
+// vpucost train: learn a cost model from recordings (or fine-tune one),
+// with per-epoch progress, atomic checkpoints, exact resume, and the model
+// written only at the end (atomically), so an interrupted run never leaves a
+// broken or half-trained model file behind.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "command.hpp"
+#include "dataset_cli.hpp"
+#include "vpucost/dataset.hpp"
+#include "vpucost/error.hpp"
+#include "vpucost/fine_tune.hpp"
+#include "vpucost/model_file.hpp"
+#include "vpucost/trainer.hpp"
+
+namespace vpucost::cli {
+namespace {
+
+/// Default peak learning rate when starting from a trained model: small
+/// enough not to wreck what it knows in the first epochs.
+constexpr double kFineTuneLearningRate = 3e-4;
+
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void on_interrupt(int) {
+  g_interrupted = 1;
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM ask the run to stop after the current epoch
+/// (writing the checkpoint); a second Ctrl-C kills as usual.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+  ~InterruptGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+std::string duration(double seconds) {
+  char buf[32];
+  if (seconds < 60) {
+    std::snprintf(buf, sizeof buf, "%.1fs", seconds);
+  } else if (seconds < 3600) {
+    std::snprintf(buf, sizeof buf, "%dm%02ds", int(seconds) / 60, int(seconds) % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%dh%02dm", int(seconds) / 3600, int(seconds) % 3600 / 60);
+  }
+  return buf;
+}
+
+std::string percent(double fraction, int decimals = 2) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f%%", decimals, 100.0 * fraction);
+  return buf;
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string command_line(const std::vector<std::string>& args) {
+  std::string s = "vpucost train";
+  for (const auto& a : args) {
+    const bool plain = !a.empty() && a.find_first_not_of(
+                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+                                         "OPQRSTUVWXYZ0123456789-_./,=:+") == std::string::npos;
+    s += " " + (plain ? a : "'" + a + "'");
+  }
+  return s;
+}
+
+std::vector<Eigen::Index> parse_hidden(const std::string& text) {
+  std::vector<Eigen::Index> widths;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    std::size_t used = 0;
+    long long w = 0;
+    try {
+      w = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != item.size() || w < 1) {
+      throw Error("--hidden '" + text +
+                  "': expected positive widths separated by commas, e.g. "
+                  "128,128,64");
+    }
+    widths.push_back(w);
+    start = comma + 1;
+  }
+  return widths;
+}
+
+std::string join_widths(const std::vector<Eigen::Index>& widths) {
+  std::string s;
+  for (const auto w : widths) s += (s.empty() ? "" : ",") + std::to_string(w);
+  return s;
+}
+
+template <class T>
+void set_if(const po::variables_map& vm, const char* name, T& target) {
+  if (vm.count(name)) target = vm[name].as<T>();
+}
+
+TrainOptions options_from(const po::variables_map& vm) {
+  TrainOptions o;
+  if (vm.count("hidden")) o.hidden = parse_hidden(vm["hidden"].as<std::string>());
+  if (vm.count("activation")) o.activation = parse_activation(vm["activation"].as<std::string>());
+  set_if(vm, "epochs", o.epochs);
+  set_if(vm, "batch", o.batch_size);
+  set_if(vm, "lr", o.learning_rate);
+  if (vm.count("schedule")) o.schedule = parse_schedule(vm["schedule"].as<std::string>());
+  set_if(vm, "min-lr-ratio", o.min_lr_ratio);
+  set_if(vm, "warmup", o.warmup_epochs);
+  set_if(vm, "plateau-factor", o.plateau_factor);
+  set_if(vm, "plateau-patience", o.plateau_patience);
+  set_if(vm, "weight-decay", o.adam.weight_decay);
+  set_if(vm, "beta1", o.adam.beta1);
+  set_if(vm, "beta2", o.adam.beta2);
+  set_if(vm, "clip-norm", o.clip_norm);
+  if (vm.count("loss")) o.loss.kind = parse_loss(vm["loss"].as<std::string>());
+  if (vm.count("huber-delta")) o.loss.huber_delta = vm["huber-delta"].as<float>();
+  set_if(vm, "patience", o.patience);
+  set_if(vm, "seed", o.seed);
+  set_if(vm, "threads", o.threads);
+  if (vm.count("checkpoint")) o.checkpoint = vm["checkpoint"].as<std::string>();
+  set_if(vm, "checkpoint-every", o.checkpoint_every);
+  if (vm.count("resume")) o.resume = vm["resume"].as<std::string>();
+  return o;
+}
+
+po::options_description describe_train_options() {
+  const TrainOptions d;
+  po::options_description data("data");
+  data.add_options()("data", po::value<std::string>()->required(),
+                     "training data: dataset (.h5) or recording CSV")(
+      "val", po::value<std::string>(), "validation data (default: --val-fraction of --data)")(
+      "val-fraction", po::value<double>()->default_value(0.1, "0.1"),
+      "share of --data held out for validation (identical workloads kept together; 0: none, "
+      "then the last epoch is kept)")("out", po::value<std::string>()->required(),
+                                      "model file to write (.h5), at the end only")(
+      "init-from", po::value<std::string>(),
+      "fine-tune: start from this model's weights, shape "
+      "and normalisation (same feature encoding; may be another device)")(
+      "renormalise",
+      "with --init-from: re-fit the normalisation on the new data (the network "
+      "is rewritten to compute the same function) instead of keeping the model's");
+  po::options_description net("network and optimisation");
+  net.add_options()("hidden", po::value<std::string>(),
+                    "hidden widths (default 128,128,64; with --init-from "
+                    "the model's)")("activation", po::value<std::string>(),
+                                    "relu (default), silu, tanh or gelu")(
+      "epochs", po::value<int>(), ("epochs (default " + std::to_string(d.epochs) + ")").c_str())(
+      "batch", po::value<int>(),
+      ("mini-batch size (default " + std::to_string(d.batch_size) + ")").c_str())(
+      "lr", po::value<double>(), "peak learning rate (default 0.001; 0.0003 with --init-from)")(
+      "schedule", po::value<std::string>(), "cosine (default), onecycle, constant or plateau")(
+      "min-lr-ratio", po::value<double>(), "final lr / peak lr (default 0.01)")(
+      "warmup", po::value<double>(), "warmup epochs, may be fractional (default 1)")(
+      "plateau-factor", po::value<double>(), "plateau schedule: lr factor (default 0.5)")(
+      "plateau-patience", po::value<int>(),
+      "plateau schedule: epochs without progress (default 5)")(
+      "weight-decay", po::value<double>(),
+      "AdamW decoupled weight decay on weights (default 1e-4)")(
+      "beta1", po::value<double>(), "Adam beta1 (default 0.9)")("beta2", po::value<double>(),
+                                                                "Adam beta2 (default 0.999)")(
+      "clip-norm", po::value<double>(), "clip the gradient norm to this (default 0: off)")(
+      "loss", po::value<std::string>(), "mse (on log-cycles, default), l1, huber or mape")(
+      "huber-delta", po::value<float>(), "Huber threshold in log-ratio units (default 0.05)")(
+      "patience", po::value<int>(),
+      "early stopping: epochs without a better validation MAPE "
+      "(default 30; 0: off)")("seed", po::value<std::uint64_t>(),
+                              "random seed: initialisation, split, shuffling (default 1)")(
+      "threads", po::value<int>(),
+      "threads (default 1); the same seed and thread count give "
+      "identical models");
+  po::options_description run("run");
+  run.add_options()("checkpoint", po::value<std::string>(),
+                    "write a checkpoint (atomically) to this file")(
+      "checkpoint-every", po::value<int>(), "epochs between checkpoints (default 1)")(
+      "resume", po::value<std::string>(),
+      "continue from a checkpoint of the same command; ends "
+      "exactly where an uninterrupted run would")("quiet", "no per-epoch progress")(
+      "json", "print the final summary as one JSON object");
+  po::options_description all("train options");
+  all.add(data).add(net).add(run);
+  return all;
+}
+
+}  // namespace
+
+int run_train(const std::vector<std::string>& args) {
+  const po::options_description options = describe_train_options();
+  po::variables_map vm;
+  if (!parse_options("train",
+                     "--data train.(h5|csv) [--val val.h5 | --val-fraction 0.1] --out model.h5 "
+                     "[--init-from base.h5] [options]",
+                     options, args, vm)) {
+    return 0;
+  }
+  const std::filesystem::path data_path = vm["data"].as<std::string>();
+  const std::filesystem::path out = vm["out"].as<std::string>();
+  std::vector<std::pair<std::string, std::filesystem::path>> files{{"--data", data_path},
+                                                                   {"--out", out}};
+  for (const char* name : {"val", "init-from", "checkpoint"}) {
+    if (vm.count(name)) files.emplace_back(std::string("--") + name, vm[name].as<std::string>());
+  }
+  require_distinct_files(files);
+  if (vm.count("val") && !vm["val-fraction"].defaulted()) {
+    throw Error("give either --val or --val-fraction, not both");
+  }
+  if (vm.count("renormalise") && !vm.count("init-from")) {
+    throw Error("--renormalise only applies with --init-from");
+  }
+
+  TrainOptions o = options_from(vm);
+  std::optional<ModelParts> base;
+  if (vm.count("init-from")) {
+    base = load_model_for_fine_tuning(vm["init-from"].as<std::string>());
+    std::vector<Eigen::Index> shape;
+    for (const auto& layer : base->mlp.layers()) shape.push_back(layer.weights.rows());
+    shape.pop_back();  // the output neuron
+    if (vm.count("hidden") && o.hidden != shape) {
+      throw Error("--hidden " + join_widths(o.hidden) + " differs from the --init-from model's " +
+                  join_widths(shape) +
+                  " (fine-tuning keeps the network's shape; leave out --hidden)");
+    }
+    if (vm.count("activation") && o.activation != base->mlp.activation()) {
+      throw Error("--activation " + std::string(to_string(o.activation)) +
+                  " differs from the --init-from model's " +
+                  std::string(to_string(base->mlp.activation())));
+    }
+    o.hidden = shape;
+    o.activation = base->mlp.activation();
+    if (!vm.count("lr")) o.learning_rate = kFineTuneLearningRate;
+  }
+  check_options(o);
+
+  // Data: one device; validation from --val or a seeded split of --data.
+  const Dataset data = load_dataset(data_path);
+  const Device device = single_device(data, "training data");
+  std::optional<Dataset> val_data;
+  RowSplit split;
+  if (vm.count("val")) {
+    val_data = load_dataset(vm["val"].as<std::string>());
+    const Device val_device = single_device(*val_data, "validation data");
+    if (val_device != device) {
+      throw Error("validation data " + val_data->source + " is for " +
+                  std::string(to_string(val_device)) + " but the training data is for " +
+                  std::string(to_string(device)));
+    }
+    split.train.resize(data.size());
+    for (std::size_t i = 0; i < data.size(); ++i) split.train[i] = i;
+  } else {
+    split = split_for_validation(data, vm["val-fraction"].as<double>(), o.seed);
+  }
+  const EncodedRows train_rows = encode_rows(data, split.train);
+  TrainingProblem problem;
+  problem.device = device;
+  if (base && !vm.count("renormalise")) {
+    // Few rows estimate the statistics poorly, and the network's weights are
+    // tuned to the source model's scaling: keep it.
+    problem.normalisation = Normalisation::of(*base);
+    problem.initial_network = base->mlp;
+  } else {
+    problem.normalisation = fit_normalisation(train_rows);
+    if (base) {
+      problem.initial_network =
+          renormalise(base->mlp, Normalisation::of(*base), problem.normalisation);
+    }
+  }
+  problem.train = standardise(train_rows, problem.normalisation);
+  if (val_data) {
+    problem.validation = standardise(encode_all(*val_data), problem.normalisation);
+  } else if (!split.validation.empty()) {
+    problem.validation = standardise(encode_rows(data, split.validation), problem.normalisation);
+  }
+  const std::size_t val_rows = problem.validation ? problem.validation->size() : 0;
+
+  spdlog::logger log("train", std::make_shared<spdlog::sinks::stderr_sink_st>());
+  log.set_pattern("%v");
+  const bool quiet = vm.count("quiet") > 0;
+  if (!quiet) {
+    log.info("training {} model {} on {} rows ({} validation) of {}{}, {} epochs, {} thread(s)",
+             to_string(device), "34," + join_widths(o.hidden) + ",1", problem.train.size(),
+             val_rows, data.source,
+             base ? " from " + vm["init-from"].as<std::string>() : std::string(), o.epochs,
+             o.threads);
+  }
+  InterruptGuard interrupts;
+  const EpochObserver observer = [&](const EpochReport& r) {
+    if (!quiet) {
+      if (val_rows > 0) {
+        log.info(
+            "epoch {:>4}/{}  loss {:.5f}  val MAPE {:>7}  within10 {:>7}  lr {:.2e}  {:>7}  "
+            "ETA {}{}",
+            r.epoch, r.epochs, r.train_loss, percent(r.val_mape), percent(r.val_within_10, 1),
+            r.learning_rate, duration(r.elapsed_seconds), duration(r.eta_seconds),
+            r.improved ? "  *" : "");
+      } else {
+        log.info("epoch {:>4}/{}  loss {:.5f}  lr {:.2e}  {:>7}  ETA {}", r.epoch, r.epochs,
+                 r.train_loss, r.learning_rate, duration(r.elapsed_seconds),
+                 duration(r.eta_seconds));
+      }
+    }
+    return g_interrupted == 0;
+  };
+  TrainResult result = train_model(problem, o, observer);
+  if (result.interrupted) {
+    std::cerr << "vpucost train: interrupted after epoch " << result.history.back().epoch << "; "
+              << (o.checkpoint.empty()
+                      ? "no --checkpoint was given, so the progress is lost"
+                      : "continue with the same command plus --resume " + o.checkpoint.string())
+              << "; " << out.string() << " was not written\n";
+    return 130;
+  }
+
+  ModelParts& model = result.model;
+  model.training.dataset =
+      data.source + (val_data ? " (validation: " + val_data->source + ")" : "");
+  model.training.command = command_line(args);
+  model.training.created = utc_now();
+  model.training.notes["validation"] =
+      val_data ? val_data->source
+               : (val_rows ? "fraction " + std::to_string(vm["val-fraction"].as<double>()) +
+                                 " of " + data.source
+                           : "none");
+  if (base) {
+    model.training.notes["init_from"] = vm["init-from"].as<std::string>();
+    model.training.notes["init_from_device"] = std::string(to_string(base->device));
+    model.training.notes["normalisation"] = vm.count("renormalise") ? "refit" : "kept from init";
+  }
+  save_model(model, out);
+
+  const auto& t = model.training;
+  const auto epochs_run = result.history.empty() ? 0 : result.history.back().epoch;
+  if (vm.count("json")) {
+    nlohmann::json j;
+    j["model"] = out.string();
+    j["device"] = std::string(to_string(device));
+    j["network"] = t.notes.at("network");
+    j["parameters"] = model.mlp.parameter_count();
+    j["train_rows"] = problem.train.size();
+    j["validation_rows"] = val_rows;
+    j["epochs_run"] = epochs_run;
+    j["best_epoch"] = result.best_epoch;
+    j["early_stopped"] = result.early_stopped;
+    j["train_seconds"] = t.train_seconds;
+    j["metrics"] = t.metrics;
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "model:      " << out.string() << " (" << to_string(device) << ", "
+            << t.notes.at("network") << " " << to_string(o.activation) << ", "
+            << model.mlp.parameter_count() << " parameters)\n"
+            << "rows:       " << problem.train.size() << " train, " << val_rows << " validation\n"
+            << "epochs:     " << epochs_run << " of " << o.epochs
+            << (result.early_stopped ? " (stopped early)" : "") << ", kept epoch "
+            << result.best_epoch << "\n";
+  if (result.validation) {
+    const auto& v = *result.validation;
+    std::cout << "validation: MAPE " << percent(v.mape) << ", median APE " << percent(v.median_ape)
+              << ", within 10% " << percent(v.within_10, 1) << ", within 25% "
+              << percent(v.within_25, 1) << "\n";
+  }
+  const auto& tr = result.train_errors;
+  std::cout << "train:      MAPE " << percent(tr.mape) << ", within 10% "
+            << percent(tr.within_10, 1) << "\n"
+            << "time:       " << duration(t.train_seconds) << " ("
+            << duration(t.train_seconds / std::max(1, epochs_run)) << "/epoch, " << o.threads
+            << " thread" << (o.threads > 1 ? "s" : "") << ")\n";
+  return 0;
+}
+
+}  // namespace vpucost::cli
