@@ -1,0 +1,242 @@
+// End-to-end tests of `vpucost train`, `vpucost eval` and `vpucost
+// features` on the bundled sample recordings: exit codes, one-line errors,
+// JSON keys, interruption and resume.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "../support/run_cli.hpp"
+#include "../support/test_workloads.hpp"
+#include "vpucost/dataset.hpp"
+#include "vpucost/hdf5_io.hpp"
+#include "vpucost/model_file.hpp"
+#include "vpucost/plot.hpp"
+#include "vpucost/roofline.hpp"
+#include "vpucost/trainable_mlp.hpp"
+
+namespace vpucost {
+namespace {
+
+using test::run_cli;
+
+const std::string kSamples = std::string(VPUCOST_SOURCE_DIR) + "/data/samples/";
+const std::string kTrain = kSamples + "vpu_2_7_train.csv";
+const std::string kTest = kSamples + "vpu_2_7_test.csv";
+
+std::vector<std::string> quick_train(const std::string& out, std::vector<std::string> more = {}) {
+  std::vector<std::string> a{"train", "--data",   kTrain, "--out",   out,   "--hidden",
+                             "24,16", "--epochs", "4",    "--batch", "128", "--quiet"};
+  a.insert(a.end(), more.begin(), more.end());
+  return a;
+}
+
+ParameterVector weights(const std::filesystem::path& model) {
+  return flatten(load_model(model).parts().mlp);
+}
+
+TEST(CliTrain, TrainsAModelThatLoadsAndRecordsHowItWasMade) {
+  test::TempDir dir;
+  const auto r = run_cli(quick_train(dir / "m.h5", {"--json"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["device"], "VPU_2_7");
+  EXPECT_EQ(j["network"], "34,24,16,1");
+  EXPECT_EQ(j["epochs_run"], 4);
+  EXPECT_EQ(j["train_rows"].get<int>() + j["validation_rows"].get<int>(), 2000);
+  EXPECT_TRUE(j["metrics"].contains("val_mape"));
+  const CostModel m = load_model(dir / "m.h5");
+  const auto& t = m.parts().training;
+  EXPECT_EQ(m.device(), Device::VPU_2_7);
+  EXPECT_NE(t.command.find("vpucost train --data"), std::string::npos);
+  EXPECT_EQ(t.dataset, kTrain);
+  EXPECT_EQ(t.notes.at("seed"), "1");
+  EXPECT_EQ(t.notes.at("threads"), "1");
+  EXPECT_EQ(t.notes.at("loss"), "mse");
+  EXPECT_EQ(t.created.size(), 20u);  // 2026-11-21T10:00:00Z
+  EXPECT_GT(m.predict_cycles(test::conv3x3()), 1.0);
+  // The same command gives the same weights.
+  ASSERT_EQ(run_cli(quick_train(dir / "again.h5")).exit_code, 0);
+  EXPECT_EQ(weights(dir / "m.h5"), weights(dir / "again.h5"));
+}
+
+TEST(CliTrain, ProgressGoesToStderrOnePerEpoch) {
+  test::TempDir dir;
+  auto args = quick_train(dir / "m.h5");
+  args.pop_back();  // --quiet
+  const auto r = run_cli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("epoch    4/4"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("val MAPE"), std::string::npos);
+  EXPECT_NE(r.err.find("ETA"), std::string::npos);
+  EXPECT_NE(r.out.find("validation: MAPE"), std::string::npos) << r.out;
+}
+
+TEST(CliTrain, BadInputIsOneLineAndExitCode) {
+  test::TempDir dir;
+  auto r = run_cli({"train", "--out", dir / "m.h5"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  r = run_cli({"train", "--data", kTrain, "--out", dir / "m.h5", "--hidden", "24,x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--hidden '24,x'"), std::string::npos) << r.err;
+  r = run_cli({"train", "--data", dir / "missing.csv", "--out", dir / "m.h5"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(test::line_count(r.err), 1) << r.err;
+  r = run_cli(quick_train(dir / "m.h5", {"--val", kTest, "--val-fraction", "0.2"}));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("either --val or --val-fraction"), std::string::npos) << r.err;
+  r = run_cli(quick_train(dir / "m.h5", {"--val", kSamples + "vpu_4_0_test.csv"}));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("is for VPU_4_0 but the training data is for VPU_2_7"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "m.h5"));
+}
+
+TEST(CliTrain, FineTunesFromAModelOfAnotherDevice) {
+  test::TempDir dir;
+  ASSERT_EQ(run_cli(quick_train(dir / "base.h5")).exit_code, 0);
+  auto r =
+      run_cli({"train", "--init-from", dir / "base.h5", "--data", kSamples + "vpu_4_0_train.csv",
+               "--out", dir / "tuned.h5", "--epochs", "2", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const CostModel tuned = load_model(dir / "tuned.h5");
+  EXPECT_EQ(tuned.device(), Device::VPU_4_0);
+  EXPECT_EQ(tuned.parts().training.notes.at("init_from_device"), "VPU_2_7");
+  EXPECT_EQ(tuned.parts().training.notes.at("lr"), "0.00029999999999999997");
+  EXPECT_EQ(tuned.parts().feature_mean, load_model(dir / "base.h5").parts().feature_mean);
+
+  r = run_cli({"train", "--init-from", dir / "base.h5", "--data", kSamples + "vpu_4_0_train.csv",
+               "--out", dir / "x.h5", "--hidden", "32,32"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--hidden 32,32 differs from the --init-from model's 24,16"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(CliTrain, FineTuneRejectsAnotherEncodingVersion) {
+  test::TempDir dir;
+  save_model(test::random_model(Device::VPU_2_7), dir / "old.h5");
+  {
+    auto guard = h5::lock();
+    H5::H5File file(std::string(dir / "old.h5"), H5F_ACC_RDWR);
+    H5::Group root = file.openGroup("/");
+    root.removeAttr("feature_encoding_version");
+    h5::write_attribute(root, "feature_encoding_version", std::int64_t{0});
+  }
+  const auto r = run_cli({"train", "--init-from", dir / "old.h5", "--data", kTrain, "--out",
+                          dir / "new.h5", "--epochs", "1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(test::line_count(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("cannot fine-tune from"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("feature encoding version 0"), std::string::npos) << r.err;
+}
+
+TEST(CliTrain, InterruptedRunKeepsThePreviousModelAndResumesExactly) {
+  test::TempDir dir;
+  const std::vector<std::string> base{"train",    "--data",     kTrain,     "--out",  dir / "m.h5",
+                                      "--hidden", "32,32",      "--epochs", "150",    "--batch",
+                                      "64",       "--patience", "0",        "--quiet"};
+  auto uninterrupted = base;
+  uninterrupted[4] = dir / "full.h5";
+  ASSERT_EQ(run_cli(uninterrupted).exit_code, 0);
+
+  std::ofstream(dir / "m.h5") << "previous model";
+  // SIGINT after a moment: the run stops after the current epoch.
+  std::string cmd = "timeout --preserve-status -s INT 0.3 " + test::shell_quote(VPUCOST_EXE);
+  auto interrupted = base;
+  interrupted.insert(interrupted.end(), {"--checkpoint", dir / "c.ckpt"});
+  for (const auto& a : interrupted) cmd += " " + test::shell_quote(a);
+  cmd += " > /dev/null 2> " + test::shell_quote(dir / "err.txt");
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 0) GTEST_SKIP() << "training finished before the interrupt";
+  EXPECT_EQ(WEXITSTATUS(status), 130) << test::slurp(dir / "err.txt");
+  EXPECT_NE(test::slurp(dir / "err.txt").find("--resume"), std::string::npos);
+  EXPECT_EQ(test::slurp(dir / "m.h5"), "previous model");
+
+  auto resumed = interrupted;
+  resumed.insert(resumed.end(), {"--resume", dir / "c.ckpt"});
+  const auto r = run_cli(resumed);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(weights(dir / "m.h5"), weights(dir / "full.h5"));
+}
+
+TEST(CliEval, JsonHasTheDocumentedKeysAsFractions) {
+  test::TempDir dir;
+  ASSERT_EQ(run_cli(quick_train(dir / "m.h5")).exit_code, 0);
+  for (const std::string& model : {(dir / "m.h5").string(), std::string("roofline")}) {
+    const auto r = run_cli({"eval", "--model", model, "--data", kTest, "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    for (const char* key : {"n", "mape", "median_ape", "within_10", "within_25", "per_operation"}) {
+      EXPECT_TRUE(j.contains(key)) << key;
+    }
+    EXPECT_EQ(j["n"], 1000);
+    EXPECT_GT(j["within_25"].get<double>(), 0.0);
+    EXPECT_LE(j["within_25"].get<double>(), 1.0);
+    EXPECT_EQ(j["per_operation"].size(), 6u);
+    for (const auto& [op, s] : j["per_operation"].items()) {
+      for (const char* key : {"n", "mape", "median_ape", "within_10", "within_25"}) {
+        EXPECT_TRUE(s.contains(key)) << op << " " << key;
+      }
+    }
+    EXPECT_EQ(j["worst"].size(), 10u);
+  }
+}
+
+TEST(CliEval, RooflineMetricsMatchTheLibrary) {
+  const auto r = run_cli({"eval", "--model", "roofline", "--data", kTest, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Dataset d = load_dataset(kTest);
+  const RooflineModel roofline;
+  double sum = 0;
+  int within = 0;
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    const double ape = std::abs(roofline.predict_cycles(d.workloads[i]) / d.cycles[i] - 1.0);
+    sum += ape;
+    within += ape <= 0.10;
+  }
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(j["mape"].get<double>(), sum / double(d.size()), 1e-12);
+  EXPECT_NEAR(j["within_10"].get<double>(), within / double(d.size()), 1e-12);
+}
+
+TEST(CliEval, TextReportPlotAndErrors) {
+  test::TempDir dir;
+  ASSERT_EQ(run_cli(quick_train(dir / "m.h5")).exit_code, 0);
+  auto r = run_cli({"eval", "--model", dir / "m.h5", "--data", kTest});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("10 worst predictions"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("DW_CONVOLUTION"), std::string::npos);
+  r = run_cli({"eval", "--model", dir / "m.h5", "--data", kTest, "--plot", dir / "p.png"});
+  if (find_gnuplot().empty()) {
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("gnuplot not found: install gnuplot-nox"), std::string::npos) << r.err;
+  } else {
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string png = test::slurp(dir / "p.png");
+    ASSERT_GT(png.size(), 1000u);
+    EXPECT_EQ(png.substr(1, 3), "PNG");
+  }
+
+  r = run_cli({"eval", "--model", dir / "m.h5", "--data", kSamples + "vpu_4_0_test.csv"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("is for VPU_2_7 but the test data"), std::string::npos) << r.err;
+  r = run_cli({"eval", "--model", dir / "m.h5"});
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST(CliFeatures, WritesTheEncodingAsCsv) {
+  test::TempDir dir;
+  const auto r = run_cli({"features", "--data", kTest, "--out", dir / "f.csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string csv = test::slurp(dir / "f.csv");
+  EXPECT_EQ(test::line_count(csv), 1001);
+  EXPECT_EQ(csv.rfind("device,operation,op_convolution,", 0), 0u);
+  const std::string header = csv.substr(0, csv.find('\n'));
+  EXPECT_EQ(std::count(header.begin(), header.end(), ','), static_cast<long>(kFeatureCount) + 2);
+}
+
+}  // namespace
+}  // namespace vpucost
