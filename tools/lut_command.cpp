@@ -23,6 +23,26 @@ LutFormat parse_format(const std::string& text) {
   throw Error("--format '" + text + "' is not proxyless-yaml, csv or json");
 }
 
+// Refuses an --out that cannot be written before any work is done.
+void check_out(const std::filesystem::path& out, LutFormat format, std::size_t resolutions) {
+  if (format == LutFormat::ProxylessYaml && resolutions > 1) {
+    if (!std::filesystem::is_directory(out)) {
+      throw Error("--out " + out.string() +
+                  ": with several resolutions, --out must be an existing directory (one "
+                  "<resolution>_lookup_table.yaml per resolution)");
+    }
+    return;
+  }
+  if (std::filesystem::is_directory(out)) {
+    if (format == LutFormat::ProxylessYaml) return;  // <dir>/<resolution>_lookup_table.yaml
+    throw Error("--out " + out.string() + " is a directory; give a file name");
+  }
+  const std::filesystem::path dir = out.parent_path().empty() ? "." : out.parent_path();
+  if (!std::filesystem::is_directory(dir)) {
+    throw Error("--out " + out.string() + ": directory " + dir.string() + " does not exist");
+  }
+}
+
 // YAML: one file per resolution, as once-for-all loads them
 // (<dir>/<resolution>_lookup_table.yaml); with one resolution --out may name
 // the file itself. CSV and JSON: one file with every resolution.
@@ -32,11 +52,6 @@ void write_tables(const std::vector<LatencyTable>& tables, LutFormat format,
   if (format == LutFormat::Json) return write_file_atomically(out, lut_json(tables));
   if (tables.size() == 1 && !std::filesystem::is_directory(out)) {
     return write_file_atomically(out, proxyless_yaml(tables.front()));
-  }
-  if (!std::filesystem::is_directory(out)) {
-    throw Error("--out " + out.string() +
-                ": with several resolutions, --out must be an existing directory (one "
-                "<resolution>_lookup_table.yaml per resolution)");
   }
   for (const LatencyTable& t : tables) {
     write_file_atomically(out / ofa_lut_file_name(t.resolution), proxyless_yaml(t));
@@ -71,6 +86,7 @@ int run_lut(const std::vector<std::string>& args) {
   }
   const LutFormat format = parse_format(vm["format"].as<std::string>());
   const std::vector<int> resolutions = parse_resolutions(vm["resolution"].as<std::string>());
+  if (vm.count("out")) check_out(vm["out"].as<std::string>(), format, resolutions.size());
   const SearchSpace space = load_space_by_name_or_file(vm["space"].as<std::string>());
   const CostingSetup setup = costing_setup(vm);
   const NetworkCoster coster(*setup.loaded.predictor, setup.device, setup.dtype);

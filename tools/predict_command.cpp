@@ -98,7 +98,7 @@ int print_split_prediction(const po::variables_map& vm, const LoadedPredictor& l
     std::cout << j.dump() << "\n";
     return 0;
   }
-  std::cout << describe(cost.whole) << "\n"
+  std::cout << describe(cost.whole) << (mode ? "" : "  (fastest mode per workload)") << "\n"
             << "split into " << cost.workloads.size() << " workloads (" << cost.split
             << "): " << why << "; cycles are their sum\n";
   for (std::size_t i = 0; i < cost.workloads.size(); ++i) {
@@ -148,7 +148,7 @@ int run_predict(const std::vector<std::string>& args) {
   if (!vm.count("mode")) probe.mode = device_spec(w.device).modes.front();
   validate(probe);
   if (split_reason(probe) != SplitReason::None) {
-    return print_split_prediction(vm, loaded, model_path, w);
+    return print_split_prediction(vm, loaded, model_path, probe);
   }
 
   double cycles = 0.0;

@@ -21,6 +21,9 @@
 //     chunks). Among the grids whose every workload fits, those with the
 //     fewest workloads are kept; the costing code (network_cost.hpp) takes
 //     the cheapest of them, and on an exact tie the one with fewer row cuts.
+//  5. Beyond the teacher rule, as a last resort: when no grid of rules 1-4
+//     fits within kMaxSplitWorkloads (a wide map with many input channels),
+//     output columns are cut too, with their halo, the same way as rows.
 // Summing the chunks' cycles models one DPU running them one after another.
 #include <cstdint>
 #include <string>
@@ -63,13 +66,14 @@ std::string_view to_string(SplitReason reason);
 /// The first limit `w` (valid, channels padded) exceeds, or None.
 SplitReason split_reason(const Workload& w);
 
-/// One way to split a workload: a grid of channel x row chunks.
+/// One way to split a workload: a grid of channel x row x column chunks.
 struct SplitOption {
   int channel_chunks = 1;
   int row_chunks = 1;
+  int column_chunks = 1;            ///< rule 5 only
   std::vector<Workload> workloads;  ///< channel-major order, each valid and within the limits
 
-  /// "none", "3xK", "2xH" or "2xK+2xH" (the teacher CSV's spelling).
+  /// "none", "3xK", "2xH", "2xK+2xH" (the teacher CSV's spelling), "4xH+2xW".
   std::string label() const;
 };
 
@@ -81,8 +85,10 @@ inline constexpr int kMaxSplitWorkloads = 4096;
 /// whose channels are padded to 16 (layer_workload() gives such workloads).
 /// A workload within the limits gives one option with itself. Options with
 /// fewer row cuts come first. Throws vpucost::Error when `w` cannot be split
-/// into at most kMaxSplitWorkloads fitting workloads (e.g. one output row of
-/// a huge convolution does not fit even with 16 output channels).
+/// into at most kMaxSplitWorkloads fitting workloads (e.g. the weights of 16
+/// output channels of a 7x7 convolution over 1152 FLOAT16 channels alone
+/// exceed the 1 MB CMX of VPU_2_0; that would need an input-channel split,
+/// which one DPU workload cannot do).
 std::vector<SplitOption> minimal_split_options(const Workload& w);
 
 }  // namespace vpucost

@@ -139,14 +139,12 @@ class BatchCoster {
 
 WorkloadCost cost_workload(const CyclePredictor& predictor, const Workload& w,
                            std::optional<ExecutionMode> mode) {
-  validate(w);
-  if (mode && !device_has_mode(w.device, *mode)) {
-    Workload with_mode = w;
-    with_mode.mode = *mode;
-    validate(with_mode);  // names the modes the device has
-  }
+  // The workload's own mode matters only when it is the one to use.
+  Workload checked = w;
+  checked.mode = mode ? *mode : device_spec(w.device).modes.front();
+  validate(checked);  // with a mode the device lacks, names the modes it has
   BatchCoster batch(predictor, mode);
-  const std::size_t slot = batch.add(w);
+  const std::size_t slot = batch.add(checked);
   batch.run();
   return batch.result(slot);
 }

@@ -102,21 +102,42 @@ Workload row_chunk(const Workload& w, std::int64_t first, std::int64_t rows) {
   return c;
 }
 
-// The grid of channel x row chunks, or nothing if one workload does not fit.
+// Output columns [first, first + cols): the width analogue of row_chunk.
+Workload column_chunk(const Workload& w, std::int64_t first, std::int64_t cols) {
+  const std::int64_t start = first * w.stride_w - w.padding.left;
+  const std::int64_t end = (first + cols - 1) * w.stride_w - w.padding.left + w.kernel_w;
+  const std::int64_t in_start = std::max<std::int64_t>(0, start);
+  const std::int64_t in_end = std::min(w.input.width, end);
+  Workload c = w;
+  c.input.width = in_end - in_start;
+  c.output.width = cols;
+  c.padding.left = in_start - start;
+  c.padding.right = end - in_end;
+  return c;
+}
+
+// The grid of channel x row x column chunks, or nothing if one piece does not fit.
 std::optional<SplitOption> try_grid(const Workload& w, const std::vector<std::int64_t>& channels,
-                                    std::int64_t row_chunks) {
+                                    std::int64_t row_chunks, std::int64_t column_chunks = 1) {
   SplitOption option;
   option.channel_chunks = static_cast<int>(channels.size());
   option.row_chunks = static_cast<int>(row_chunks);
+  option.column_chunks = static_cast<int>(column_chunks);
   const auto rows = near_equal_chunks(w.output.height, row_chunks, 1);
+  const auto cols = near_equal_chunks(w.output.width, column_chunks, 1);
   for (const std::int64_t c : channels) {
     const Workload by_channel = channel_chunk(w, c);
-    std::int64_t first = 0;
+    std::int64_t first_row = 0;
     for (const std::int64_t r : rows) {
-      Workload piece = row_chunks == 1 ? by_channel : row_chunk(by_channel, first, r);
-      if (!fits(piece)) return std::nullopt;
-      option.workloads.push_back(piece);
-      first += r;
+      const Workload by_row = row_chunks == 1 ? by_channel : row_chunk(by_channel, first_row, r);
+      std::int64_t first_col = 0;
+      for (const std::int64_t k : cols) {
+        Workload piece = column_chunks == 1 ? by_row : column_chunk(by_row, first_col, k);
+        if (!fits(piece)) return std::nullopt;
+        option.workloads.push_back(piece);
+        first_col += k;
+      }
+      first_row += r;
     }
   }
   return option;
@@ -189,10 +210,14 @@ SplitReason split_reason(const Workload& raw) {
 }
 
 std::string SplitOption::label() const {
-  if (channel_chunks == 1 && row_chunks == 1) return "none";
+  if (channel_chunks == 1 && row_chunks == 1 && column_chunks == 1) return "none";
   std::string s;
-  if (channel_chunks > 1) s = to_string(channel_chunks) + "xK";
-  if (row_chunks > 1) s += (s.empty() ? "" : "+") + to_string(row_chunks) + "xH";
+  const auto add = [&](int n, const char* axis) {
+    if (n > 1) s += (s.empty() ? "" : "+") + to_string(n) + "x" + axis;
+  };
+  add(channel_chunks, "K");
+  add(row_chunks, "H");
+  add(column_chunks, "W");
   return s;
 }
 
@@ -200,25 +225,50 @@ std::vector<SplitOption> minimal_split_options(const Workload& raw) {
   validate(raw);
   const Workload w = padded_form(raw);
   const std::int64_t max_rows = std::min<std::int64_t>(w.output.height, kMaxSplitWorkloads);
-
-  if (is_depthwise_like(w.operation) && !device_spec(w.device).dw_pool_channels.empty()) {
-    // Rule 1: the channel chunks are fixed; add row cuts until every piece fits.
-    const auto channels = fixed_channel_chunks(w.output.channels, w.device);
-    for (std::int64_t rows = 1; rows <= max_rows; ++rows) {
-      if (static_cast<std::int64_t>(channels.size()) * rows > kMaxSplitWorkloads) break;
-      if (auto option = try_grid(w, channels, rows)) return {std::move(*option)};
+  const std::int64_t max_cols = std::min<std::int64_t>(w.output.width, kMaxSplitWorkloads);
+  const bool fixed_channels =
+      is_depthwise_like(w.operation) && !device_spec(w.device).dw_pool_channels.empty();
+  // Rule 1 fixes the channel chunks; rule 2 lets them vary.
+  const auto channel_chunks = [&](std::int64_t n) -> std::optional<std::vector<std::int64_t>> {
+    if (fixed_channels) {
+      auto chunks = fixed_channel_chunks(w.output.channels, w.device);
+      if (static_cast<std::int64_t>(chunks.size()) != n) return std::nullopt;
+      return chunks;
     }
-    cannot_split(w);
-  }
+    if (n > w.output.channels / 16) return std::nullopt;
+    return near_equal_chunks(w.output.channels, n, 16);
+  };
 
-  // Rules 2-4: the smallest grid that fits; all grids of that size.
-  const std::int64_t max_channel_chunks = w.output.channels / 16;
+  // The smallest piece any grid can make (16 or the smallest fixed channel
+  // chunk, one output pixel): when even that does not fit, no split will.
+  Workload smallest = channel_chunk(
+      w, fixed_channels ? fixed_channel_chunks(w.output.channels, w.device).back() : 16);
+  smallest = column_chunk(row_chunk(smallest, 0, 1), 0, 1);
+  if (!fits(smallest)) cannot_split(w);
+
+  // Rules 2-4: the smallest channel x row grids that fit.
   for (std::int64_t n = 1; n <= kMaxSplitWorkloads; ++n) {
     std::vector<SplitOption> options;
     for (std::int64_t rows = 1; rows <= std::min(n, max_rows); ++rows) {
-      if (n % rows != 0 || n / rows > max_channel_chunks) continue;
-      const auto channels = near_equal_chunks(w.output.channels, n / rows, 16);
-      if (auto option = try_grid(w, channels, rows)) options.push_back(std::move(*option));
+      if (n % rows != 0) continue;
+      const auto channels = channel_chunks(n / rows);
+      if (!channels) continue;
+      if (auto option = try_grid(w, *channels, rows)) options.push_back(std::move(*option));
+    }
+    if (!options.empty()) return options;
+  }
+  // Rule 5, beyond the teacher rule: when no such grid fits (a very wide map
+  // with many input channels), cut columns too.
+  for (std::int64_t n = 2; n <= kMaxSplitWorkloads; ++n) {
+    std::vector<SplitOption> options;
+    for (std::int64_t rows = 1; rows <= std::min(n, max_rows); ++rows) {
+      if (n % rows != 0) continue;
+      for (std::int64_t cols = 2; cols <= std::min(n / rows, max_cols); ++cols) {
+        if ((n / rows) % cols != 0) continue;
+        const auto channels = channel_chunks(n / rows / cols);
+        if (!channels) continue;
+        if (auto option = try_grid(w, *channels, rows, cols)) options.push_back(std::move(*option));
+      }
     }
     if (!options.empty()) return options;
   }

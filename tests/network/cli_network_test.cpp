@@ -1,0 +1,190 @@
+// End-to-end tests of `vpucost lut`, `vpucost net` and the split case of
+// `vpucost predict`: files, JSON, exit codes and one-line errors.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "../support/run_cli.hpp"
+#include "../support/test_workloads.hpp"
+#include "vpucost/model_file.hpp"
+
+namespace vpucost {
+namespace {
+
+using test::line_count;
+using test::run_cli;
+using test::TempDir;
+
+const std::string kNets = std::string(VPUCOST_SOURCE_DIR) + "/nets/";
+
+std::set<std::string> keys(const YAML::Node& doc) {
+  std::set<std::string> out;
+  for (const auto& e : doc) out.insert(e.first.as<std::string>());
+  return out;
+}
+
+TEST(CliLut, WritesTheProxylessTableNasToolsRead) {
+  TempDir dir;
+  const auto out = dir / "224_lookup_table.yaml";
+  const auto r = run_cli({"lut", "--device", "VPU_2_7", "--space", "proxyless", "--resolution",
+                          "224", "--format", "proxyless-yaml", "--out", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("lut: resolution 224 done (1/1"), std::string::npos) << r.err;
+  const YAML::Node ours = YAML::LoadFile(out.string());
+  const YAML::Node published =
+      YAML::LoadFile(std::string(VPUCOST_TEST_DATA_DIR) + "/proxylessnas_mobile_trim.yaml");
+  EXPECT_EQ(keys(ours), keys(published));
+  EXPECT_GT(ours["Conv-input:224x224x3-output:112x112x32"]["mean"].as<double>(), 0.0);
+}
+
+TEST(CliLut, WithAModelAndSeveralResolutions) {
+  TempDir dir;
+  save_model(test::random_model(Device::VPU_4_0), dir / "m.h5");
+  const auto r =
+      run_cli({"lut", "--model", (dir / "m.h5").string(), "--resolution", "160,176,192,208,224",
+               "--dtype", "FLOAT16", "--out", dir.path().string(), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  for (const int res : {160, 176, 192, 208, 224}) {
+    const auto file = dir / (std::to_string(res) + "_lookup_table.yaml");
+    ASSERT_TRUE(std::filesystem::exists(file)) << file;
+    const YAML::Node doc = YAML::LoadFile(file.string());
+    EXPECT_EQ(doc.size(), 72u);
+    const std::string stem = "Conv-input:" + std::to_string(res) + "x" + std::to_string(res) +
+                             "x3-output:" + std::to_string((res + 1) / 2) + "x" +
+                             std::to_string((res + 1) / 2) + "x32";
+    EXPECT_TRUE(doc[stem].IsMap()) << stem;
+  }
+  // Several resolutions into one YAML file are refused.
+  const auto bad = run_cli({"lut", "--model", (dir / "m.h5").string(), "--resolution", "160,224",
+                            "--out", (dir / "x.yaml").string()});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(line_count(bad.err), 1) << bad.err;
+  // --device must agree with the model.
+  const auto mismatch = run_cli({"lut", "--model", (dir / "m.h5").string(), "--device", "VPU_2_7",
+                                 "--out", (dir / "y.yaml").string()});
+  EXPECT_EQ(mismatch.exit_code, 1);
+  EXPECT_NE(mismatch.err.find("does not match the model, which is for VPU_4_0"), std::string::npos)
+      << mismatch.err;
+}
+
+TEST(CliLut, CsvJsonAndReport) {
+  TempDir dir;
+  const auto csv = run_cli({"lut", "--device", "VPU_2_0", "--space", "mobilenetv2", "--format",
+                            "csv", "--out", (dir / "lut.csv").string(), "--quiet"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(line_count(test::slurp(dir / "lut.csv")), 1 + 20);
+  const auto json = run_cli({"lut", "--device", "VPU_2_0", "--space", "mobilenetv2", "--format",
+                             "json", "--out", (dir / "lut.json").string(), "--quiet"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const auto doc = nlohmann::json::parse(test::slurp(dir / "lut.json"));
+  EXPECT_EQ(doc["tables"][0]["entries"].size(), 20u);
+  const auto report = run_cli({"lut", "--device", "VPU_2_7", "--report"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.out.find("Kernel size and expand ratio"), std::string::npos);
+  EXPECT_NE(report.out.find("Channel counts"), std::string::npos);
+}
+
+TEST(CliLut, BadCommandLinesFailOnOneLine) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"lut", "--device", "VPU_2_7"},                                           // no --out
+      {"lut", "--out", "x.yaml"},                                               // no device
+      {"lut", "--device", "VPU_2_7", "--resolution", "20", "--out", "x.yaml"},  // too small
+      {"lut", "--device", "VPU_2_7", "--format", "xml", "--out", "x.yaml"},
+      {"lut", "--device", "VPU_2_7", "--space", "nosuch", "--out", "x.yaml"},
+      {"lut", "--device", "VPU_2_7", "--out", "/nonexistent-dir/x.yaml"},
+  };
+  for (const auto& args : cases) {
+    const auto r = run_cli(args);
+    EXPECT_EQ(r.exit_code, 1) << args.back();
+    EXPECT_EQ(line_count(r.err), 1) << r.err;
+  }
+}
+
+TEST(CliNet, MobileNetV2EqualsTheSumOfItsLutEntries) {
+  TempDir dir;
+  save_model(test::random_model(Device::VPU_2_7, {32, 16}), dir / "m.h5");
+  const std::string model = (dir / "m.h5").string();
+  const auto net =
+      run_cli({"net", "--model", model, "--config", kNets + "mobilenetv2.json", "--json"});
+  ASSERT_EQ(net.exit_code, 0) << net.err;
+  const auto j = nlohmann::json::parse(net.out);
+  EXPECT_EQ(j["parameters"], 3504872);
+  EXPECT_EQ(j["source"], "model");
+
+  const auto lut = run_cli({"lut", "--model", model, "--space", "mobilenetv2", "--out",
+                            (dir / "lut.yaml").string(), "--quiet"});
+  ASSERT_EQ(lut.exit_code, 0) << lut.err;
+  const YAML::Node table = YAML::LoadFile((dir / "lut.yaml").string());
+  // Sum the table over the network's parts (a key repeated in the network counts each time).
+  double layers_ms = 0.0;
+  std::map<std::string, int> parts;  // key -> number of the network's parts using it
+  std::string previous_part;
+  for (const auto& layer : j["layers"]) {
+    layers_ms += layer["ms"].get<double>();
+    if (layer["part"] != previous_part) ++parts[layer["key"].get<std::string>()];
+    previous_part = layer["part"];
+  }
+  double lut_ms = 0.0;
+  for (const auto& [key, count] : parts) lut_ms += count * table[key]["mean"].as<double>();
+  EXPECT_EQ(parts.size(), table.size());
+  EXPECT_NEAR(j["total_ms"].get<double>(), lut_ms, 1e-6 * lut_ms);  // float32 batches
+  EXPECT_NEAR(j["total_ms"].get<double>(), layers_ms, 1e-9 * layers_ms);
+}
+
+TEST(CliNet, TableAndErrors) {
+  const auto r =
+      run_cli({"net", "--device", "VPU_4_0", "--config", kNets + "proxylessnas_mobile.json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ProxylessNASNets (4.08M parameters) at 224 on VPU_4_0 UINT8, roofline"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("blocks[21]"), std::string::npos);
+  EXPECT_NE(r.out.find("total: "), std::string::npos);
+
+  TempDir dir;
+  std::ofstream(dir / "bad.json") << R"({"first_conv": {"name": "ConvLayer", "in_channels": 3,
+      "out_channels": -32, "kernel_size": 3, "stride": 2}, "blocks": [], "classifier": {}})";
+  const auto bad = run_cli({"net", "--device", "VPU_2_7", "--config", (dir / "bad.json").string()});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(line_count(bad.err), 1) << bad.err;
+  EXPECT_NE(bad.err.find("bad.json: first_conv.out_channels: expected a positive integer, got -32"),
+            std::string::npos)
+      << bad.err;
+  const auto missing = run_cli({"net", "--device", "VPU_2_7", "--config", "/nonexistent.json"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(line_count(missing.err), 1);
+}
+
+TEST(CliPredict, AWorkloadBeyondOneDpuWorkloadIsCostedAsItsSplit) {
+  const auto r = run_cli({"predict", "--device", "VPU_2_7", "--op", "DW_CONVOLUTION", "--input",
+                          "56x56x144", "--kernel", "3x3", "--pad", "1,1,1,1", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["workloads"], 3);
+  EXPECT_EQ(j["split"], "3xK");
+  EXPECT_EQ(j["split_reason"], "depthwise_channels");
+  double sum = 0.0;
+  for (const auto& piece : j["split_workloads"]) sum += piece["cycles"].get<double>();
+  EXPECT_DOUBLE_EQ(j["cycles"].get<double>(), sum);
+
+  const auto human = run_cli({"predict", "--device", "VPU_2_0", "--op", "CONVOLUTION", "--input",
+                              "112x112x16", "--output", "112x112x96", "--dtype", "FLOAT16"});
+  ASSERT_EQ(human.exit_code, 0) << human.err;
+  EXPECT_NE(human.out.find("split into 3 workloads (3xH): it does not fit in the CMX"),
+            std::string::npos)
+      << human.out;
+
+  const auto one = run_cli({"predict", "--device", "VPU_2_7", "--op", "DW_CONVOLUTION", "--input",
+                            "56x56x64", "--kernel", "3x3", "--pad", "1", "--json"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(nlohmann::json::parse(one.out)["workloads"], 1);
+}
+
+}  // namespace
+}  // namespace vpucost
