@@ -1,5 +1,7 @@
 #include "vpucost/csv_import.hpp"
 
+#include <algorithm>
+
 #include "descriptor_index.hpp"
 #include "vpucost/error.hpp"
 
@@ -21,11 +23,27 @@ ImportResult import_csv(CsvReader& reader, const ImportOptions& options) {
 
   DatasetColumns& columns = result.columns;
   columns.set_has_theoretical_cycles(layout.has(Column::theoretical_cycles));
-  detail::DescriptorIndex seen(columns, 1024);
+  // Recording rows are rarely shorter than 64 bytes: sizing for that avoids
+  // regrowing the columns and the duplicate index as rows arrive.
+  const std::size_t expected_rows =
+      static_cast<std::size_t>(std::min<std::uint64_t>(reader.size_bytes() / 64, 1u << 26));
+  columns.reserve(expected_rows);
+  detail::DescriptorIndex seen(columns, std::max<std::size_t>(expected_rows, 1024));
   ImportCounts& counts = result.counts;
   Recording rec;
   const std::uint64_t interval = options.progress_interval > 0 ? options.progress_interval : 1;
 
+  // Each kept row is registered in the duplicate index one row late: its
+  // slot is prefetched first and the next row parsed meanwhile.
+  std::size_t pending = detail::DescriptorIndex::kNone;
+  std::uint64_t pending_hash = 0;
+  const auto register_pending = [&] {
+    if (pending != detail::DescriptorIndex::kNone &&
+        seen.insert(pending, pending_hash) != detail::DescriptorIndex::kNone) {
+      ++counts.duplicates;
+    }
+    pending = detail::DescriptorIndex::kNone;
+  };
   while (reader.next(line)) {
     ++counts.rows_read;
     std::optional<std::string> problem =
@@ -33,17 +51,17 @@ ImportResult import_csv(CsvReader& reader, const ImportOptions& options) {
     if (problem) {
       result.rejects.push_back({line.number, std::move(*problem), std::string(line.text)});
     } else {
-      const std::size_t row = columns.size();
+      register_pending();
+      pending = columns.size();
+      pending_hash = detail::descriptor_hash(rec.workload);
+      seen.prefetch(pending_hash);
       columns.append(rec.workload, rec.cycles, rec.theoretical_cycles);
-      if (seen.insert(row, rec.workload, detail::descriptor_hash(rec.workload)) !=
-          detail::DescriptorIndex::kNone) {
-        ++counts.duplicates;
-      }
     }
     if (options.on_progress && counts.rows_read % interval == 0) {
       options.on_progress(counts.rows_read);
     }
   }
+  register_pending();
   counts.blank_lines = reader.blank_lines();
   counts.rows_written = columns.size();
   counts.rows_rejected = result.rejects.size();

@@ -21,6 +21,7 @@ constexpr std::int64_t kMaxRows = std::int64_t{1} << 40;
 struct ColumnHandle {
   Column column;
   H5::DataSet data;
+  detail::StoredType stored;  // for the checksum, which is over the stored bytes
 };
 
 std::string where_column(const std::string& file, Column c) {
@@ -40,7 +41,7 @@ void check_enum_names(const std::string& file, const H5::DataSet& ds, Column c) 
 }
 
 H5::DataSet open_column(const std::string& file, const H5::Group& group, Column c,
-                        std::uint64_t rows) {
+                        std::uint64_t rows, detail::StoredType& stored) {
   const std::string name(column_name(c));
   if (!group.nameExists(name)) {
     throw Error("dataset file " + file + " has no column '" + name + "' in /" + kDatasetGroup);
@@ -62,11 +63,17 @@ H5::DataSet open_column(const std::string& file, const H5::Group& group, Column 
   const H5T_class_t cls = ds.getTypeClass();
   const std::size_t size = ds.getDataType().getSize();
   const bool real = column_kind(c) == ColumnKind::Real;
-  if ((cls != H5T_INTEGER && !(real && cls == H5T_FLOAT)) || size == 0 || size > 8) {
+  const bool usable_size = cls == H5T_FLOAT ? (size == 4 || size == 8)
+                                            : (size == 1 || size == 2 || size == 4 || size == 8);
+  if ((cls != H5T_INTEGER && !(real && cls == H5T_FLOAT)) || !usable_size) {
     throw Error(where_column(file, c) + " has type class " + std::to_string(cls) + " of " +
                 std::to_string(size) + " bytes; expected " +
-                (real ? "a float or integer" : "an integer") + " of at most 8 bytes");
+                (real ? "a float (4 or 8 bytes) or an integer" : "an integer") +
+                " of 1, 2, 4 or 8 bytes");
   }
+  stored.is_float = cls == H5T_FLOAT;
+  stored.is_signed = cls == H5T_FLOAT || ds.getIntType().getSign() != H5T_SGN_NONE;
+  stored.size = size;
   const H5::DSetCreatPropList props = ds.getCreatePlist();
   if (props.getLayout() == H5D_CHUNKED) {
     hsize_t chunk = 0;
@@ -75,9 +82,9 @@ H5::DataSet open_column(const std::string& file, const H5::Group& group, Column 
                   " rows)");
     }
   }
-  const double stored = static_cast<double>(ds.getStorageSize());
+  const double storage = static_cast<double>(ds.getStorageSize());
   if (rows > 0 && static_cast<double>(rows) * static_cast<double>(size) >
-                      (stored + 1024.0) * kMaxCompressionRatio) {
+                      (storage + 1024.0) * kMaxCompressionRatio) {
     throw Error(where_column(file, c) + " claims " + std::to_string(rows) + " rows but stores " +
                 std::to_string(ds.getStorageSize()) +
                 " bytes: the file is damaged or was not completely written");
@@ -112,6 +119,7 @@ struct DatasetFileReader::Impl {
   std::vector<ColumnHandle> columns;  // present columns, schema order
   std::uint64_t position = 0;
   detail::ContentChecksum checksum;
+  std::vector<unsigned char> stored_bytes;  // scratch: a chunk re-encoded as stored
 
   void open(const std::filesystem::path& path);
   void read_into(DatasetColumns& dest, std::uint64_t count);
@@ -172,7 +180,9 @@ void DatasetFileReader::Impl::open(const std::filesystem::path& path) {
   info.has_theoretical_cycles =
       group.nameExists(std::string(column_name(Column::theoretical_cycles)));
   for (const Column c : detail::present_columns(info.has_theoretical_cycles)) {
-    columns.push_back({c, open_column(name, group, c, info.rows)});
+    detail::StoredType stored;
+    H5::DataSet ds = open_column(name, group, c, info.rows, stored);
+    columns.push_back({c, std::move(ds), stored});
   }
 }
 
@@ -190,13 +200,17 @@ void DatasetFileReader::Impl::read_into(DatasetColumns& dest, std::uint64_t coun
             h.column == Column::cycles ? dest.cycles_mut() : dest.theoretical_cycles_mut();
         values.resize(first_dest + count);
         h.data.read(values.data() + first_dest, H5::PredType::NATIVE_DOUBLE, memory, space);
-        checksum.add(h.column, std::span<const double>(values).subspan(first_dest));
+        stored_bytes.clear();
+        detail::encode(std::span<const double>(values).subspan(first_dest), h.stored, stored_bytes);
       } else {
         auto& values = dest.descriptor_mut(h.column);
         values.resize(first_dest + count);
         h.data.read(values.data() + first_dest, H5::PredType::NATIVE_INT32, memory, space);
-        checksum.add(h.column, std::span<const std::int32_t>(values).subspan(first_dest));
+        stored_bytes.clear();
+        detail::encode(std::span<const std::int32_t>(values).subspan(first_dest), h.stored,
+                       stored_bytes);
       }
+      checksum.add(h.column, stored_bytes);
     } catch (const H5::Exception& e) {
       throw Error(where_column(name, h.column) + ": rows " + std::to_string(position) + ".." +
                   std::to_string(position + count) +

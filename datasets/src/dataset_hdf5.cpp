@@ -2,23 +2,117 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
+#include <type_traits>
 
 #include "vpucost/error.hpp"
 #include "vpucost/hdf5_io.hpp"
 
 namespace vpucost::detail {
 
-// The checksum is defined on little-endian bytes; on a big-endian machine
-// add() would have to byte-swap first.
-static_assert(std::endian::native == std::endian::little, "dataset checksum assumes little-endian");
+// Stored bytes are little-endian; encode() copies host values as they are.
+static_assert(std::endian::native == std::endian::little, "dataset encoding assumes little-endian");
 
-void ContentChecksum::add_bytes(Column c, const unsigned char* data, std::size_t size) {
+namespace {
+
+std::string number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", v);
+  return text;
+}
+
+template <class T, class V>
+void append_as(std::span<const V> values, std::vector<unsigned char>& out) {
+  const std::size_t start = out.size();
+  out.resize(start + values.size() * sizeof(T));
+  unsigned char* p = out.data() + start;
+  for (const V v : values) {
+    T t;
+    if constexpr (std::is_floating_point_v<V> && std::is_integral_v<T>) {
+      // What an integer column read as double came from (non-finite: 0).
+      t = std::isfinite(v) ? static_cast<T>(static_cast<std::int64_t>(v)) : T{0};
+    } else {
+      t = static_cast<T>(v);  // integers wrap to the stored width, as stored
+    }
+    std::memcpy(p, &t, sizeof(T));
+    p += sizeof(T);
+  }
+}
+
+template <class V>
+void encode_values(std::span<const V> values, StoredType t, std::vector<unsigned char>& out) {
+  if (t.is_float) {
+    if (t.size == 4) return append_as<float>(values, out);
+    return append_as<double>(values, out);
+  }
+  switch (t.size) {
+    case 1:
+      return append_as<std::uint8_t>(values, out);
+    case 2:
+      return append_as<std::uint16_t>(values, out);
+    case 4:
+      return append_as<std::uint32_t>(values, out);
+    default:
+      return append_as<std::uint64_t>(values, out);
+  }
+}
+
+}  // namespace
+
+std::uint64_t chunk_rows(std::uint64_t rows) {
+  if (rows == 0) return 1;
+  const std::uint64_t chunks = (rows + kMaxChunkRows - 1) / kMaxChunkRows;
+  return (rows + chunks - 1) / chunks;
+}
+
+StoredType narrowest_type(std::span<const std::int32_t> values) {
+  // A plain loop over values (not std::minmax_element) vectorises.
+  std::int32_t min = 0;
+  std::int32_t max = 0;
+  for (const std::int32_t v : values) {
+    min = std::min(min, v);
+    max = std::max(max, v);
+  }
+  if (min < 0) return {false, true, 4};
+  if (max <= 0xff) return {false, false, 1};
+  if (max <= 0xffff) return {false, false, 2};
+  return {false, false, 4};
+}
+
+H5::PredType file_type(StoredType t) {
+  using P = H5::PredType;
+  if (t.is_float) return t.size == 4 ? P::IEEE_F32LE : P::IEEE_F64LE;
+  switch (t.size) {
+    case 1:
+      return t.is_signed ? P::STD_I8LE : P::STD_U8LE;
+    case 2:
+      return t.is_signed ? P::STD_I16LE : P::STD_U16LE;
+    case 4:
+      return t.is_signed ? P::STD_I32LE : P::STD_U32LE;
+    default:
+      return t.is_signed ? P::STD_I64LE : P::STD_U64LE;
+  }
+}
+
+void encode(std::span<const std::int32_t> values, StoredType type,
+            std::vector<unsigned char>& out) {
+  encode_values(values, type, out);
+}
+
+void encode(std::span<const double> values, StoredType type, std::vector<unsigned char>& out) {
+  encode_values(values, type, out);
+}
+
+void ContentChecksum::add(Column c, std::span<const unsigned char> stored_bytes) {
   const auto i = static_cast<std::size_t>(c);
+  const unsigned char* data = stored_bytes.data();
+  std::size_t size = stored_bytes.size();
   while (size > 0) {
     const auto piece = static_cast<uInt>(std::min<std::size_t>(size, 1u << 30));
     crc_[i] = crc32(crc_[i], data, piece);
@@ -26,14 +120,6 @@ void ContentChecksum::add_bytes(Column c, const unsigned char* data, std::size_t
     size -= piece;
     bytes_[i] += piece;
   }
-}
-
-void ContentChecksum::add(Column c, std::span<const std::int32_t> values) {
-  add_bytes(c, reinterpret_cast<const unsigned char*>(values.data()), values.size_bytes());
-}
-
-void ContentChecksum::add(Column c, std::span<const double> values) {
-  add_bytes(c, reinterpret_cast<const unsigned char*>(values.data()), values.size_bytes());
 }
 
 std::string ContentChecksum::finish(std::span<const Column> columns) const {
@@ -46,14 +132,6 @@ std::string ContentChecksum::finish(std::span<const Column> columns) const {
   std::snprintf(text, sizeof text, "%08lx", total & 0xffffffffUL);
   return std::string("crc32:") + text;
 }
-
-namespace {
-std::string number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.17g", v);
-  return text;
-}
-}  // namespace
 
 std::optional<std::string> row_problem(const DatasetColumns& columns, std::size_t row) {
   if (auto p = find_problem(columns.workload(row))) return p;

@@ -14,23 +14,38 @@
 
 namespace vpucost::detail {
 
-/// Rows per HDF5 chunk of every column (see bench/README.md for the choice).
-inline constexpr std::uint64_t kChunkRows = 1 << 16;
-/// Deflate level (1 = fastest; higher levels gain little on these columns).
-inline constexpr unsigned kDeflateLevel = 1;
+/// At most this many rows per HDF5 chunk of a column; a column is cut into
+/// equal chunks (see bench/README.md for the choice).
+inline constexpr std::uint64_t kMaxChunkRows = 1 << 16;
+/// Rows per chunk for a column of `rows` rows: the fewest chunks of at most
+/// kMaxChunkRows, equally sized, so the last one wastes little padding.
+std::uint64_t chunk_rows(std::uint64_t rows);
 
-/// CRC-32 (zlib's) of the columns present, concatenated in schema order, each
-/// as little-endian values: int32 for descriptor columns, float64 for cycles
-/// and theoretical_cycles. Built column-wise, so rows can arrive in chunks.
+/// How a column is stored: HDF5 integer or float type, little-endian.
+struct StoredType {
+  bool is_float = false;
+  bool is_signed = false;
+  std::size_t size = 4;  ///< bytes per value: 1, 2, 4 or 8
+};
+/// The smallest of uint8/uint16/uint32 (int32 if negative) holding `values`.
+StoredType narrowest_type(std::span<const std::int32_t> values);
+inline constexpr StoredType kFloat64{true, true, 8};
+H5::PredType file_type(StoredType type);
+/// Appends the little-endian bytes of `values` stored as `type` (integers
+/// are truncated to the type's width, as HDF5 would store them).
+void encode(std::span<const std::int32_t> values, StoredType type, std::vector<unsigned char>& out);
+void encode(std::span<const double> values, StoredType type, std::vector<unsigned char>& out);
+
+/// CRC-32 (zlib's) of the stored bytes of the columns present, concatenated
+/// in schema order (each column's values little-endian in its stored type).
+/// Built column-wise, so rows can arrive in chunks.
 class ContentChecksum {
  public:
-  void add(Column c, std::span<const std::int32_t> values);
-  void add(Column c, std::span<const double> values);
+  void add(Column c, std::span<const unsigned char> stored_bytes);
   /// "crc32:xxxxxxxx" over the given columns (in the order given).
   std::string finish(std::span<const Column> columns) const;
 
  private:
-  void add_bytes(Column c, const unsigned char* data, std::size_t size);
   std::array<unsigned long, kColumnCount> crc_{};
   std::array<std::uint64_t, kColumnCount> bytes_{};
 };

@@ -30,7 +30,7 @@ SplitResult split_dataset(const DatasetColumns& data, double test_fraction, std:
   for (std::size_t row = 0; row < n; ++row) {
     const Workload w = data.workload(row);
     const std::uint64_t hash = detail::descriptor_hash(w);
-    const std::size_t earlier = index.insert(row, w, hash);
+    const std::size_t earlier = index.insert(row, hash);
     if (earlier == detail::DescriptorIndex::kNone) {
       group_of_first_row[row] = groups.size();
       groups.push_back({detail::mix64(hash ^ detail::mix64(seed)), row});

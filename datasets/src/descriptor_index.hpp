@@ -13,7 +13,9 @@
 namespace vpucost::detail {
 
 /// Platform-independent hash of all workload fields (stable across runs and
-/// machines: split uses it to place rows reproducibly).
+/// machines: split uses it to place rows reproducibly). Lossless packing
+/// assumes valid sizes (< 2^21); invalid workloads may collide more often,
+/// which DescriptorIndex resolves by comparing fields.
 std::uint64_t descriptor_hash(const Workload& w);
 
 /// splitmix64 finaliser: a well-mixed 64-bit value from any 64-bit input.
@@ -32,12 +34,18 @@ class DescriptorIndex {
   /// be appended to it between inserts).
   explicit DescriptorIndex(const DatasetColumns& columns, std::size_t expected_rows = 0);
 
-  /// Registers row `row` (workload `w`, hash `hash`). Returns the first
+  /// Registers row `row` whose descriptor hash is `hash`. Returns the first
   /// earlier registered row with the same descriptor, or kNone if it is new.
-  std::size_t insert(std::size_t row, const Workload& w, std::uint64_t hash);
+  /// Throws vpucost::Error beyond 2^32 - 2 rows.
+  std::size_t insert(std::size_t row, std::uint64_t hash);
   std::size_t insert(std::size_t row) {
-    const Workload w = columns_.workload(row);
-    return insert(row, w, descriptor_hash(w));
+    return insert(row, descriptor_hash(columns_.workload(row)));
+  }
+
+  /// Starts loading the slot `hash` will probe, so that an insert issued a
+  /// little later does not wait for memory (the table outgrows the caches).
+  void prefetch(std::uint64_t hash) const {
+    __builtin_prefetch(&slots_[static_cast<std::size_t>(hash) & (slots_.size() - 1)]);
   }
 
   /// Distinct descriptors registered.
@@ -46,12 +54,14 @@ class DescriptorIndex {
  private:
   void grow();
 
+  // 8 bytes per slot keeps the table small enough to stay mostly in cache.
   struct Slot {
-    std::uint64_t hash = 0;
-    std::size_t row = kNone;
+    std::uint32_t tag = 0;  // upper hash bits, to skip most non-matching rows
+    std::uint32_t row = 0;  // row + 1; 0 = empty
   };
   const DatasetColumns& columns_;
   std::vector<Slot> slots_;
+  std::vector<std::uint64_t> hashes_;  // of the registered rows, by row (for grow)
   std::size_t used_ = 0;
 };
 

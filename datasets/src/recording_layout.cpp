@@ -14,6 +14,17 @@ enum class NumberStatus { Ok, Empty, NotANumber, OutOfRange };
 // Optional sign and decimal digits only: "", "-", "1.0" and "0x10" are not integers.
 NumberStatus parse_integer(std::string_view s, std::int64_t& out) {
   if (s.empty()) return NumberStatus::Empty;
+  // Fast path: up to 9 plain digits cannot overflow.
+  if (s.size() <= 9) {
+    std::int64_t v = 0;
+    std::size_t i = 0;
+    for (; i < s.size() && static_cast<unsigned char>(s[i] - '0') <= 9; ++i)
+      v = v * 10 + (s[i] - '0');
+    if (i == s.size()) {
+      out = v;
+      return NumberStatus::Ok;
+    }
+  }
   bool negative = false;
   std::size_t i = 0;
   if (s[0] == '+' || s[0] == '-') {

@@ -42,6 +42,9 @@ struct DatasetInfo {
 struct DatasetWriteOptions {
   std::string source_file;
   std::optional<ImportCounts> import_counts;
+  /// Skip checking every row before writing: only for columns that were
+  /// just validated (e.g. fresh from import_csv). Readers validate anyway.
+  bool assume_valid = false;
   /// Called after each column has been written with its index (0-based).
   /// May throw to abandon the write (tests simulate a failure with it).
   std::function<void(std::size_t column)> on_column_written;

@@ -51,6 +51,8 @@ class CsvReader {
   const std::string& name() const;
   /// Blank (empty or whitespace-only) lines skipped so far.
   std::uint64_t blank_lines() const;
+  /// Size of the input in bytes (0 if unknown, e.g. a pipe).
+  std::uint64_t size_bytes() const;
 
  private:
   struct Impl;
