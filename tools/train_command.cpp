@@ -146,7 +146,7 @@ TrainOptions options_from(const po::variables_map& vm) {
   set_if(vm, "beta2", o.adam.beta2);
   set_if(vm, "clip-norm", o.clip_norm);
   if (vm.count("loss")) o.loss.kind = parse_loss(vm["loss"].as<std::string>());
-  if (vm.count("huber-delta")) o.loss.huber_delta = vm["huber-delta"].as<float>();
+  set_if(vm, "huber-delta", o.loss.huber_delta);
   set_if(vm, "patience", o.patience);
   set_if(vm, "seed", o.seed);
   set_if(vm, "threads", o.threads);

@@ -103,7 +103,7 @@ TEST(CliTrain, FineTunesFromAModelOfAnotherDevice) {
   const CostModel tuned = load_model(dir / "tuned.h5");
   EXPECT_EQ(tuned.device(), Device::VPU_4_0);
   EXPECT_EQ(tuned.parts().training.notes.at("init_from_device"), "VPU_2_7");
-  EXPECT_EQ(tuned.parts().training.notes.at("lr"), "0.00029999999999999997");
+  EXPECT_EQ(tuned.parts().training.notes.at("lr"), "0.0003");
   EXPECT_EQ(tuned.parts().feature_mean, load_model(dir / "base.h5").parts().feature_mean);
 
   r = run_cli({"train", "--init-from", dir / "base.h5", "--data", kSamples + "vpu_4_0_train.csv",

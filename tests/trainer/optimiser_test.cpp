@@ -80,17 +80,17 @@ TEST(Loss, ValuesAndGradientsAreRelativeErrors) {
   const std::vector<float> t{0.5f, -0.5f};
   std::vector<float> g(2);
   // scale 2: d = 2 * (y - t) = ln(pred / true) = {1, 0}.
-  LossFunction mse{LossKind::MSE, 0.05f};
+  LossFunction mse{LossKind::MSE, 0.05};
   EXPECT_DOUBLE_EQ(mse.evaluate(y, t, 2.0f, 0.5f, g), 1.0);
   EXPECT_FLOAT_EQ(g[0], 2.0f * 1.0f * 2.0f * 0.5f);
   EXPECT_FLOAT_EQ(g[1], 0.0f);
-  LossFunction mape{LossKind::MAPE, 0.05f};
+  LossFunction mape{LossKind::MAPE, 0.05};
   EXPECT_NEAR(mape.evaluate(y, t, 2.0f, 1.0f, g), std::exp(1.0) - 1.0, 1e-6);
   EXPECT_NEAR(g[0], std::exp(1.0) * 2.0, 1e-5);
-  LossFunction huber{LossKind::Huber, 0.5f};
+  LossFunction huber{LossKind::Huber, 0.5};
   EXPECT_NEAR(huber.evaluate(y, t, 2.0f, 1.0f, g), 1.0 - 0.25, 1e-7);
   EXPECT_FLOAT_EQ(g[0], 2.0f);
-  LossFunction l1{LossKind::L1, 0.05f};
+  LossFunction l1{LossKind::L1, 0.05};
   EXPECT_DOUBLE_EQ(l1.evaluate(y, t, 2.0f, 1.0f, g), 1.0);
   EXPECT_EQ(parse_loss("huber"), LossKind::Huber);
   EXPECT_THROW(parse_loss("mspe"), Error);

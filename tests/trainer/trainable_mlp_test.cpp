@@ -37,7 +37,7 @@ TEST_P(GradientCheck, BackwardMatchesFiniteDifferences) {
   for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = normal(rng);
   Eigen::RowVectorXf t(7);
   for (Eigen::Index i = 0; i < t.size(); ++i) t[i] = normal(rng);
-  LossFunction loss{kind, 0.3f};
+  LossFunction loss{kind, 0.3};
 
   PassWorkspace ws(layout, 7);
   forward_pass(layout, act, params, x, ws);

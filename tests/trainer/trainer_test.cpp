@@ -153,7 +153,7 @@ TEST(Trainer, ResumeRefusesOtherOptionsOrData) {
     train_model(p, o);
     FAIL() << "resumed with another learning rate";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("lr = 0.0030000000000000001 but this run has lr = 0.01"),
+    EXPECT_NE(std::string(e.what()).find("lr = 0.003 but this run has lr = 0.01"),
               std::string::npos)
         << e.what();
   }

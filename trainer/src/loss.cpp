@@ -36,6 +36,7 @@ double LossFunction::evaluate(std::span<const float> y, std::span<const float> t
   const std::size_t n = y.size();
   // dLoss/dy = dLoss/dd * scale.
   const float k = scale * factor;
+  const auto delta = static_cast<float>(huber_delta);
   switch (kind) {
     case LossKind::MSE:
       for (std::size_t i = 0; i < n; ++i) {
@@ -54,11 +55,11 @@ double LossFunction::evaluate(std::span<const float> y, std::span<const float> t
     case LossKind::Huber:
       for (std::size_t i = 0; i < n; ++i) {
         const float d = scale * (y[i] - t[i]);
-        if (std::abs(d) <= huber_delta) {
-          total += double(d) * d / (2.0 * huber_delta);
-          gradient[i] = d / huber_delta * k;
+        if (std::abs(d) <= delta) {
+          total += double(d) * d / (2.0 * double(delta));
+          gradient[i] = d / delta * k;
         } else {
-          total += std::abs(d) - 0.5 * huber_delta;
+          total += std::abs(d) - 0.5 * double(delta);
           gradient[i] = (d > 0.0f ? 1.0f : -1.0f) * k;
         }
       }

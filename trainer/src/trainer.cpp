@@ -1,6 +1,7 @@
 #include "vpucost/trainer.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -19,10 +20,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Shortest text that reads back to exactly `v` ("0.001", not "0.0010000000000000000208").
 std::string exact(double v) {
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
 }
 
 std::string join(const std::vector<Eigen::Index>& v) {

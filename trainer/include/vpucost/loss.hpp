@@ -20,7 +20,7 @@ LossKind parse_loss(std::string_view name);  ///< "mse", "l1", "huber", "mape"
 
 struct LossFunction {
   LossKind kind = LossKind::MSE;
-  float huber_delta = 0.05f;  ///< in log-ratio units (0.05 ~ 5%)
+  double huber_delta = 0.05;  ///< in log-ratio units (0.05 ~ 5%)
 
   /// For outputs y and standardised targets t (same length n), writes
   /// dLoss/dy_i * gradient_factor into `gradient` and returns the sum of the
