@@ -23,7 +23,7 @@ using Clock = std::chrono::steady_clock;
 // Shortest text that reads back to exactly `v` ("0.001", not "0.0010000000000000000208").
 std::string exact(double v) {
   char buf[40];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general);
   return std::string(buf, r.ptr);
 }
 
