@@ -15,6 +15,7 @@
 #include "vpucost/plot.hpp"
 #include "vpucost/roofline.hpp"
 #include "vpucost/trainable_mlp.hpp"
+#include "vpucost/trainer.hpp"
 
 namespace vpucost {
 namespace {
@@ -71,6 +72,66 @@ TEST(CliTrain, ProgressGoesToStderrOnePerEpoch) {
   EXPECT_NE(r.err.find("val MAPE"), std::string::npos);
   EXPECT_NE(r.err.find("ETA"), std::string::npos);
   EXPECT_NE(r.out.find("validation: MAPE"), std::string::npos) << r.out;
+}
+
+TEST(CliTrain, HelpStatesTheLibraryDefaults) {
+  const auto r = run_cli({"train", "--help"});
+  ASSERT_EQ(r.exit_code, 0);
+  const TrainOptions d;
+  const auto has = [&](const std::string& text) { return r.out.find(text) != std::string::npos; };
+  EXPECT_TRUE(has("epochs (default " + std::to_string(d.epochs) + ")")) << r.out;
+  EXPECT_TRUE(has("mini-batch size (default " + std::to_string(d.batch_size) + ")"));
+  EXPECT_TRUE(has(std::string(to_string(d.activation)) + " (default)"));
+  EXPECT_TRUE(has(std::string(to_string(d.schedule)) + " (default)"));
+  EXPECT_TRUE(has("(default " + std::to_string(d.patience) + "; 0: off)"));
+  EXPECT_EQ(d.learning_rate, 1e-3);
+  EXPECT_TRUE(has("peak learning rate (default 0.001;"));
+}
+
+TEST(CliTrain, EveryOptionIsAccepted) {
+  test::TempDir dir;
+  const auto r = run_cli(quick_train(dir / "m.h5", {"--activation",
+                                                    "silu",
+                                                    "--lr",
+                                                    "0.002",
+                                                    "--schedule",
+                                                    "plateau",
+                                                    "--min-lr-ratio",
+                                                    "0.05",
+                                                    "--warmup",
+                                                    "0.5",
+                                                    "--plateau-factor",
+                                                    "0.3",
+                                                    "--plateau-patience",
+                                                    "2",
+                                                    "--weight-decay",
+                                                    "0",
+                                                    "--beta1",
+                                                    "0.8",
+                                                    "--beta2",
+                                                    "0.99",
+                                                    "--clip-norm",
+                                                    "5",
+                                                    "--loss",
+                                                    "huber",
+                                                    "--huber-delta",
+                                                    "0.1",
+                                                    "--patience",
+                                                    "3",
+                                                    "--seed",
+                                                    "9",
+                                                    "--threads",
+                                                    "2",
+                                                    "--checkpoint",
+                                                    dir / "c.h5",
+                                                    "--checkpoint-every",
+                                                    "2"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto notes = load_model(dir / "m.h5").parts().training.notes;
+  EXPECT_EQ(notes.at("huber_delta"), "0.1");
+  EXPECT_EQ(notes.at("schedule"), "plateau");
+  EXPECT_EQ(notes.at("threads"), "2");
+  EXPECT_TRUE(std::filesystem::exists(dir / "c.h5"));
 }
 
 TEST(CliTrain, BadInputIsOneLineAndExitCode) {

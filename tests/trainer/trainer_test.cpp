@@ -214,6 +214,31 @@ TEST(Trainer, StartsFromAnInitialNetwork) {
   EXPECT_THROW(train_model(fine, o), Error);
 }
 
+TEST(Trainer, FrozenLayersKeepTheirWeights) {
+  const TrainingProblem p = make_problem(300, 11);
+  TrainOptions o = small_options();
+  o.epochs = 3;
+  TrainingProblem fine = p;
+  fine.initial_network = train_model(p, o).model.mlp;
+  o.frozen_layers = 2;
+  o.decay_to_initial = true;
+  o.learning_rate = 1e-2;
+  const TrainResult r = train_model(fine, o);
+  const auto& before = fine.initial_network->layers();
+  const auto& after = r.model.mlp.layers();
+  for (std::size_t l = 0; l < 2; ++l) {
+    EXPECT_EQ(after[l].weights, before[l].weights) << l;
+    EXPECT_EQ(after[l].bias, before[l].bias) << l;
+  }
+  EXPECT_NE(after[2].weights, before[2].weights);
+  EXPECT_EQ(r.model.training.notes.at("frozen_layers"), "2");
+
+  o.frozen_layers = 3;  // the output layer always trains
+  EXPECT_THROW(train_model(fine, o), Error);
+  o.frozen_layers = 1;
+  EXPECT_THROW(train_model(p, o), Error);  // nothing to fine-tune from
+}
+
 TEST(Trainer, RejectsBadOptions) {
   const TrainingProblem p = make_problem(100, 10);
   for (auto change : std::vector<std::function<void(TrainOptions&)>>{

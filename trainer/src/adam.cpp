@@ -20,6 +20,14 @@ AdamW::AdamW(AdamOptions options, std::vector<float> decay_mask)
   }
 }
 
+void AdamW::set_decay_anchor(std::vector<float> anchor) {
+  if (anchor.size() != m_.size()) {
+    throw Error("weight-decay anchor has " + std::to_string(anchor.size()) + " values, expected " +
+                std::to_string(m_.size()));
+  }
+  anchor_ = std::move(anchor);
+}
+
 void AdamW::step(std::span<float> params, std::span<const float> grad, double lr) {
   const std::size_t n = m_.size();
   if (params.size() != n || grad.size() != n) {
@@ -39,9 +47,16 @@ void AdamW::step(std::span<float> params, std::span<const float> grad, double lr
   float* m = m_.data();
   float* v = v_.data();
   const float* mask = decay_mask_.data();
+  if (!anchor_.empty()) {
+    // p -= lr * wd * (p - anchor), before the Adam step, as for plain decay.
+    const float pull = static_cast<float>(lr * options_.weight_decay);
+    const float* a = anchor_.data();
+    for (std::size_t i = 0; i < n; ++i) p[i] -= mask[i] * pull * (p[i] - a[i]);
+  }
+  const bool toward_zero = anchor_.empty();
   // One pass over contiguous arrays; the compiler vectorises it.
   for (std::size_t i = 0; i < n; ++i) {
-    const float pi = mask[i] != 0.0f ? p[i] * decay : p[i];
+    const float pi = toward_zero && mask[i] != 0.0f ? p[i] * decay : p[i];
     const float mi = b1 * m[i] + (1.0f - b1) * g[i];
     const float vi = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
     m[i] = mi;

@@ -136,6 +136,10 @@ void check_options(const TrainOptions& o) {
   if (!(o.clip_norm >= 0)) fail("gradient clipping norm must be >= 0 (0: off)");
   if (!(o.loss.huber_delta > 0)) fail("Huber delta must be > 0");
   if (o.patience < 0) fail("patience must be >= 0 (0: no early stopping)");
+  if (o.frozen_layers < 0 || o.frozen_layers > static_cast<int>(o.hidden.size())) {
+    fail("frozen layers must be between 0 and the number of hidden layers (" +
+         std::to_string(o.hidden.size()) + "); the output layer always trains");
+  }
   if (o.threads < 1 || o.threads > 256) fail("threads must be in 1..256");
   if (o.checkpoint_every < 1) fail("checkpoint interval must be at least 1 epoch");
 }
@@ -161,6 +165,8 @@ std::map<std::string, std::string> describe_options(const TrainOptions& o) {
       {"loss", std::string(to_string(o.loss.kind))},
       {"huber_delta", exact(o.loss.huber_delta)},
       {"patience", std::to_string(o.patience)},
+      {"frozen_layers", std::to_string(o.frozen_layers)},
+      {"decay_to_initial", o.decay_to_initial ? "yes" : "no"},
       {"seed", std::to_string(o.seed)},
       {"threads", std::to_string(o.threads)},
   };
@@ -203,7 +209,21 @@ TrainResult train_model(const TrainingProblem& problem, const TrainOptions& o,
           ? "network " + std::to_string(hash_floats(flatten(*problem.initial_network)))
           : "random";
 
-  AdamW adam(o.adam, layout.weight_mask());
+  if ((o.frozen_layers > 0 || o.decay_to_initial) && !problem.initial_network) {
+    throw Error(
+        "freezing layers or decaying toward the initial weights needs an initial network "
+        "to fine-tune (--init-from)");
+  }
+  // Frozen layers are a prefix of the parameter buffer: no decay, and their
+  // gradient is zeroed every step, so Adam leaves them exactly as they were.
+  const std::size_t frozen_end = layout.offset(static_cast<std::size_t>(o.frozen_layers));
+  std::vector<float> decay_mask = layout.weight_mask();
+  std::fill_n(decay_mask.begin(), frozen_end, 0.0f);
+  AdamW adam(o.adam, std::move(decay_mask));
+  if (o.decay_to_initial) {
+    const ParameterVector initial = flatten(*problem.initial_network);
+    adam.set_decay_anchor({initial.begin(), initial.end()});
+  }
   const auto batch = static_cast<std::size_t>(o.batch_size);
   const std::uint64_t steps_per_epoch = (n + batch - 1) / batch;
   ScheduleOptions so;
@@ -274,6 +294,7 @@ TrainResult train_model(const TrainingProblem& problem, const TrainOptions& o,
       const std::span<const std::size_t> cols(order.data() + b, std::min(batch, n - b));
       loss_sum += engine.batch_gradient(s.params, train, cols);
       const auto grad = engine.gradient();
+      std::fill_n(grad.begin(), frozen_end, 0.0f);
       if (o.clip_norm > 0) clip_gradient_norm(grad, o.clip_norm);
       lr = schedule.at(s.step);
       adam.step(s.params, grad, lr);

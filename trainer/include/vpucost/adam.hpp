@@ -22,6 +22,12 @@ class AdamW {
   /// `decay_mask[i]` is 1 where weight decay applies (weights), 0 elsewhere (biases).
   AdamW(AdamOptions options, std::vector<float> decay_mask);
 
+  /// Makes weight decay pull toward `anchor` (same length) instead of toward
+  /// zero: p -= lr * weight_decay * (p - anchor). Fine-tuning uses the
+  /// initial weights ("L2-SP"), which keeps a small-data run close to what
+  /// the source model knows.
+  void set_decay_anchor(std::vector<float> anchor);
+
   /// One update with learning rate `lr`.
   void step(std::span<float> params, std::span<const float> grad, double lr);
 
@@ -35,6 +41,7 @@ class AdamW {
  private:
   AdamOptions options_;
   std::vector<float> decay_mask_;
+  std::vector<float> anchor_;  ///< empty: decay toward zero
   std::vector<float> m_;
   std::vector<float> v_;
   std::uint64_t steps_ = 0;

@@ -41,6 +41,8 @@ class ParameterLayout {
   Eigen::Index inputs(std::size_t layer) const { return widths_[layer]; }
   Eigen::Index outputs(std::size_t layer) const { return widths_[layer + 1]; }
   Eigen::Index widest() const;
+  /// Where layer `layer`'s weights start; layers 0..l-1 are the buffer before it.
+  std::size_t offset(std::size_t layer) const { return offsets_[layer]; }
 
   Eigen::Map<Eigen::MatrixXf> weights(std::span<float> params, std::size_t layer) const;
   Eigen::Map<const Eigen::MatrixXf> weights(std::span<const float> params, std::size_t layer) const;

@@ -46,6 +46,12 @@ struct TrainOptions {
   double clip_norm = 0.0;  ///< > 0: clip the gradient's global norm to this
   LossFunction loss;
 
+  /// Fine-tuning (need an initial network): the first `frozen_layers` dense
+  /// layers keep their initial weights; with `decay_to_initial`, weight decay
+  /// pulls the weights toward their initial values instead of toward zero.
+  int frozen_layers = 0;
+  bool decay_to_initial = false;
+
   /// Early stopping: stop after this many epochs without a better validation
   /// MAPE (0: never stop early). Needs validation data.
   int patience = 30;
