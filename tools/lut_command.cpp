@@ -63,31 +63,39 @@ void write_tables(const std::vector<LatencyTable>& tables, LutFormat format,
 int run_lut(const std::vector<std::string>& args) {
   po::options_description options("lut options");
   add_costing_options(options);
-  options.add_options()("space", po::value<std::string>()->default_value("proxyless"),
-                        "proxyless, mobilenetv2, or a search-space JSON file")(
-      "resolution", po::value<std::string>()->default_value("224"),
-      "input resolution(s), e.g. 224 or 160,176,192,208,224")(
-      "format", po::value<std::string>()->default_value("proxyless-yaml"),
-      "proxyless-yaml (what ProxylessNAS / once-for-all read), csv or json")(
-      "out", po::value<std::string>(),
-      "output file (a directory for YAML with several "
-      "resolutions)")(
-      "report", "print the design-rule report: kernel/expand and channel-count costs per stage")(
-      "quiet", "no progress messages");
+  // clang-format off
+  options.add_options()
+      ("space", po::value<std::string>()->default_value("proxyless"),
+       "proxyless, mobilenetv2, or a search-space JSON file")
+      ("resolution", po::value<std::string>()->default_value("224"),
+       "input resolution(s), e.g. 224 or 160,176,192,208,224")
+      ("format", po::value<std::string>()->default_value("proxyless-yaml"),
+       "proxyless-yaml (what ProxylessNAS / once-for-all read), csv or json")
+      ("out", po::value<std::string>(),
+       "output file (a directory for YAML with several resolutions)")
+      ("report", "print the design-rule report: kernel/expand and channel-count costs per stage")
+      ("save-space", po::value<std::string>(),
+       "write the search space as user-space JSON (to edit or reduce it)")
+      ("quiet", "no progress messages");
+  // clang-format on
   po::variables_map vm;
   if (!parse_options("lut",
                      "[--model M.h5 | --device D] [--space proxyless] [--resolution 224] "
-                     "[--format proxyless-yaml|csv|json] --out FILE [--report]",
+                     "[--format proxyless-yaml|csv|json] --out FILE [--report] [--save-space FILE]",
                      options, args, vm)) {
     return 0;
   }
-  if (!vm.count("out") && !vm.count("report")) {
+  if (!vm.count("out") && !vm.count("report") && !vm.count("save-space")) {
     throw Error("--out FILE is required (or --report to print the design-rule report)");
   }
   const LutFormat format = parse_format(vm["format"].as<std::string>());
   const std::vector<int> resolutions = parse_resolutions(vm["resolution"].as<std::string>());
   if (vm.count("out")) check_out(vm["out"].as<std::string>(), format, resolutions.size());
   const SearchSpace space = load_space_by_name_or_file(vm["space"].as<std::string>());
+  if (vm.count("save-space")) {
+    save_search_space(space, vm["save-space"].as<std::string>());
+    if (!vm.count("out") && !vm.count("report")) return 0;
+  }
   const CostingSetup setup = costing_setup(vm);
   const NetworkCoster coster(*setup.loaded.predictor, setup.device, setup.dtype);
 

@@ -44,11 +44,13 @@ struct CostedPart {
 int run_net(const std::vector<std::string>& args) {
   po::options_description options("net options");
   add_costing_options(options);
-  options.add_options()("config", po::value<std::string>(),
-                        "net-config JSON (ProxylessNAS / once-for-all "
-                        "format), e.g. nets/proxylessnas_mobile.json")(
-      "resolution", po::value<int>()->default_value(224), "input resolution")(
-      "json", "print one JSON object: total_ms, layers, ...");
+  // clang-format off
+  options.add_options()
+      ("config", po::value<std::string>(),
+       "net-config JSON (ProxylessNAS / once-for-all format), e.g. nets/proxylessnas_mobile.json")
+      ("resolution", po::value<int>()->default_value(224), "input resolution")
+      ("json", "print one JSON object: total_ms, layers, ...");
+  // clang-format on
   po::variables_map vm;
   if (!parse_options("net",
                      "[--model M.h5 | --device D] --config net.json [--resolution 224] "

@@ -15,13 +15,15 @@
 namespace vpucost::cli {
 
 inline void add_costing_options(po::options_description& options) {
-  options.add_options()("model", po::value<std::string>(),
-                        "model file (.h5); without it (or 'roofline'), the "
-                        "roofline estimate")("device", po::value<std::string>(),
-                                             "VPU_2_0, VPU_2_7 or VPU_4_0 (default: the model's; "
-                                             "required without a model)")(
-      "dtype", po::value<std::string>()->default_value("UINT8"),
-      "activation and weight data type: UINT8 or FLOAT16");
+  // clang-format off
+  options.add_options()
+      ("model", po::value<std::string>(),
+       "model file (.h5); without it (or 'roofline'), the roofline estimate")
+      ("device", po::value<std::string>(),
+       "VPU_2_0, VPU_2_7 or VPU_4_0 (default: the model's; required without a model)")
+      ("dtype", po::value<std::string>()->default_value("UINT8"),
+       "activation and weight data type: UINT8 or FLOAT16");
+  // clang-format on
 }
 
 struct CostingSetup {

@@ -183,6 +183,9 @@ TEST(NetConfig, BadInputsNameTheJsonPath) {
   EXPECT_NE(error_of("{\"first_conv\": ").find("net.json: not valid JSON: parse error at line 1"),
             std::string::npos);
   EXPECT_EQ(error_of(std::string(40, '{')), "net.json: nests deeper than 32 levels");
+  // Found by fuzzing: a number beyond double range is a JSON error, not a crash.
+  EXPECT_EQ(error_of(R"({"first_conv": 313333e3333})"),
+            "net.json: not valid JSON: number overflow parsing '313333e3333'");
   EXPECT_THROW(load_net_config(kNets + "no_such_net.json"), Error);
 }
 

@@ -67,8 +67,10 @@ Json parse(std::string_view text, const Path& root) {
   }
   try {
     return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
-    // e.what() is "[json.exception.parse_error.101] parse error at line 1, ...".
+  } catch (const Json::exception& e) {
+    // A syntax error (parse_error) or a number too large for a double
+    // (out_of_range, "number overflow parsing '1e999'"). e.what() is
+    // "[json.exception.parse_error.101] parse error at line 1, ...".
     std::string what = e.what();
     if (const auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
     root.fail("not valid JSON: " + what);

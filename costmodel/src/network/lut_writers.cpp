@@ -47,7 +47,7 @@ std::size_t workload_count(const LutEntry& e) {
   return n;
 }
 
-nlohmann::json workload_json(const CostedWorkload& cw) {
+nlohmann::ordered_json workload_json(const CostedWorkload& cw) {
   const Workload& w = cw.workload;
   return {{"operation", std::string(to_string(w.operation))},
           {"input", {w.input.width, w.input.height, w.input.channels}},
@@ -60,8 +60,8 @@ nlohmann::json workload_json(const CostedWorkload& cw) {
           {"cycles", cw.cycles}};
 }
 
-nlohmann::json entry_json(const LutEntry& e) {
-  nlohmann::json j{
+nlohmann::ordered_json entry_json(const LutEntry& e) {
+  nlohmann::ordered_json j{
       {"kind", std::string(to_string(e.kind))}, {"key", e.key}, {"cycles", e.cycles}, {"ms", e.ms}};
   if (e.kind == PartKind::Block) {
     j["position"] = e.position;
@@ -69,12 +69,12 @@ nlohmann::json entry_json(const LutEntry& e) {
     j["candidate"] = e.candidate;
     j["candidate_name"] = e.candidate_name;
   }
-  j["layers"] = nlohmann::json::array();
+  j["layers"] = nlohmann::ordered_json::array();
   for (const LayerCost& l : e.layers) {
-    nlohmann::json layer{
+    nlohmann::ordered_json layer{
         {"name", l.layer.name},    {"kind", std::string(to_string(l.layer.kind))},
         {"split", l.cost.split},   {"split_reason", std::string(to_string(l.cost.split_reason))},
-        {"cycles", l.cost.cycles}, {"workloads", nlohmann::json::array()}};
+        {"cycles", l.cost.cycles}, {"workloads", nlohmann::ordered_json::array()}};
     for (const CostedWorkload& cw : l.cost.workloads)
       layer["workloads"].push_back(workload_json(cw));
     j["layers"].push_back(std::move(layer));
@@ -142,17 +142,17 @@ std::string lut_csv(std::span<const LatencyTable> tables) {
 }
 
 std::string lut_json(std::span<const LatencyTable> tables) {
-  nlohmann::json doc{{"format", "vpucost-lut"},
-                     {"vpucost_version", kVersion},
-                     {"tables", nlohmann::json::array()}};
+  nlohmann::ordered_json doc{{"format", "vpucost-lut"},
+                             {"vpucost_version", kVersion},
+                             {"tables", nlohmann::ordered_json::array()}};
   for (const LatencyTable& t : tables) {
-    nlohmann::json table{{"space", t.space},
-                         {"resolution", t.resolution},
-                         {"device", std::string(to_string(t.device))},
-                         {"dtype", std::string(to_string(t.dtype))},
-                         {"source", t.source},
-                         {"fixed_ms", t.fixed_ms()},
-                         {"entries", nlohmann::json::array()}};
+    nlohmann::ordered_json table{{"space", t.space},
+                                 {"resolution", t.resolution},
+                                 {"device", std::string(to_string(t.device))},
+                                 {"dtype", std::string(to_string(t.dtype))},
+                                 {"source", t.source},
+                                 {"fixed_ms", t.fixed_ms()},
+                                 {"entries", nlohmann::ordered_json::array()}};
     for (const LutEntry* e : t.entries()) table["entries"].push_back(entry_json(*e));
     doc["tables"].push_back(std::move(table));
   }

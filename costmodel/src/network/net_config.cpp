@@ -11,6 +11,8 @@ namespace {
 
 using json_reader::Json;
 using json_reader::Path;
+// Writers keep the field order of the ProxylessNAS files.
+using OrderedJson = nlohmann::ordered_json;
 using std::to_string;
 
 constexpr std::int64_t kMaxChannels = kMaxSpaceChannels;
@@ -141,7 +143,7 @@ NetConfigBlock parse_block(const Json& obj, const Path& at, std::int64_t in_chan
   return block;
 }
 
-Json conv_layer_json(const ConvSpec& c) {
+OrderedJson conv_layer_json(const ConvSpec& c) {
   return {{"name", "ConvLayer"},
           {"kernel_size", c.kernel},
           {"stride", c.stride},
@@ -157,7 +159,7 @@ Json conv_layer_json(const ConvSpec& c) {
           {"ops_order", "weight_bn_act"}};
 }
 
-Json identity_json(std::int64_t channels) {
+OrderedJson identity_json(std::int64_t channels) {
   return {{"name", "IdentityLayer"},     {"in_channels", {channels}},
           {"out_channels", {channels}},  {"use_bn", false},
           {"act_func", nullptr},         {"dropout_rate", 0},
@@ -223,11 +225,11 @@ NetConfig load_net_config(const std::filesystem::path& path) {
 }
 
 std::string net_config_json(const NetConfig& c) {
-  Json doc{{"name", c.name}, {"bn", {{"momentum", 0.1}, {"eps", 0.001}}}};
+  OrderedJson doc{{"name", c.name}, {"bn", {{"momentum", 0.1}, {"eps", 0.001}}}};
   doc["first_conv"] = conv_layer_json(c.first_conv);
-  doc["blocks"] = Json::array();
+  doc["blocks"] = OrderedJson::array();
   for (const NetConfigBlock& b : c.blocks) {
-    Json block{{"name", "MobileInvertedResidualBlock"}};
+    OrderedJson block{{"name", "MobileInvertedResidualBlock"}};
     if (b.zero) {
       block["mobile_inverted_conv"] = {{"name", "ZeroLayer"}, {"stride", 1}};
     } else {
@@ -238,12 +240,13 @@ std::string net_config_json(const NetConfig& c) {
           {"kernel_size", b.conv.kernel},
           {"stride", b.conv.stride},
           {"expand_ratio", b.conv.expand_ratio},
-          {"mid_channels", b.conv.mid_channels > 0 ? Json(b.conv.mid_channels) : Json(nullptr)}};
+          {"mid_channels",
+           b.conv.mid_channels > 0 ? OrderedJson(b.conv.mid_channels) : OrderedJson(nullptr)}};
     }
-    block["shortcut"] = b.conv.residual ? identity_json(b.conv.in_channels) : Json(nullptr);
+    block["shortcut"] = b.conv.residual ? identity_json(b.conv.in_channels) : OrderedJson(nullptr);
     doc["blocks"].push_back(std::move(block));
   }
-  doc["feature_mix_layer"] = c.feature_mix ? conv_layer_json(*c.feature_mix) : Json(nullptr);
+  doc["feature_mix_layer"] = c.feature_mix ? conv_layer_json(*c.feature_mix) : OrderedJson(nullptr);
   doc["classifier"] = {{"name", "LinearLayer"},
                        {"in_features", c.classifier_in},
                        {"out_features", c.classifier_out},

@@ -177,19 +177,19 @@ SearchSpace load_search_space(const std::filesystem::path& path) {
 }
 
 std::string search_space_json(const SearchSpace& space) {
-  Json doc{{"format", kFormat},
-           {"version", kFormatVersion},
-           {"name", space.name},
-           {"stem_channels", space.stem_channels},
-           {"positions", Json::array()},
-           {"feature_mix_channels", space.feature_mix_channels},
-           {"num_classes", space.num_classes}};
+  nlohmann::ordered_json doc{{"format", kFormat},
+                             {"version", kFormatVersion},
+                             {"name", space.name},
+                             {"stem_channels", space.stem_channels},
+                             {"positions", nlohmann::ordered_json::array()},
+                             {"feature_mix_channels", space.feature_mix_channels},
+                             {"num_classes", space.num_classes}};
   for (const Position& p : space.positions) {
-    Json candidates = Json::array();
+    nlohmann::ordered_json candidates = nlohmann::ordered_json::array();
     for (const Candidate& c : p.candidates) {
-      candidates.push_back(c.zero
-                               ? Json("zero")
-                               : Json{{"kernel_size", c.kernel}, {"expand_ratio", c.expand_ratio}});
+      candidates.push_back(c.zero ? nlohmann::ordered_json("zero")
+                                  : nlohmann::ordered_json{{"kernel_size", c.kernel},
+                                                           {"expand_ratio", c.expand_ratio}});
     }
     doc["positions"].push_back({{"stage", p.stage},
                                 {"in_channels", p.in_channels},

@@ -1,6 +1,7 @@
 #include "vpucost/workload_split.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 
 #include "vpucost/device.hpp"
@@ -184,7 +185,13 @@ CmxFootprint cmx_footprint(const Workload& raw) {
   f.input_bytes = align_up(f.input_bytes, kCmxPage);
   f.weight_bytes = align_up(f.weight_bytes, kCmxPage);
   f.output_bytes = align_up(f.output_bytes, kCmxPage);
-  f.total_bytes = f.input_bytes + f.weight_bytes + f.output_bytes;
+  // Each term is below 2^62 for a valid workload (validate's overflow
+  // check); their sum may not be, so it saturates (and then does not fit).
+  constexpr std::int64_t kSaturated = std::numeric_limits<std::int64_t>::max();
+  if (__builtin_add_overflow(f.input_bytes, f.weight_bytes, &f.total_bytes) ||
+      __builtin_add_overflow(f.total_bytes, f.output_bytes, &f.total_bytes)) {
+    f.total_bytes = kSaturated;
+  }
   return f;
 }
 
