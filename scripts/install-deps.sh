@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   cmake g++ make pkg-config
-  libeigen3-dev libhdf5-dev libboost-program-options-dev libfccp-dev libspdlog-dev
+  libeigen3-dev libhdf5-dev libboost-program-options-dev libfccp-dev libspdlog-dev zlib1g-dev
   nlohmann-json3-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox python3 python3-h5py python3-yaml
