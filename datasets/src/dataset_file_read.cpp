@@ -81,6 +81,15 @@ H5::DataSet open_column(const std::string& file, const H5::Group& group, Column 
       throw Error(where_column(file, c) + " has an unusable chunk size (" + std::to_string(chunk) +
                   " rows)");
     }
+    // vpucost writes every chunk; a missing one means an incomplete or
+    // damaged file (HDF5 would silently return zeros for it).
+    const hsize_t expected = (rows + chunk - 1) / chunk;
+    hsize_t written = 0;  // (HDF5 1.10.8 rejects H5S_ALL here; pass the space)
+    if (H5Dget_num_chunks(ds.getId(), space.getId(), &written) < 0 || written != expected) {
+      throw Error(where_column(file, c) + " has " + std::to_string(written) + " of its " +
+                  std::to_string(expected) +
+                  " chunks: the file is damaged or was not completely written");
+    }
   }
   const double storage = static_cast<double>(ds.getStorageSize());
   if (rows > 0 && static_cast<double>(rows) * static_cast<double>(size) >
@@ -133,7 +142,13 @@ void DatasetFileReader::Impl::open(const std::filesystem::path& path) {
     throw Error("dataset file " + name + " is not a vpucost dataset (no 'format' attribute at /; " +
                 "written by another program?)");
   }
-  const std::string format = h5::read_string_attribute(root, "format");
+  if (root.openAttribute("format").getTypeClass() == H5T_STRING &&
+      root.openAttribute("format").getStrType().isVariableStr()) {
+    // Not read: see read_text_attribute. Model files and h5py look like this.
+    throw Error("dataset file " + name + " is not a vpucost dataset: its 'format' attribute is " +
+                "a variable-length string (is it a vpucost model or another program's file?)");
+  }
+  const std::string format = detail::read_text_attribute(root, "format");
   if (format != kDatasetFormat) {
     throw Error("dataset file " + name + " is a '" + format + "' file, not a vpucost dataset" +
                 (format == "vpucost-model" ? " (it is a model)" : ""));
@@ -145,7 +160,7 @@ void DatasetFileReader::Impl::open(const std::filesystem::path& path) {
                 std::to_string(kDatasetSchemaVersion));
   }
   if (root.attrExists("vpucost_version")) {
-    info.vpucost_version = h5::read_string_attribute(root, "vpucost_version");
+    info.vpucost_version = detail::read_text_attribute(root, "vpucost_version");
   }
   if (!root.nameExists(kDatasetGroup) || root.childObjType(kDatasetGroup) != H5O_TYPE_GROUP) {
     throw Error("dataset file " + name + " has no group /" + kDatasetGroup);
@@ -156,11 +171,11 @@ void DatasetFileReader::Impl::open(const std::filesystem::path& path) {
     throw Error("dataset file " + name + ": attribute 'rows' is " + std::to_string(rows));
   }
   info.rows = static_cast<std::uint64_t>(rows);
-  info.devices = parse_devices(name, h5::read_string_attribute(group, "devices"));
-  info.source_file = h5::read_string_attribute(group, "source_file");
-  info.created = h5::read_string_attribute(group, "created");
+  info.devices = parse_devices(name, detail::read_text_attribute(group, "devices"));
+  info.source_file = detail::read_text_attribute(group, "source_file");
+  info.created = detail::read_text_attribute(group, "created");
   if (group.attrExists("checksum")) {
-    info.checksum = h5::read_string_attribute(group, "checksum");
+    info.checksum = detail::read_text_attribute(group, "checksum");
     if (info.checksum.rfind("crc32:", 0) != 0 || info.checksum.size() != 14) {
       throw Error("dataset file " + name + ": checksum attribute '" + info.checksum +
                   "' is not of the form crc32:xxxxxxxx");
@@ -242,6 +257,10 @@ DatasetFileReader::DatasetFileReader(const std::filesystem::path& path)
     impl_->open(path);
   } catch (const H5::Exception& e) {
     throw Error("dataset file " + path.string() + " is damaged: " + e.getDetailMsg());
+  } catch (const Error& e) {
+    // Attribute readers do not know the file; name it.
+    if (std::string_view(e.what()).find(path.string()) != std::string_view::npos) throw;
+    throw Error("dataset file " + path.string() + ": " + e.what());
   }
 }
 
@@ -276,9 +295,14 @@ DatasetColumns read_dataset_file(const std::filesystem::path& path, DatasetInfo*
   DatasetFileReader reader(path);
   DatasetColumns columns;
   columns.set_has_theoretical_cycles(reader.info().has_theoretical_cycles);
-  if (reader.info().rows > 0) {
-    auto guard = h5::lock();
-    reader.impl_->read_into(columns, reader.info().rows);
+  // Pieces of a few HDF5 chunks: each is validated before the next is read,
+  // so a damaged file fails before much memory is spent on it.
+  constexpr std::uint64_t kPiece = std::uint64_t{1} << 18;
+  auto guard = h5::lock();
+  for (std::uint64_t left = reader.info().rows; left > 0;) {
+    const std::uint64_t n = std::min(left, kPiece);
+    reader.impl_->read_into(columns, n);
+    left -= n;
   }
   if (info) *info = reader.info();
   return columns;

@@ -120,9 +120,9 @@ std::string devices_attribute(const DatasetColumns& columns) {
 void write_content(H5::H5File& file, const DatasetColumns& columns,
                    const DatasetWriteOptions& options) {
   H5::Group root = file.openGroup("/");
-  h5::write_attribute(root, "format", std::string(kDatasetFormat));
+  detail::write_text_attribute(root, "format", kDatasetFormat);
   h5::write_attribute(root, "schema_version", std::int64_t{kDatasetSchemaVersion});
-  h5::write_attribute(root, "vpucost_version", std::string(kVersion));
+  detail::write_text_attribute(root, "vpucost_version", kVersion);
 
   H5::Group group = root.createGroup(kDatasetGroup);
   const auto present = detail::present_columns(columns.has_theoretical_cycles());
@@ -144,7 +144,7 @@ void write_content(H5::H5File& file, const DatasetColumns& columns,
     checksum.add(c, stored);
     writer.write(group, c, detail::file_type(type), type.size, columns.size(), stored);
     if (real) {
-      h5::write_attribute(writer.dataset(), "units", std::string("DPU cycles"));
+      detail::write_text_attribute(writer.dataset(), "units", "DPU cycles");
     } else if (const auto names = enum_names(c); !names.empty()) {
       detail::write_string_array_attribute(writer.dataset(), "enum_names",
                                            std::vector<std::string>(names.begin(), names.end()));
@@ -153,10 +153,10 @@ void write_content(H5::H5File& file, const DatasetColumns& columns,
   }
 
   h5::write_attribute(group, "rows", static_cast<std::int64_t>(columns.size()));
-  h5::write_attribute(group, "devices", devices_attribute(columns));
-  h5::write_attribute(group, "source_file", options.source_file);
-  h5::write_attribute(group, "created", detail::utc_now());
-  h5::write_attribute(group, "checksum", checksum.finish(present));
+  detail::write_text_attribute(group, "devices", devices_attribute(columns));
+  detail::write_text_attribute(group, "source_file", options.source_file);
+  detail::write_text_attribute(group, "created", detail::utc_now());
+  detail::write_text_attribute(group, "checksum", checksum.finish(present));
   std::vector<std::string> names;
   for (const Column c : present) names.emplace_back(column_name(c));
   detail::write_string_array_attribute(group, "columns", names);

@@ -152,52 +152,96 @@ std::vector<Column> present_columns(bool has_theoretical_cycles) {
   return columns;
 }
 
-void write_string_array_attribute(H5::H5Object& obj, const std::string& name,
-                                  const std::vector<std::string>& values) {
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+namespace {
+
+constexpr std::size_t kMaxStringBytes = 1 << 20;
+
+H5::StrType fixed_string_type(std::size_t width) {
+  H5::StrType type(H5::PredType::C_S1, std::max<std::size_t>(width, 1));
   type.setCset(H5T_CSET_UTF8);
-  const hsize_t dims[1] = {values.size()};
-  std::vector<const char*> raw;
-  raw.reserve(values.size());
-  for (const auto& v : values) raw.push_back(v.c_str());
-  H5::Attribute attr = obj.createAttribute(name, type, H5::DataSpace(1, dims));
-  attr.write(type, raw.data());
+  type.setStrpad(H5T_STR_NULLPAD);
+  return type;
 }
 
-std::vector<std::string> read_string_array_attribute(const H5::H5Object& obj,
-                                                     const std::string& name) {
-  const auto where = [&] { return "attribute '" + name + "' of " + h5::object_path(obj); };
-  if (!obj.attrExists(name)) throw Error("missing " + where());
-  H5::Attribute attr = obj.openAttribute(name);
-  const H5::DataSpace space = attr.getSpace();
-  if (attr.getTypeClass() != H5T_STRING || space.getSimpleExtentNdims() != 1) {
-    throw Error(where() + " is not a list of strings");
-  }
-  hsize_t n = 0;
-  space.getSimpleExtentDims(&n);
-  if (n > 4096) throw Error(where() + " has " + std::to_string(n) + " entries; damaged file?");
+// Checks that `name` of `obj` is a fixed-length string attribute of at most
+// `max_count` elements; returns its element width and count.
+std::pair<std::size_t, hsize_t> fixed_string_shape(const H5::Attribute& attr,
+                                                   const std::string& where, bool array) {
+  if (attr.getTypeClass() != H5T_STRING) throw Error(where + " is not a string");
   const H5::StrType type = attr.getStrType();
   if (type.isVariableStr()) {
-    std::vector<char*> raw(n, nullptr);
-    if (n > 0) attr.read(type, raw.data());
-    std::vector<std::string> out;
-    for (char* s : raw) out.emplace_back(s ? s : "");
-    if (n > 0) H5Dvlen_reclaim(type.getId(), space.getId(), H5P_DEFAULT, raw.data());
-    return out;
+    throw Error(where +
+                " is a variable-length string; vpucost dataset files store fixed-length "
+                "strings (written by another program, or damaged?)");
   }
-  // Fixed-length strings (as written by some tools, e.g. numpy 'S' arrays).
+  const H5::DataSpace space = attr.getSpace();
+  const int rank = space.getSimpleExtentNdims();
+  hsize_t count = 1;
+  if (rank == 1) space.getSimpleExtentDims(&count);
+  if (rank > 1 || (!array && count != 1)) {
+    throw Error(where + " is not " + (array ? "a list of strings" : "a single string"));
+  }
   const std::size_t width = type.getSize();
-  if (width == 0 || width > 4096) throw Error(where() + " has an unusable string size");
-  std::vector<char> buffer(n * width + 1, '\0');
-  if (n > 0) attr.read(type, buffer.data());
+  if (width == 0 || count > 4096 || width * count > kMaxStringBytes) {
+    throw Error(where + " has an implausible size (" + std::to_string(count) + " x " +
+                std::to_string(width) + " bytes); the file is damaged");
+  }
+  return {width, count};
+}
+
+std::vector<std::string> read_fixed_strings(const H5::Attribute& attr, std::size_t width,
+                                            hsize_t count) {
+  std::vector<char> buffer(width * count, '\0');
+  if (count > 0) attr.read(attr.getStrType(), buffer.data());
   std::vector<std::string> out;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (hsize_t i = 0; i < count; ++i) {
     const char* s = buffer.data() + i * width;
     std::size_t len = 0;
     while (len < width && s[len] != '\0') ++len;
     out.emplace_back(s, len);
   }
   return out;
+}
+
+std::string where_attribute(const H5::H5Object& obj, const std::string& name) {
+  return "attribute '" + name + "' of " + h5::object_path(obj);
+}
+
+}  // namespace
+
+void write_text_attribute(H5::H5Object& obj, const std::string& name, const std::string& value) {
+  const H5::StrType type = fixed_string_type(value.size());
+  std::string padded = value;
+  padded.resize(type.getSize(), '\0');
+  obj.createAttribute(name, type, H5::DataSpace(H5S_SCALAR)).write(type, padded.data());
+}
+
+void write_string_array_attribute(H5::H5Object& obj, const std::string& name,
+                                  const std::vector<std::string>& values) {
+  std::size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size());
+  std::vector<char> buffer(width * values.size(), '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::memcpy(buffer.data() + i * width, values[i].data(), values[i].size());
+  }
+  const H5::StrType type = fixed_string_type(width);
+  const hsize_t dims[1] = {values.size()};
+  obj.createAttribute(name, type, H5::DataSpace(1, dims)).write(type, buffer.data());
+}
+
+std::string read_text_attribute(const H5::H5Object& obj, const std::string& name) {
+  if (!obj.attrExists(name)) throw Error("missing " + where_attribute(obj, name));
+  const H5::Attribute attr = obj.openAttribute(name);
+  const auto [width, count] = fixed_string_shape(attr, where_attribute(obj, name), false);
+  return read_fixed_strings(attr, width, count).front();
+}
+
+std::vector<std::string> read_string_array_attribute(const H5::H5Object& obj,
+                                                     const std::string& name) {
+  if (!obj.attrExists(name)) throw Error("missing " + where_attribute(obj, name));
+  const H5::Attribute attr = obj.openAttribute(name);
+  const auto [width, count] = fixed_string_shape(attr, where_attribute(obj, name), true);
+  return read_fixed_strings(attr, width, count);
 }
 
 std::string utc_now() {

@@ -57,9 +57,19 @@ std::optional<std::string> row_problem(const DatasetColumns& columns, std::size_
 /// Columns a file holds, in schema order.
 std::vector<Column> present_columns(bool has_theoretical_cycles);
 
+// String attributes of dataset files are fixed-length UTF-8 strings, never
+// variable-length ones: reading a variable-length string makes libhdf5 1.10
+// consult the file's global heap, and a damaged global heap can hang it
+// (H5HG__protect loops forever; found by fuzzing, see datasets/README.md).
+// Fixed-length strings live in the attribute message itself.
+
+void write_text_attribute(H5::H5Object& obj, const std::string& name, const std::string& value);
 void write_string_array_attribute(H5::H5Object& obj, const std::string& name,
                                   const std::vector<std::string>& values);
-/// Throws vpucost::Error (naming obj and name) unless it is a 1-D string array.
+/// Throws vpucost::Error (naming obj and name) unless it is one fixed-length string.
+std::string read_text_attribute(const H5::H5Object& obj, const std::string& name);
+/// Throws vpucost::Error (naming obj and name) unless it is a 1-D array of
+/// fixed-length strings.
 std::vector<std::string> read_string_array_attribute(const H5::H5Object& obj,
                                                      const std::string& name);
 

@@ -104,9 +104,10 @@ TEST_F(DatasetFileErrors, CorruptedBytesAreDetected) {
 
 TEST_F(DatasetFileErrors, ForeignFilesAreNamedForWhatTheyAre) {
   save_model(test::random_model(Device::VPU_2_7), dir_ / "model.h5");
-  EXPECT_EQ(load_error(dir_ / "model.h5"), "dataset file " + (dir_ / "model.h5").string() +
-                                               " is a 'vpucost-model' file, not a vpucost dataset "
-                                               "(it is a model)");
+  EXPECT_EQ(load_error(dir_ / "model.h5"),
+            "dataset file " + (dir_ / "model.h5").string() +
+                " is not a vpucost dataset: its 'format' attribute is a variable-length string (is "
+                "it a vpucost model or another program's file?)");
   {
     auto guard = h5::lock();
     H5::H5File f((dir_ / "other.h5").string(), H5F_ACC_TRUNC);
@@ -114,6 +115,14 @@ TEST_F(DatasetFileErrors, ForeignFilesAreNamedForWhatTheyAre) {
   }
   EXPECT_TRUE(
       contains(load_error(dir_ / "other.h5"), "is not a vpucost dataset (no 'format' attribute"));
+  const auto foreign = edited("foreign.h5", [](H5::H5File& f) {
+    H5::Group root = f.openGroup("/");
+    root.removeAttr("format");
+    const std::string value = "netcdf";
+    H5::StrType type(H5::PredType::C_S1, value.size());
+    root.createAttribute("format", type, H5::DataSpace(H5S_SCALAR)).write(type, value.data());
+  });
+  EXPECT_TRUE(contains(load_error(foreign), "is a 'netcdf' file, not a vpucost dataset"));
 }
 
 TEST_F(DatasetFileErrors, StructuralDamageNamesTheColumn) {
@@ -136,6 +145,25 @@ TEST_F(DatasetFileErrors, StructuralDamageNamesTheColumn) {
   });
   EXPECT_TRUE(contains(load_error(shorter), "column pad_top has 10 rows, the dataset 3000"));
 
+  const auto missing_chunk = edited("chunks.h5", [](H5::H5File& f) {
+    H5::Group g = f.openGroup("dataset");
+    g.unlink("stride_width");
+    H5::DSetCreatPropList props;
+    const hsize_t chunk[1] = {1000};
+    props.setChunk(1, chunk);
+    const hsize_t dims[1] = {3000};
+    H5::DataSet ds =
+        g.createDataSet("stride_width", H5::PredType::STD_U8LE, H5::DataSpace(1, dims), props);
+    const std::vector<std::uint8_t> ones(1000, 1);
+    const hsize_t offset[1] = {0};
+    H5::DataSpace file_space = ds.getSpace();
+    file_space.selectHyperslab(H5S_SELECT_SET, chunk, offset);
+    ds.write(ones.data(), H5::PredType::NATIVE_UINT8, H5::DataSpace(1, chunk), file_space);
+  });
+  EXPECT_TRUE(contains(load_error(missing_chunk),
+                       "column stride_width has 1 of its 3 chunks: the file is damaged or was not "
+                       "completely written"));
+
   const auto text_column = edited("strings.h5", [](H5::H5File& f) {
     H5::Group g = f.openGroup("dataset");
     g.unlink("cycles");
@@ -147,10 +175,18 @@ TEST_F(DatasetFileErrors, StructuralDamageNamesTheColumn) {
     H5::DataSet ds = f.openGroup("dataset").openDataSet("operation");
     ds.removeAttr("enum_names");
     const hsize_t dims[1] = {2};
-    H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-    const char* names[] = {"DW_CONVOLUTION", "CONVOLUTION"};
+    H5::StrType type(H5::PredType::C_S1, 16);
+    const char names[33] = "DW_CONVOLUTION\0\0CONVOLUTION";
     ds.createAttribute("enum_names", type, H5::DataSpace(1, dims)).write(type, names);
   });
+  const auto variable = edited("vlen.h5", [](H5::H5File& f) {
+    H5::Group g = f.openGroup("dataset");
+    g.removeAttr("source_file");
+    h5::write_attribute(g, "source_file", std::string("x.csv"));  // variable-length
+  });
+  EXPECT_TRUE(contains(load_error(variable),
+                       "attribute 'source_file' of /dataset is a variable-length string"));
+  EXPECT_TRUE(contains(load_error(variable), variable.string()));
   EXPECT_TRUE(contains(load_error(reordered),
                        "column operation: enum_names gives 'DW_CONVOLUTION' for value 0, this "
                        "vpucost has 'CONVOLUTION'"));

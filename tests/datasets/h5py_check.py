@@ -32,18 +32,23 @@ def import_csv(exe, csv_path, out):
 
 def read_like_the_readme(path):
     # --- the snippet of datasets/README.md, verbatim ---
+    def text(value):  # string attributes are fixed-length: h5py gives bytes
+        return value.decode() if isinstance(value, bytes) else value
+
     with h5py.File(path, "r") as f:
-        assert f.attrs["format"] == "vpucost-dataset"
+        assert text(f.attrs["format"]) == "vpucost-dataset"
         g = f["dataset"]
-        columns = {name: g[name][...] for name in g.attrs["columns"]}
-        names = {name: list(g[name].attrs["enum_names"])
-                 for name in g.attrs["columns"] if "enum_names" in g[name].attrs}
+        order = [text(name) for name in g.attrs["columns"]]
+        columns = {name: g[name][...] for name in order}
+        names = {name: [text(n) for n in g[name].attrs["enum_names"]]
+                 for name in order if "enum_names" in g[name].attrs}
         ops = [names["operation"][v] for v in columns["operation"]]  # e.g. "CONVOLUTION"
         crc = 0
-        for name in g.attrs["columns"]:
-            crc = zlib.crc32(g[name][...].astype(g[name].dtype.newbyteorder("<")).tobytes(), crc)
-        assert g.attrs["checksum"] == f"crc32:{crc:08x}"
-        attrs = dict(g.attrs)
+        for name in order:
+            stored = columns[name].astype(columns[name].dtype.newbyteorder("<"))
+            crc = zlib.crc32(stored.tobytes(), crc)
+        assert text(g.attrs["checksum"]) == f"crc32:{crc:08x}"
+        attrs = {key: text(value) for key, value in g.attrs.items()}
     # --- end of snippet ---
     return columns, names, ops, attrs
 

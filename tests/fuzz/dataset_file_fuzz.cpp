@@ -1,0 +1,82 @@
+// Fuzzes the HDF5 dataset loader (read_dataset_file, DatasetFileReader,
+// stats): the input is written to a file and loaded. Any file must either
+// load, yielding only valid rows, or throw vpucost::Error. The seed corpus
+// holds valid dataset files so mutations start from the real structure.
+//
+// Crashes inside libhdf5 itself (1.10 is not hardened against malicious
+// files) are possible; datasets/README.md ("Robustness") says what fuzzing
+// found and how the loader guards against it.
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "vpucost/dataset_file.hpp"
+#include "vpucost/dataset_stats.hpp"
+#include "vpucost/error.hpp"
+
+namespace {
+
+void check(bool ok) {
+  if (!ok) __builtin_trap();
+}
+
+const std::filesystem::path& scratch_file() {
+  static const std::filesystem::path p =
+      std::filesystem::temp_directory_path() /
+      ("vpucost-fuzz-dataset-" + std::to_string(getpid()) + ".h5");
+  return p;
+}
+
+void check_rows(const vpucost::DatasetColumns& c) {
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    check(!vpucost::find_problem(c.workload(i)).has_value());
+    check(std::isfinite(c.cycles(i)) && c.cycles(i) > 0.0);
+  }
+}
+
+}  // namespace
+
+// libhdf5 1.10.8 leaks the object-header cache entry it fails to load from a
+// damaged file (reproduced with a 10-line C program using only H5Fopen,
+// H5Oget_info_by_name2, H5Fclose and H5close; regressions/dataset_file/
+// holds such a file). Not ours to fix: suppress exactly those leaks, so
+// LeakSanitizer still reports every other one (e.g. a string HDF5 allocated
+// for us that we forgot to reclaim). Matching the frame needs the slow
+// unwinder: libhdf5 is built without frame pointers.
+extern "C" const char* __lsan_default_suppressions() {
+  return "leak:H5C_protect\n";
+}
+extern "C" const char* __asan_default_options() {
+  return "fast_unwind_on_malloc=0";
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace vpucost;
+  {
+    std::ofstream out(scratch_file(), std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  }
+  try {
+    DatasetInfo info;
+    const DatasetColumns all = read_dataset_file(scratch_file(), &info);
+    check(all.size() == info.rows);
+    check_rows(all);
+  } catch (const Error&) {
+  }
+  try {
+    DatasetFileReader reader(scratch_file());
+    DatasetColumns chunk;
+    while (reader.read_next(chunk, 7)) check_rows(chunk);
+  } catch (const Error&) {
+  }
+  try {
+    compute_stats(scratch_file());
+  } catch (const Error&) {
+  }
+  return 0;
+}
