@@ -17,3 +17,15 @@ echo
 echo "== the same layer with 65 channels costs what the hardware runs: 80 channels"
 "$vpucost" predict --device VPU_2_7 --op CONVOLUTION --input 56x56x65 --output 56x56x65 \
   --kernel 3x3 --pad 1,1,1,1 --json
+
+echo
+echo "== vpucost import: a bundled recording CSV -> HDF5 dataset (rejected rows listed with line + reason)"
+"$vpucost" import --csv data/samples/vpu_2_7_train.csv --out "$out/vpu_2_7_train.h5" \
+  --rejects "$out/vpu_2_7_train_rejects.csv"
+"$vpucost" split --data "$out/vpu_2_7_train.h5" --train "$out/train.h5" --test "$out/test.h5" \
+  --test-fraction 0.2 --seed 1
+"$vpucost" stats "$out/train.h5" | head -n 12
+echo
+echo "== vpucost predict --csv: every layer of the ProxylessNAS-mobile space on VPU_2_7 (roofline)"
+"$vpucost" predict --csv data/samples/vpu_2_7_mbconv_blocks.csv --out "$out/mbconv_predictions.csv" \
+  --rejects "$out/mbconv_invalid_rows.csv" 2>&1 | tail -n 2
