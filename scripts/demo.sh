@@ -24,7 +24,7 @@ echo "== vpucost import: a bundled recording CSV -> HDF5 dataset (rejected rows 
   --rejects "$out/vpu_2_7_train_rejects.csv"
 "$vpucost" split --data "$out/vpu_2_7_train.h5" --train "$out/train.h5" --test "$out/test.h5" \
   --test-fraction 0.2 --seed 1
-"$vpucost" stats "$out/train.h5" | head -n 12
+"$vpucost" stats "$out/train.h5"
 echo
 echo "== vpucost predict --csv: every layer of the ProxylessNAS-mobile space on VPU_2_7 (roofline)"
 "$vpucost" predict --csv data/samples/vpu_2_7_mbconv_blocks.csv --out "$out/mbconv_predictions.csv" \
