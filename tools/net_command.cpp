@@ -120,12 +120,12 @@ int run_net(const std::vector<std::string>& args) {
   std::cout << config.name << " (" << format("%.2f", parameter_count(config) / 1e6)
             << "M parameters) at " << resolution << " on " << to_string(setup.device) << " "
             << to_string(setup.dtype) << ", " << setup.loaded.description << "\n\n";
-  std::printf("%-18s %-13s %-15s %-24s %-9s %-17s %10s %9s\n", "part", "layer", "operation",
+  std::printf("%-18s %-15s %-15s %-24s %-9s %-17s %10s %9s\n", "part", "layer", "operation",
               "input -> output", "split", "mode", "cycles", "ms");
   for (const CostedPart& cp : costed) {
     for (const LayerCost& l : cp.layers) {
       const Workload& w = l.cost.whole;
-      std::printf("%-18s %-13s %-15s %-24s %-9s %-17s %10.0f %9.4f\n", cp.part->name.c_str(),
+      std::printf("%-18s %-15s %-15s %-24s %-9s %-17s %10.0f %9.4f\n", cp.part->name.c_str(),
                   l.layer.name.c_str(), std::string(to_string(w.operation)).c_str(),
                   (shape(w.input) + " -> " + shape(w.output)).c_str(), l.cost.split.c_str(),
                   mode_of(l.cost).c_str(), l.cost.cycles, coster.milliseconds(l.cost.cycles));
