@@ -12,6 +12,9 @@ int run_eval(const std::vector<std::string>& args);
 int run_features(const std::vector<std::string>& args);
 int run_lut(const std::vector<std::string>& args);
 int run_net(const std::vector<std::string>& args);
+int run_nas(const std::vector<std::string>& args);
+int run_nas_space(const std::vector<std::string>& args);
+int run_nas_export(const std::vector<std::string>& args);
 
 std::span<const Command> commands() {
   static const Command table[] = {
@@ -27,6 +30,11 @@ std::span<const Command> commands() {
       {"lut", "latency look-up tables of a search space for NAS (ProxylessNAS/OFA YAML, CSV, JSON)",
        run_lut},
       {"net", "latency of a network given as a ProxylessNAS / once-for-all net config", run_net},
+      {"nas", "latency-constrained evolutionary architecture search (SPOS / HURRICANE)", run_nas},
+      {"nas-space", "hardware-aware reduced search space (HURRICANE operator scores)",
+       run_nas_space},
+      {"nas-export", "per-block latency table and E[lat] gradient as JSON for PyTorch NAS",
+       run_nas_export},
   };
   return table;
 }

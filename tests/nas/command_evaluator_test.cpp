@@ -1,0 +1,177 @@
+// The external-evaluator protocol: the net config on stdin, the score on the
+// last line, the environment, and every way a command can fail -- non-zero
+// exit, garbage, a signal, a hang (killed with its process group at the
+// timeout) -- each a clear error, never a hang, no zombie left behind.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "../support/test_workloads.hpp"
+#include "nas_test_support.hpp"
+#include "vpucost/error.hpp"
+#include "vpucost/evaluator.hpp"
+#include "vpucost/net_config.hpp"
+
+namespace vpucost::nas {
+namespace {
+
+using namespace std::chrono_literals;
+
+Architecture some_architecture(const SearchSpace& space) {
+  Architecture a(space.positions.size());
+  for (std::size_t p = 0; p < a.size(); ++p) a[p] = int(p % space.positions[p].candidates.size());
+  return a;
+}
+
+// The error message of scoring `arch` with `command`, or "" if it scored.
+std::string error_of(const std::string& command, std::chrono::milliseconds timeout = 10s) {
+  const SearchSpace space = proxyless_space();
+  CommandEvaluatorOptions o;
+  o.timeout = timeout;
+  CommandEvaluator ev(space, command, o);
+  try {
+    ev.score(some_architecture(space), {3, 1, 1.25});
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// No child process of ours is left (running or zombie).
+void expect_no_children() {
+  errno = 0;
+  EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);
+  EXPECT_EQ(errno, ECHILD);
+}
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+TEST(ParseScore, TakesTheLastNonEmptyLineAsAFiniteNumber) {
+  EXPECT_EQ(parse_score("0.75\n"), 0.75);
+  EXPECT_EQ(parse_score("epoch 1 loss 2.3\nvalidation...\n  74.3  \n\n \n"), 74.3);
+  EXPECT_EQ(parse_score("-1e-3"), -1e-3);
+  for (const char* bad : {"", "\n \n", "accuracy: high", "74.3%", "nan", "inf", "0x1p3", "1e999",
+                          "1.2.3", "0.5 0.6", "--1"}) {
+    EXPECT_THROW(parse_score(bad), Error) << bad;
+  }
+}
+
+TEST(CommandEvaluator, ScoresFromTheNetConfigOnStdin) {
+  const SearchSpace space = proxyless_space();
+  CommandEvaluator ev(space,
+                      "echo 'loading supernet' >&2; echo 'progress line';"
+                      " tr -d ' \\n' | grep -o '\"kernel_size\":7' | wc -l");
+  const Architecture a = some_architecture(space);
+  int sevens = 0;
+  for (const NetConfigBlock& b : net_config_from_architecture(space, a).blocks) {
+    sevens += !b.zero && b.conv.kernel == 7;
+  }
+  ASSERT_GT(sevens, 0);
+  EXPECT_EQ(ev.score(a, {}), double(sevens));
+  expect_no_children();
+}
+
+TEST(CommandEvaluator, PassesTheArchitectureInTheEnvironment) {
+  const SearchSpace space = proxyless_space();
+  CommandEvaluator ev(
+      space,
+      "cat > /dev/null; test \"$VPUCOST_GENERATION\" = 4 && test \"$VPUCOST_STAGE\""
+      " = 2 && test \"$VPUCOST_RESOLUTION\" = 224 && test -n \"$VPUCOST_ARCH\" &&"
+      " echo \"$VPUCOST_ARCH_NAMES\" | grep -q '^k3_e1,' && echo $VPUCOST_LATENCY_MS");
+  EXPECT_EQ(ev.score(some_architecture(space), {4, 2, 1.5}), 1.5);
+}
+
+TEST(CommandEvaluator, NonZeroExitNamesTheArchitectureAndStderr) {
+  const std::string e = error_of("cat > /dev/null; echo 'CUDA out of memory' >&2; exit 3");
+  EXPECT_TRUE(contains(e, "exited with code 3")) << e;
+  EXPECT_TRUE(contains(e, "CUDA out of memory")) << e;
+  EXPECT_TRUE(contains(e, "generation 3")) << e;
+  EXPECT_TRUE(contains(e, "[k3_e1 ")) << e;
+  EXPECT_TRUE(contains(e, "exit 3`")) << e;  // the command
+  EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+  expect_no_children();
+}
+
+TEST(CommandEvaluator, GarbageOutputIsAnError) {
+  const std::string e = error_of("echo 'accuracy: high'");
+  EXPECT_TRUE(contains(e, "not a number: 'accuracy: high'")) << e;
+  EXPECT_TRUE(contains(error_of("true"), "printed no score"));
+  EXPECT_TRUE(contains(error_of("echo nan"), "not a number"));
+}
+
+TEST(CommandEvaluator, DeathBySignalIsAnError) {
+  const std::string e = error_of("echo about to crash >&2; kill -SEGV $$");
+  EXPECT_TRUE(contains(e, "killed by signal " + std::to_string(SIGSEGV))) << e;
+  EXPECT_TRUE(contains(e, "about to crash")) << e;
+  expect_no_children();
+}
+
+TEST(CommandEvaluator, MissingProgramIsAnError) {
+  const std::string e = error_of("no-such-evaluator-program-xyz");
+  EXPECT_TRUE(contains(e, "exited with code 127")) << e;
+  EXPECT_TRUE(contains(e, "not found")) << e;
+}
+
+TEST(CommandEvaluator, HangIsKilledWithItsProcessGroupAtTheTimeout) {
+  vpucost::test::TempDir dir;
+  const std::string pid_file = (dir / "pid").string();
+  const auto start = std::chrono::steady_clock::now();
+  // A background child that would outlive the shell, then a hang.
+  const std::string e = error_of(
+      "sleep 60 & echo $! > '" + pid_file + "'; echo 'still training' >&2; sleep 60", 300ms);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_TRUE(contains(e, "timed out after 0.3 s")) << e;
+  EXPECT_TRUE(contains(e, "still training")) << e;
+  EXPECT_LT(seconds, 5.0);
+  expect_no_children();
+  // The background sleep was killed too (gone, or a zombie of init's).
+  std::ifstream in(pid_file);
+  pid_t pid = 0;
+  ASSERT_TRUE(in >> pid);
+  for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string skip, state;
+    if (stat >> skip >> skip >> state && state == "Z") break;
+    std::this_thread::sleep_for(10ms);
+  }
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string skip, state;
+  if (stat >> skip >> skip >> state) {
+    EXPECT_EQ(state, "Z");
+  }
+}
+
+TEST(CommandEvaluator, ACommandThatIgnoresItsInputDoesNotKillUs) {
+  // Closes stdin at once: our write gets EPIPE, not a fatal SIGPIPE.
+  const SearchSpace space = proxyless_space();
+  CommandEvaluator ev(space, "exec 0<&-; sleep 0.1; echo 2.5");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(ev.score(some_architecture(space), {}), 2.5);
+  expect_no_children();
+}
+
+TEST(CommandEvaluator, ALeftoverProcessHoldingStdoutDoesNotBlock) {
+  const SearchSpace space = proxyless_space();
+  CommandEvaluator ev(space, "cat > /dev/null; (sleep 3; echo late) & echo 0.5");
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(ev.score(some_architecture(space), {}), 0.5);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.5);
+}
+
+TEST(CommandEvaluator, RefusesAnEmptyCommandOrTimeout) {
+  EXPECT_THROW(CommandEvaluator(proxyless_space(), "  "), Error);
+  CommandEvaluatorOptions o;
+  o.timeout = 0ms;
+  EXPECT_THROW(CommandEvaluator(proxyless_space(), "echo 1", o), Error);
+}
+
+}  // namespace
+}  // namespace vpucost::nas
