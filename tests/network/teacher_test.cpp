@@ -98,15 +98,16 @@ TEST_P(TeacherCsv, SplitDecisionsFollowTheTeacherRule) {
                               [&](const SplitOption& o) { return o.label() == r["split"]; }));
       EXPECT_EQ(costs[i].cost.workloads.size(), static_cast<std::size_t>(r.num("n_workloads")));
       same_choice += costs[i].cost.split == r["split"];
-      if (costs[i].cost.split != r["split"])
-        std::printf("  differs: %s %s %s ours %s teacher %s\n", g.block_id.c_str(),
+      if (costs[i].cost.split != r["split"]) {
+        std::printf("  tie broken differently: %s %s %s: ours %s, teacher %s\n", g.block_id.c_str(),
                     r["layer"].c_str(), r["input_dtype"].c_str(), costs[i].cost.split.c_str(),
                     r["split"].c_str());
+      }
     }
   }
   // Among equally small splits the teacher kept the one VPUNN found cheapest;
   // we keep the one our predictor finds cheapest. With the roofline the
-  // choices differ only in a few VPU_2_0 layers (costmodel/NETWORK.md).
+  // choices differ in 8 layers on VPU_2_0 and 3 on 2.7 and 4.0 (NETWORK.md).
   std::printf("%s: %d of %d split choices equal the teacher's\n",
               std::string(to_string(GetParam())).c_str(), same_choice, rows);
   EXPECT_GE(same_choice, rows - 8);
