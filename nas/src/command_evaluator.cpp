@@ -82,6 +82,10 @@ double CommandEvaluator::score(std::span<const int> arch, const EvaluationContex
                             architecture_names(space_, arch) + "] (generation " +
                             std::to_string(context.generation) + ", stage " +
                             std::to_string(context.stage) + ")";
+  if (r.interrupted_by != 0) {
+    throw Error(where + ": interrupted by signal " + std::to_string(r.interrupted_by) + " (" +
+                strsignal(r.interrupted_by) + "); the command was stopped");
+  }
   if (r.timed_out) {
     throw Error(where + ": timed out after " + seconds_text(options_.timeout) +
                 " (its process group was killed; see --evaluator-timeout)" + stderr_tail(r.err));

@@ -9,8 +9,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
+#include <iterator>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -134,6 +138,78 @@ class ChildGuard {
   pid_t pid_;
 };
 
+// While a command runs, SIGINT / SIGTERM / SIGHUP (Ctrl-C, kill, a closed
+// terminal) must stop it too: it runs in its own process group, which the
+// terminal's Ctrl-C does not reach. The handler records the signal and passes
+// it on to every running command's group; the waiting loop then gives the
+// command a moment to exit, kills it, reaps it and reports the interruption.
+// When the last command is done, the previous handlers come back and the
+// signal is raised again, so the process ends (or its own handler runs) as
+// if we had not been there. A signal the process ignored stays ignored.
+constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP};
+constexpr std::size_t kMaxRunning = 64;
+std::atomic<pid_t> g_running[kMaxRunning];
+volatile std::sig_atomic_t g_caught = 0;
+std::mutex g_handlers_mutex;
+int g_handler_users = 0;
+struct sigaction g_previous[std::size(kForwarded)];
+bool g_installed[std::size(kForwarded)];
+
+extern "C" void forward_interrupt(int signo) {
+  g_caught = signo;
+  for (auto& slot : g_running) {
+    const pid_t pid = slot.load();
+    if (pid > 0) ::kill(-pid, signo);
+  }
+}
+
+class InterruptForwarding {
+ public:
+  InterruptForwarding() {
+    const std::lock_guard lock(g_handlers_mutex);
+    if (g_handler_users++ > 0) return;
+    g_caught = 0;
+    for (std::size_t i = 0; i < std::size(kForwarded); ++i) {
+      struct sigaction now {};
+      ::sigaction(kForwarded[i], nullptr, &g_previous[i]);
+      g_installed[i] = g_previous[i].sa_handler != SIG_IGN;
+      if (!g_installed[i]) continue;
+      now.sa_handler = forward_interrupt;
+      sigemptyset(&now.sa_mask);
+      ::sigaction(kForwarded[i], &now, nullptr);
+    }
+  }
+  ~InterruptForwarding() {
+    if (slot_) slot_->store(0);
+    const std::lock_guard lock(g_handlers_mutex);
+    if (--g_handler_users > 0) return;
+    for (std::size_t i = 0; i < std::size(kForwarded); ++i) {
+      if (g_installed[i]) ::sigaction(kForwarded[i], &g_previous[i], nullptr);
+    }
+    if (const int signo = g_caught; signo != 0) {
+      g_caught = 0;
+      ::raise(signo);
+    }
+  }
+  InterruptForwarding(const InterruptForwarding&) = delete;
+  InterruptForwarding& operator=(const InterruptForwarding&) = delete;
+
+  /// Registers the command's process group (its pid) for forwarding.
+  void watch(pid_t pid) {
+    for (auto& slot : g_running) {
+      pid_t empty = 0;
+      if (slot.compare_exchange_strong(empty, pid)) {
+        slot_ = &slot;
+        return;
+      }
+    }  // all slots taken: the loop still notices the signal and kills it
+  }
+  static int caught() { return g_caught; }
+
+ private:
+  std::atomic<pid_t>* slot_ = nullptr;
+};
+
 void keep_tail(std::string& s, std::size_t max) {
   if (s.size() > 2 * max) s.erase(0, s.size() - max);
 }
@@ -168,9 +244,15 @@ ProcessResult run_shell_command(const std::string& command, std::string_view inp
 
   Pipe in = make_pipe(), out = make_pipe(), err = make_pipe();
   const SigpipeBlock sigpipe_block;
+  InterruptForwarding interrupts;  // before fork: a signal from here on is noticed
   const pid_t pid = ::fork();
   if (pid < 0) throw Error(std::string("cannot start the evaluator: ") + std::strerror(errno));
   if (pid == 0) {
+    // Our forwarding handlers would also run here until execve resets them;
+    // ignored signals stay ignored (nohup).
+    for (std::size_t i = 0; i < std::size(kForwarded); ++i) {
+      if (g_installed[i]) ::signal(kForwarded[i], SIG_DFL);
+    }
     ::setpgid(0, 0);
     ::dup2(in.read.get(), 0);
     ::dup2(out.write.get(), 1);
@@ -186,6 +268,7 @@ ProcessResult run_shell_command(const std::string& command, std::string_view inp
   }
   ChildGuard child(pid);
   ::setpgid(pid, pid);  // also from the parent: no race with a kill below
+  interrupts.watch(pid);
   in.read.reset();
   out.write.reset();
   err.write.reset();
@@ -198,7 +281,7 @@ ProcessResult run_shell_command(const std::string& command, std::string_view inp
   std::size_t written = 0;
   int status = 0;
   bool exited = false;
-  const auto deadline = Clock::now() + limits.timeout;
+  auto deadline = Clock::now() + limits.timeout;
   Clock::time_point drain_deadline{};
   char buffer[65536];
   while (out.read || err.read || !exited) {
@@ -209,10 +292,15 @@ ProcessResult run_shell_command(const std::string& command, std::string_view inp
       in.write.reset();
     }
     if (exited && (now >= drain_deadline)) break;  // a leftover process holds the pipes
+    if (InterruptForwarding::caught() != 0 && result.interrupted_by == 0) {
+      // Already passed on to the command; give it a moment to clean up.
+      result.interrupted_by = InterruptForwarding::caught();
+      deadline = std::min(deadline, now + limits.grace_after_interrupt);
+    }
     if (!exited && now >= deadline) {
       child.kill_group();
       child.reap(status, true);
-      result.timed_out = true;
+      result.timed_out = result.interrupted_by == 0;
       break;
     }
     pollfd fds[3];
@@ -252,13 +340,16 @@ ProcessResult run_shell_command(const std::string& command, std::string_view inp
     }
   }
   if (!exited && !result.timed_out) child.reap(status, true);
+  // Interrupted: whatever the command left running (its background jobs
+  // ignore SIGINT) goes too.
+  if (result.interrupted_by != 0) ::kill(-pid, SIGKILL);
   for (auto* s : {&result.out, &result.err}) {
     const std::size_t max = s == &result.out ? limits.max_output : limits.max_error;
     if (s->size() > max) s->erase(0, s->size() - max);
   }
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
-  if (result.timed_out) result.signal = 0;
+  if (result.timed_out || result.interrupted_by != 0) result.signal = 0;
   return result;
 }
 

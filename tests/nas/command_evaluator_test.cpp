@@ -4,6 +4,7 @@
 // timeout) -- each a clear error, never a hang, no zombie left behind.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -48,6 +49,23 @@ void expect_no_children() {
   errno = 0;
   EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);
   EXPECT_EQ(errno, ECHILD);
+}
+
+// The process whose pid is in `pid_file` is gone (or a zombie waiting for
+// init, which is not ours to reap).
+void expect_gone(const std::string& pid_file) {
+  std::ifstream in(pid_file);
+  pid_t pid = 0;
+  ASSERT_TRUE(in >> pid);
+  std::string state = "gone";
+  for (int i = 0; i < 200; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string skip;
+    if (!(stat >> skip >> skip >> state)) state = "gone";
+    if (state == "gone" || state == "Z") break;
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(state == "gone" || state == "Z") << "pid " << pid << " state " << state;
 }
 
 bool contains(const std::string& s, const std::string& part) {
@@ -133,21 +151,7 @@ TEST(CommandEvaluator, HangIsKilledWithItsProcessGroupAtTheTimeout) {
   EXPECT_TRUE(contains(e, "still training")) << e;
   EXPECT_LT(seconds, 5.0);
   expect_no_children();
-  // The background sleep was killed too (gone, or a zombie of init's).
-  std::ifstream in(pid_file);
-  pid_t pid = 0;
-  ASSERT_TRUE(in >> pid);
-  for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string skip, state;
-    if (stat >> skip >> skip >> state && state == "Z") break;
-    std::this_thread::sleep_for(10ms);
-  }
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string skip, state;
-  if (stat >> skip >> skip >> state) {
-    EXPECT_EQ(state, "Z");
-  }
+  expect_gone(pid_file);  // the background sleep was killed too
 }
 
 TEST(CommandEvaluator, ACommandThatIgnoresItsInputDoesNotKillUs) {
@@ -164,6 +168,39 @@ TEST(CommandEvaluator, ALeftoverProcessHoldingStdoutDoesNotBlock) {
   const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(ev.score(some_architecture(space), {}), 0.5);
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.5);
+}
+
+volatile std::sig_atomic_t g_test_sigint = 0;
+extern "C" void note_sigint(int) {
+  g_test_sigint = 1;
+}
+
+TEST(CommandEvaluator, CtrlCStopsTheCommandToo) {
+  // Our own SIGINT handler stands in for the default (which would end the
+  // test): it must run once the command is stopped.
+  struct sigaction mine {
+  }, previous{};
+  mine.sa_handler = note_sigint;
+  sigemptyset(&mine.sa_mask);
+  ::sigaction(SIGINT, &mine, &previous);
+  g_test_sigint = 0;
+  std::thread interrupter([] {
+    std::this_thread::sleep_for(300ms);
+    ::kill(::getpid(), SIGINT);
+  });
+  const auto start = std::chrono::steady_clock::now();
+  vpucost::test::TempDir dir;
+  const std::string pid_file = (dir / "pid").string();
+  const std::string e = error_of("trap 'echo got it >&2; exit 130' INT; sleep 30 & echo $! > '" +
+                                 pid_file + "'; wait");
+  interrupter.join();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+  EXPECT_TRUE(contains(e, "interrupted by signal " + std::to_string(SIGINT))) << e;
+  EXPECT_TRUE(contains(e, "got it")) << e;  // the command's own handler ran
+  EXPECT_EQ(g_test_sigint, 1);
+  expect_no_children();
+  expect_gone(pid_file);  // its background job, which ignores SIGINT, too
+  ::sigaction(SIGINT, &previous, nullptr);
 }
 
 TEST(CommandEvaluator, RefusesAnEmptyCommandOrTimeout) {

@@ -66,6 +66,9 @@ struct CommandEvaluatorOptions {
 /// process group is killed), or output without a score is a vpucost::Error
 /// naming the architecture, the generation, the command and the tail of its
 /// stderr. Never waits beyond the timeout and leaves no zombie process.
+/// SIGINT / SIGTERM / SIGHUP received while the command runs are passed on
+/// to its process group (Ctrl-C stops the evaluation too), then handled as
+/// they would have been without us.
 class CommandEvaluator final : public Evaluator {
  public:
   CommandEvaluator(SearchSpace space, std::string command, CommandEvaluatorOptions options = {});
