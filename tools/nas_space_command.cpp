@@ -1,6 +1,7 @@
 // vpucost nas-space: hardware-aware search-space generation (HURRICANE):
 // score every candidate by (MACs*params)^a / latency at its position, keep
 // the best p, write the reduced space as user-space JSON.
+#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -88,7 +89,11 @@ int run_nas_space(const std::vector<std::string>& args) {
         std::cout << "  " << candidate_name(p, s.candidate)
                   << (s.exploring ? "+" : (s.kept ? "*" : " ")) << " " << fixed_text(s.ms, 4)
                   << "ms";
-        if (s.score > 0) std::cout << "/" << fixed_text(s.score, 3);
+        if (s.score > 0) {
+          char score[32];
+          std::snprintf(score, sizeof score, "%.4g", s.score);
+          std::cout << " score " << score;
+        }
       }
       std::cout << "\n";
     }
