@@ -4,7 +4,9 @@
 // --strict fails the command without writing anything.
 #include "predict_csv.hpp"
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -32,8 +34,8 @@ std::string shortest(double v) {
 // Collects valid rows and writes them with their predictions, kBatch at a time.
 class BatchWriter {
  public:
-  BatchWriter(const CyclePredictor& predictor, std::ostream& out)
-      : predictor_(predictor), out_(out) {}
+  BatchWriter(const CyclePredictor& predictor, std::ostream& out, std::string name)
+      : predictor_(predictor), out_(out), name_(std::move(name)) {}
 
   void add(const Workload& w, std::string_view text) {
     workloads_.push_back(w);
@@ -47,6 +49,8 @@ class BatchWriter {
     for (std::size_t i = 0; i < workloads_.size(); ++i) {
       out_ << texts_[i] << ',' << shortest(cycles_[i]) << '\n';
     }
+    // Checked here, where errno still holds the reason (a full disk, ...).
+    if (!out_) throw Error("cannot write " + name_ + ": " + std::strerror(errno));
     written_ += workloads_.size();
     workloads_.clear();
     texts_.clear();
@@ -57,6 +61,7 @@ class BatchWriter {
  private:
   const CyclePredictor& predictor_;
   std::ostream& out_;
+  std::string name_;
   std::vector<Workload> workloads_;
   std::vector<std::string> texts_;
   std::vector<double> cycles_;
@@ -121,7 +126,7 @@ int run_predict_csv(const po::variables_map& vm, const LoadedPredictor& loaded,
   std::ostream& out = out_path ? static_cast<std::ostream&>(file_stream) : memory_stream;
   out << line.text << ",predicted_cycles\n";
 
-  BatchWriter writer(*loaded.predictor, out);
+  BatchWriter writer(*loaded.predictor, out, out_path ? out_path->string() : "predictions");
   std::vector<RejectedRow> rejects;
   std::uint64_t rows_read = 0;
   Recording rec;
@@ -151,11 +156,14 @@ int run_predict_csv(const po::variables_map& vm, const LoadedPredictor& loaded,
   }
   if (out_file) {
     file_stream.flush();
-    if (!file_stream) throw Error("cannot write " + out_path->string());
+    if (!file_stream)
+      throw Error("cannot write " + out_path->string() + ": " + std::strerror(errno));
     file_stream.close();
     out_file->commit();
   } else {
-    std::cout << memory_stream.str();
+    std::cout << memory_stream.str() << std::flush;
+    if (!std::cout)
+      throw Error(std::string("cannot write to standard output: ") + std::strerror(errno));
   }
 
   std::cerr << "vpucost predict: predicted " << writer.written() << " of " << rows_read << " rows ("

@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <random>
 #include <string>
 
@@ -15,7 +14,9 @@
 namespace vpucost {
 namespace {
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+  return std::strerror(errno);
+}
 
 void fsync_path(const std::filesystem::path& path, bool directory) {
   const int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
@@ -84,14 +85,30 @@ void AtomicFile::commit() {
   fsync_path(dir.empty() ? "." : dir, true);
 }
 
+void AtomicFile::write(std::string_view contents) {
+  const int fd = ::open(temp_.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) throw Error("cannot write " + target_.string() + ": " + errno_text());
+  const char* p = contents.data();
+  std::size_t left = contents.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      // A full disk or a file size limit (EFBIG; SIGXFSZ must be ignored
+      // for the call to fail rather than kill the process).
+      const std::string reason = n < 0 ? errno_text() : "nothing written";
+      ::close(fd);
+      throw Error("cannot write " + target_.string() + ": " + reason);
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) throw Error("cannot write " + target_.string() + ": " + errno_text());
+}
+
 void write_file_atomically(const std::filesystem::path& target, std::string_view contents) {
   AtomicFile file(target);
-  {
-    std::ofstream out(file.temp_path(), std::ios::binary | std::ios::trunc);
-    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-    out.flush();
-    if (!out) throw Error("cannot write " + target.string() + ": " + errno_text());
-  }
+  file.write(contents);
   file.commit();
 }
 

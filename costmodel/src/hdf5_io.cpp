@@ -1,5 +1,7 @@
 #include "vpucost/hdf5_io.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <fstream>
 
 #include "vpucost/error.hpp"
@@ -22,9 +24,66 @@ Error missing(const H5::H5Object& obj, const std::string& kind, const std::strin
   return Error("missing " + kind + " '" + name + "' in " + object_path(obj));
 }
 
+// Bob Jenkins' lookup3 hash (public domain), byte by byte: the checksum
+// HDF5 puts on its metadata (H5_checksum_metadata).
+std::uint32_t lookup3(const unsigned char* k, std::size_t length) {
+  const auto rot = [](std::uint32_t x, int n) { return (x << n) | (x >> (32 - n)); };
+  std::uint32_t a = 0xdeadbeef + static_cast<std::uint32_t>(length);
+  std::uint32_t b = a;
+  std::uint32_t c = a;
+  const auto word = [&](std::size_t i, std::size_t n) {  // n bytes of k[i..], little-endian
+    std::uint32_t w = 0;
+    for (std::size_t j = 0; j < n; ++j) w |= std::uint32_t{k[i + j]} << (8 * j);
+    return w;
+  };
+  while (length > 12) {
+    a += word(0, 4);
+    b += word(4, 4);
+    c += word(8, 4);
+    a -= c, a ^= rot(c, 4), c += b;
+    b -= a, b ^= rot(a, 6), a += c;
+    c -= b, c ^= rot(b, 8), b += a;
+    a -= c, a ^= rot(c, 16), c += b;
+    b -= a, b ^= rot(a, 19), a += c;
+    c -= b, c ^= rot(b, 4), b += a;
+    length -= 12;
+    k += 12;
+  }
+  if (length == 0) return c;
+  a += word(0, std::min<std::size_t>(length, 4));
+  if (length > 4) b += word(4, std::min<std::size_t>(length - 4, 4));
+  if (length > 8) c += word(8, length - 8);
+  c ^= b, c -= rot(b, 14);
+  a ^= c, a -= rot(c, 11);
+  b ^= a, b -= rot(a, 25);
+  c ^= b, c -= rot(b, 16);
+  a ^= c, a -= rot(c, 4);
+  b ^= a, b -= rot(a, 14);
+  c ^= b, c -= rot(b, 24);
+  return c;
+}
+
+// H5Fget_file_image (libhdf5 1.10.8) clears the "open for writing" flags of a
+// version 2/3 superblock in the image but keeps the checksum computed with
+// them set, so the image would not open ("incorrect metadata checksum").
+// Recomputes it. Layout: signature (8), version, sizes of offsets and
+// lengths, flags, four addresses, checksum (4).
+void fix_superblock_checksum(std::string& image) {
+  static constexpr unsigned char kSignature[] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  auto* bytes = reinterpret_cast<unsigned char*>(image.data());
+  if (image.size() < 12 || std::memcmp(bytes, kSignature, 8) != 0 || bytes[8] < 2) return;
+  const std::size_t covered = 12 + 4 * std::size_t{bytes[9]};
+  if (image.size() < covered + 4) return;
+  bytes[11] = 0;
+  const std::uint32_t sum = lookup3(bytes, covered);
+  for (int i = 0; i < 4; ++i) bytes[covered + i] = static_cast<unsigned char>(sum >> (8 * i));
+}
+
 }  // namespace
 
-std::unique_lock<std::recursive_mutex> lock() { return std::unique_lock(mutex()); }
+std::unique_lock<std::recursive_mutex> lock() {
+  return std::unique_lock(mutex());
+}
 
 std::string object_path(const H5::H5Object& obj) {
   try {
@@ -73,6 +132,27 @@ H5::H5File create(const std::filesystem::path& path) {
   }
 }
 
+std::string build_file_image(const std::function<void(H5::H5File&)>& fill,
+                             H5::FileAccPropList access) {
+  auto guard = lock();
+  // The name only identifies the file among those open in this process.
+  static unsigned counter = 0;
+  const std::string name = "vpucost-in-memory-" + std::to_string(++counter) + ".h5";
+  access.setCore(1 << 20, false);  // grow in 1 MiB steps, never touch the disk
+  H5::H5File file(name, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
+  fill(file);
+  file.flush(H5F_SCOPE_GLOBAL);
+  const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
+  if (size < 0) throw H5::FileIException("build_file_image", "H5Fget_file_image failed");
+  std::string image(static_cast<std::size_t>(size), '\0');
+  if (H5Fget_file_image(file.getId(), image.data(), image.size()) != size) {
+    throw H5::FileIException("build_file_image", "H5Fget_file_image failed");
+  }
+  file.close();
+  fix_superblock_checksum(image);
+  return image;
+}
+
 bool has_attribute(const H5::H5Object& obj, const std::string& name) {
   auto guard = lock();
   return obj.attrExists(name);
@@ -87,7 +167,8 @@ std::vector<std::string> attribute_names(const H5::H5Object& obj) {
   auto guard = lock();
   std::vector<std::string> names;
   const int n = obj.getNumAttrs();
-  for (int i = 0; i < n; ++i) names.push_back(obj.openAttribute(static_cast<unsigned>(i)).getName());
+  for (int i = 0; i < n; ++i)
+    names.push_back(obj.openAttribute(static_cast<unsigned>(i)).getName());
   return names;
 }
 
@@ -145,7 +226,8 @@ void write_attribute(H5::H5Object& obj, const std::string& name, double value) {
 
 void write_attribute(H5::H5Object& obj, const std::string& name, std::int64_t value) {
   auto guard = lock();
-  H5::Attribute attr = obj.createAttribute(name, H5::PredType::STD_I64LE, H5::DataSpace(H5S_SCALAR));
+  H5::Attribute attr =
+      obj.createAttribute(name, H5::PredType::STD_I64LE, H5::DataSpace(H5S_SCALAR));
   attr.write(H5::PredType::NATIVE_INT64, &value);
 }
 

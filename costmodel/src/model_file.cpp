@@ -13,11 +13,14 @@ namespace {
 
 constexpr std::int64_t kMaxLayers = 64;
 
-std::string layer_name(std::size_t i) { return "layer_" + std::to_string(i); }
+std::string layer_name(std::size_t i) {
+  return "layer_" + std::to_string(i);
+}
 
 ModelParts read_parts(const H5::H5File& file) {
   const H5::Group root = file.openGroup("/");
-  if (!h5::has_attribute(root, "format") || h5::read_string_attribute(root, "format") != kModelFormat) {
+  if (!h5::has_attribute(root, "format") ||
+      h5::read_string_attribute(root, "format") != kModelFormat) {
     throw Error("not a vpucost model (the root has no format attribute '" +
                 std::string(kModelFormat) + "'; is it a dataset or another program's file?)");
   }
@@ -80,7 +83,8 @@ ModelParts read_parts(const H5::H5File& file) {
     dense.push_back({h5::read_matrix(g, "weights"), h5::read_vector(g, "bias")});
   }
   try {
-    p.mlp = Mlp(std::move(dense), parse_activation(h5::read_string_attribute(layers, "activation")));
+    p.mlp =
+        Mlp(std::move(dense), parse_activation(h5::read_string_attribute(layers, "activation")));
   } catch (const Error& e) {
     throw Error(std::string("model network is invalid: ") + e.what());
   }
@@ -95,11 +99,13 @@ ModelParts read_parts(const H5::H5File& file) {
     m.train_seconds = h5::read_double_attribute(t, "train_seconds");
     if (h5::has_child(t, "metrics")) {
       const H5::Group g = h5::open_group(t, "metrics");
-      for (const auto& name : h5::attribute_names(g)) m.metrics[name] = h5::read_double_attribute(g, name);
+      for (const auto& name : h5::attribute_names(g))
+        m.metrics[name] = h5::read_double_attribute(g, name);
     }
     if (h5::has_child(t, "notes")) {
       const H5::Group g = h5::open_group(t, "notes");
-      for (const auto& name : h5::attribute_names(g)) m.notes[name] = h5::read_string_attribute(g, name);
+      for (const auto& name : h5::attribute_names(g))
+        m.notes[name] = h5::read_string_attribute(g, name);
     }
   }
   return p;
@@ -161,16 +167,14 @@ CostModel load_model(const std::filesystem::path& path) {
 void save_model(const ModelParts& parts, const std::filesystem::path& path) {
   CostModel check(parts);  // never write a model that would not load
   AtomicFile out(path);
-  {
-    auto guard = h5::lock();
-    try {
-      H5::H5File file = h5::create(out.temp_path());
-      write_parts(file, parts);
-      file.close();
-    } catch (const H5::Exception& e) {
-      throw Error("cannot write model file " + path.string() + ": " + e.getDetailMsg());
-    }
+  std::string image;
+  try {
+    // Built in memory and stored by AtomicFile: see h5::build_file_image.
+    image = h5::build_file_image([&](H5::H5File& file) { write_parts(file, parts); });
+  } catch (const H5::Exception& e) {
+    throw Error("cannot write model file " + path.string() + ": " + e.getDetailMsg());
   }
+  out.write(image);
   out.commit();
 }
 

@@ -173,7 +173,7 @@ void write_content(H5::H5File& file, const DatasetColumns& columns,
 namespace {
 
 // Validates and writes one file's content to `out`'s temporary file.
-void write_to_temporary(const AtomicFile& out, const DatasetColumns& columns,
+void write_to_temporary(AtomicFile& out, const DatasetColumns& columns,
                         const DatasetWriteOptions& options) {
   const std::string name = out.target().string();
   columns.check_lengths();
@@ -183,19 +183,21 @@ void write_to_temporary(const AtomicFile& out, const DatasetColumns& columns,
                   " is invalid: " + *problem);
     }
   }
-  auto guard = h5::lock();
+  std::string image;
   try {
+    auto guard = h5::lock();
     // HDF5 1.10 file format: smaller object headers and chunk indexes than
     // the 1.8-compatible default, which matters for small files.
     H5::FileAccPropList access;
     access.setLibverBounds(H5F_LIBVER_V110, H5F_LIBVER_LATEST);
-    H5::H5File file(out.temp_path().string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT,
-                    access);
-    write_content(file, columns, options);
-    file.close();
+    // Built in memory (the image is smaller than the columns already held)
+    // and stored by AtomicFile: see h5::build_file_image.
+    image = h5::build_file_image([&](H5::H5File& file) { write_content(file, columns, options); },
+                                 access);
   } catch (const H5::Exception& e) {
     throw Error("cannot write dataset " + name + ": " + e.getDetailMsg());
   }
+  out.write(image);
 }
 
 }  // namespace

@@ -176,16 +176,14 @@ Checkpoint read_parts(const H5::H5File& file) {
 
 void save_checkpoint(const Checkpoint& checkpoint, const std::filesystem::path& path) {
   AtomicFile out(path);
-  {
-    auto guard = h5::lock();
-    try {
-      H5::H5File file = h5::create(out.temp_path());
-      write_parts(file, checkpoint);
-      file.close();
-    } catch (const H5::Exception& e) {
-      throw Error("cannot write checkpoint " + path.string() + ": " + e.getDetailMsg());
-    }
+  std::string image;
+  try {
+    // Built in memory and stored by AtomicFile: see h5::build_file_image.
+    image = h5::build_file_image([&](H5::H5File& file) { write_parts(file, checkpoint); });
+  } catch (const H5::Exception& e) {
+    throw Error("cannot write checkpoint " + path.string() + ": " + e.getDetailMsg());
   }
+  out.write(image);
   out.commit();
 }
 

@@ -22,6 +22,11 @@ class AtomicFile {
   const std::filesystem::path& temp_path() const { return temp_; }
   const std::filesystem::path& target() const { return target_; }
 
+  /// Replaces the temporary file's content with `contents`. Throws
+  /// vpucost::Error naming the target and the system's reason (e.g. "No
+  /// space left on device") when the write fails.
+  void write(std::string_view contents);
+
   /// fsyncs the temporary file, renames it over the target and fsyncs the
   /// directory. Throws vpucost::Error (and keeps the old target) on failure.
   void commit();

@@ -8,6 +8,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -25,6 +26,16 @@ H5::H5File open_for_reading(const std::filesystem::path& path, const std::string
 
 /// Creates (truncates) `path` for writing.
 H5::H5File create(const std::filesystem::path& path);
+
+/// Builds an HDF5 file in memory (HDF5's core driver, no backing store) and
+/// returns its bytes, for the caller to store with AtomicFile. vpucost never
+/// lets libhdf5 write to disk: when a write fails (disk full, file size
+/// limit), libhdf5 1.10 crashes (SIGSEGV in H5F__close) closing the file, so
+/// files are built in memory and their image written by code that reports
+/// the error. `access` may carry other settings (e.g. libver bounds); its
+/// driver is replaced. Throws H5::Exception from `fill` or HDF5.
+std::string build_file_image(const std::function<void(H5::H5File&)>& fill,
+                             H5::FileAccPropList access = H5::FileAccPropList());
 
 bool has_attribute(const H5::H5Object& obj, const std::string& name);
 bool has_child(const H5::Group& group, const std::string& name);
