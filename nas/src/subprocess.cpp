@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -269,6 +270,8 @@ ProcessResult run_shell_command(const std::string& command, std::string_view inp
   ChildGuard child(pid);
   ::setpgid(pid, pid);  // also from the parent: no race with a kill below
   interrupts.watch(pid);
+  // Readable when the child exits (Linux 5.3+); absent on older kernels.
+  UniqueFd exit_fd(int(::syscall(SYS_pidfd_open, pid, 0)));
   in.read.reset();
   out.write.reset();
   err.write.reset();
@@ -291,7 +294,8 @@ ProcessResult run_shell_command(const std::string& command, std::string_view inp
       drain_deadline = now + limits.drain_after_exit;
       in.write.reset();
     }
-    if (exited && (now >= drain_deadline)) break;  // a leftover process holds the pipes
+    if (exited && !out.read && !err.read) break;  // done
+    if (exited && now >= drain_deadline) break;   // a leftover process holds the pipes
     if (InterruptForwarding::caught() != 0 && result.interrupted_by == 0) {
       // Already passed on to the command; give it a moment to clean up.
       result.interrupted_by = InterruptForwarding::caught();
@@ -303,20 +307,25 @@ ProcessResult run_shell_command(const std::string& command, std::string_view inp
       result.timed_out = result.interrupted_by == 0;
       break;
     }
-    pollfd fds[3];
+    pollfd fds[4];
     nfds_t n = 0;
     if (in.write) fds[n++] = {in.write.get(), POLLOUT, 0};
     if (out.read) fds[n++] = {out.read.get(), POLLIN, 0};
     if (err.read) fds[n++] = {err.read.get(), POLLIN, 0};
-    // Short slices: the child's exit is noticed by waitpid, not by poll.
+    const nfds_t pipes = n;
+    if (exit_fd && !exited) fds[n++] = {exit_fd.get(), POLLIN, 0};
+    // The exit is noticed through the pidfd at once; without one, by waitpid
+    // in short slices (shorter still once the pipes are closed and only the
+    // exit is awaited). Slices are bounded anyway to notice interrupts.
     const auto limit = exited ? drain_deadline : deadline;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(limit - now).count();
-    const int slice = int(std::clamp<long long>(left, 0, 20));
+    const long long max_slice = exit_fd ? 50 : (pipes == 0 ? 1 : 20);
+    const int slice = int(std::clamp<long long>(left, 0, max_slice));
     const int ready = ::poll(fds, n, slice);
     if (ready < 0 && errno != EINTR) {
       throw Error(std::string("waiting for the evaluator: ") + std::strerror(errno));
     }
-    for (nfds_t i = 0; i < n && ready > 0; ++i) {
+    for (nfds_t i = 0; i < pipes && ready > 0; ++i) {
       if (fds[i].revents == 0) continue;
       if (in.write && fds[i].fd == in.write.get()) {
         const ssize_t w = ::write(in.write.get(), input.data() + written, input.size() - written);
