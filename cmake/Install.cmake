@@ -1,5 +1,6 @@
 # `cmake --install` exports the costmodel library so that another project can
-#   find_package(vpucost) and target_link_libraries(app vpucost::costmodel).
+#   find_package(vpucost) and target_link_libraries(app vpucost::costmodel)
+# (and vpucost::nas).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -9,6 +10,14 @@ install(TARGETS vpucost_costmodel vpucost_hdf5
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY costmodel/include/vpucost DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# vpucost::nas (architecture search) installs next to it: its headers share
+# the vpucost/ include folder.
+if(TARGET vpucost_nas)
+  install(TARGETS vpucost_nas EXPORT vpucostTargets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(DIRECTORY nas/include/vpucost DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endif()
 install(TARGETS vpucost RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(EXPORT vpucostTargets NAMESPACE vpucost::
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vpucost)
