@@ -147,7 +147,10 @@ int run_predict_csv(const po::variables_map& vm, const LoadedPredictor& loaded,
   writer.flush();
 
   if (rejects_path) write_rejects_file(*rejects_path, rejects);
-  print_rejects("predict", rejects, kRejectsShown, rejects_path.has_value());
+  // --strict: one error line naming the first invalid row (as import
+  // --strict), not the list before it.
+  if (!vm.count("strict"))
+    print_rejects("predict", rejects, kRejectsShown, rejects_path.has_value());
   if (vm.count("strict") && !rejects.empty()) {
     throw Error(std::to_string(rejects.size()) + " of " + std::to_string(rows_read) + " rows of " +
                 in.string() + " are invalid (--strict), first: line " +

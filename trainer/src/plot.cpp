@@ -53,7 +53,9 @@ std::string quoted(const std::string& s) {
 void write_text(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
-  if (!out.flush()) throw Error("cannot write temporary file " + path.string());
+  if (!out.flush()) {
+    throw Error("cannot write temporary file " + path.string() + ": " + std::strerror(errno));
+  }
 }
 
 }  // namespace

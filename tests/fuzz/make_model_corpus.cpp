@@ -1,0 +1,50 @@
+// Writes the seed corpus of the model_file fuzz target: small valid model
+// files (every device and activation, a few network shapes) and a truncated
+// one. Built on demand only:
+//   cmake --build <build> --target make_model_corpus
+//   <build>/tests/fuzz/make_model_corpus tests/fuzz/corpus/model_file
+// Small networks keep the files small, which keeps fuzzing fast.
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "../support/test_workloads.hpp"
+#include "vpucost/model_file.hpp"
+
+int main(int argc, char** argv) {
+  using namespace vpucost;
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: make_model_corpus <output directory>\n");
+    return 2;
+  }
+  const std::filesystem::path dir = argv[1];
+  std::filesystem::create_directories(dir);
+
+  ModelParts relu = test::random_model(Device::VPU_2_7, {4}, 1);
+  save_model(relu, dir / "relu_4_vpu_2_7.h5");
+
+  ModelParts silu = test::random_model(Device::VPU_2_0, {8, 4}, 2);
+  silu.mlp = Mlp(silu.mlp.layers(), Activation::SiLU);
+  save_model(silu, dir / "silu_8_4_vpu_2_0.h5");
+
+  ModelParts tanh = test::random_model(Device::VPU_4_0, {2, 2, 2}, 3);
+  tanh.mlp = Mlp(tanh.mlp.layers(), Activation::Tanh);
+  tanh.training.metrics.clear();
+  tanh.training.notes.clear();
+  save_model(tanh, dir / "tanh_2_2_2_vpu_4_0_no_notes.h5");
+
+  ModelParts gelu = test::random_model(Device::VPU_2_7, {3}, 4);
+  gelu.mlp = Mlp(gelu.mlp.layers(), Activation::GELU);
+  gelu.training.notes["epochs"] = "200";
+  gelu.training.notes["lr"] = "0.001";
+  gelu.training.metrics["val_within_10"] = 0.5;
+  save_model(gelu, dir / "gelu_3_vpu_2_7_notes.h5");
+
+  // Damaged: cut in half, as after an interrupted copy.
+  const auto cut = dir / "relu_4_vpu_2_7_cut.h5";
+  std::filesystem::copy_file(dir / "relu_4_vpu_2_7.h5", cut,
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::resize_file(cut, std::filesystem::file_size(cut) / 2);
+  std::printf("wrote the model_file seed corpus to %s\n", dir.c_str());
+  return 0;
+}

@@ -1,0 +1,119 @@
+// Fuzzes the HDF5 model loader (load_model, what `vpucost predict --model`,
+// `info`, `lut`, `net`, `nas`, `eval` and `train --init-from` call): the
+// input is written to a file and loaded. Any file must either load or throw
+// vpucost::Error. A model that loads must
+//  - predict finite cycles within [kMinCycles, kMaxCycles] for workloads of
+//    its device, single and batched;
+//  - save and load back to the same parts (whatever loads can be written).
+// The seed corpus (tests/fuzz/corpus/model_file/, made by make_model_corpus)
+// holds small valid models so that mutations start from the real structure.
+// What fuzzing found in libhdf5 itself is in tests/fuzz/README.md.
+#include <unistd.h>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "vpucost/error.hpp"
+#include "vpucost/model_file.hpp"
+#include "vpucost/workload.hpp"
+
+namespace {
+
+void check(bool ok) {
+  if (!ok) __builtin_trap();
+}
+
+std::filesystem::path scratch_file(const char* name) {
+  return std::filesystem::temp_directory_path() /
+         ("vpucost-fuzz-model-" + std::to_string(getpid()) + name);
+}
+
+vpucost::Workload workload(vpucost::Device device, vpucost::Operation op, std::int64_t size,
+                           std::int64_t channels, std::int64_t kernel) {
+  using namespace vpucost;
+  Workload w;
+  w.device = device;
+  w.operation = op;
+  w.input = {size, size, op == Operation::CM_CONVOLUTION ? 3 : channels, DType::UINT8};
+  w.output = {size, size, channels, DType::FLOAT16};
+  w.kernel_w = w.kernel_h = kernel;
+  const std::int64_t pad = kernel / 2;
+  w.padding = {pad, pad, pad, pad};
+  w.mode = device == Device::VPU_2_0 ? ExecutionMode::VECTOR : ExecutionMode::CUBOID_8x16;
+  return w;
+}
+
+void check_predictions(const vpucost::CostModel& model) {
+  using namespace vpucost;
+  const std::array<Workload, 4> queries = {
+      workload(model.device(), Operation::CONVOLUTION, 56, 64, 3),
+      workload(model.device(), Operation::DW_CONVOLUTION, 1, 16, 1),
+      workload(model.device(), Operation::CM_CONVOLUTION, 224, 32, 7),
+      workload(model.device(), Operation::ELTWISE, 7, 2048, 1)};
+  std::array<double, queries.size()> batched{};
+  model.predict_cycles(queries, batched);
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    const double single = model.predict_cycles(queries[i]);
+    check(std::isfinite(single) && single >= kMinCycles && single <= kMaxCycles);
+    check(std::isfinite(batched[i]) && batched[i] >= kMinCycles && batched[i] <= kMaxCycles);
+  }
+}
+
+void check_round_trip(const vpucost::CostModel& model) {
+  using namespace vpucost;
+  const auto copy = scratch_file("-saved.h5");
+  save_model(model.parts(), copy);  // must not throw: it loaded, so it is valid
+  const ModelParts& a = model.parts();
+  const ModelParts b = load_model(copy).parts();
+  check(a.device == b.device && a.output_offset == b.output_offset &&
+        a.output_scale == b.output_scale && a.feature_mean == b.feature_mean &&
+        a.feature_std == b.feature_std && a.mlp.activation() == b.mlp.activation() &&
+        a.mlp.layers().size() == b.mlp.layers().size());
+  for (std::size_t i = 0; i < a.mlp.layers().size(); ++i) {
+    check(a.mlp.layers()[i].weights == b.mlp.layers()[i].weights);
+    check(a.mlp.layers()[i].bias == b.mlp.layers()[i].bias);
+  }
+  check(a.training.dataset == b.training.dataset && a.training.notes == b.training.notes &&
+        a.training.command == b.training.command);
+}
+
+}  // namespace
+
+// libhdf5 1.10.8 leaks the object-header cache entry it fails to load from a
+// damaged file (see dataset_file_fuzz.cpp and tests/fuzz/README.md): not ours
+// to fix, so exactly those leaks are suppressed and LeakSanitizer still
+// reports every other one. Matching the frame needs the slow unwinder:
+// libhdf5 is built without frame pointers.
+extern "C" const char* __lsan_default_suppressions() {
+  return "leak:H5C_protect\n";
+}
+extern "C" const char* __asan_default_options() {
+  return "fast_unwind_on_malloc=0";
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace vpucost;
+  const auto input = scratch_file(".h5");
+  {
+    std::ofstream out(input, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  }
+  std::optional<CostModel> model;
+  try {
+    model.emplace(load_model(input));
+  } catch (const Error&) {
+    return 0;
+  }
+  try {
+    check_predictions(*model);
+    check_round_trip(*model);
+  } catch (const Error&) {
+    __builtin_trap();  // a model that loads must predict, save and load again
+  }
+  return 0;
+}

@@ -1,0 +1,109 @@
+#pragma once
+// A scratch folder holding one example of every bad input of the table
+// (docs/bad-inputs.md) next to valid files to combine them with.
+#include <H5Cpp.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "cli_cases.hpp"
+#include "vpucost/hdf5_io.hpp"
+#include "vpucost/model_file.hpp"
+
+namespace vpucost::test {
+
+/// The first `rows` data rows of a bundled sample CSV, with its header.
+inline std::string sample_rows(const std::string& file, int rows) {
+  std::ifstream in(std::string(VPUCOST_SOURCE_DIR) + "/data/samples/" + file);
+  std::string text;
+  std::string line;
+  for (int i = 0; i <= rows && std::getline(in, line); ++i) text += line + "\n";
+  return text;
+}
+
+/// Rewrites one root attribute of a model file.
+template <class T>
+void patch_model_attribute(const std::filesystem::path& path, const std::string& name, T value) {
+  auto guard = h5::lock();
+  H5::H5File f(path.string(), H5F_ACC_RDWR);
+  H5::Group root = f.openGroup("/");
+  root.removeAttr(name);
+  h5::write_attribute(root, name, value);
+}
+
+inline void truncate_copy(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::resize_file(to, std::filesystem::file_size(to) / 2);
+}
+
+class BadInputFiles {
+ public:
+  BadInputFiles() {
+    const auto& d = dir_.path();
+    save_model(random_model(Device::VPU_2_7), d / "model.h5");
+    const std::string header = sample_rows("vpu_2_7_train.csv", 0);
+    write_text(d / "data.csv", sample_rows("vpu_2_7_train.csv", 40));
+    write_text(d / "data_4_0.csv", sample_rows("vpu_4_0_train.csv", 40));
+    write_text(d / "header.csv", header);
+    const CliResult import = run_in(d, "import --csv data.csv --out data.h5");
+    EXPECT_EQ(import.exit_code, 0) << import.err;
+    std::filesystem::create_directory(d / "folder");
+    for (const char* name : {"empty.h5", "empty.csv", "empty.json"}) write_text(d / name, "");
+    write_text(d / "picture.png", png_bytes());
+    truncate_copy(d / "model.h5", d / "cut_model.h5");
+    truncate_copy(d / "data.h5", d / "cut_data.h5");
+    std::filesystem::copy_file(d / "model.h5", d / "locked.h5");
+    std::filesystem::copy_file(d / "data.csv", d / "locked.csv");
+    ::chmod((d / "locked.h5").c_str(), 0);
+    ::chmod((d / "locked.csv").c_str(), 0);
+
+    std::filesystem::copy_file(d / "model.h5", d / "model_v99.h5");
+    patch_model_attribute(d / "model_v99.h5", "feature_encoding_version", std::int64_t{99});
+    std::filesystem::copy_file(d / "model.h5", d / "model_format2.h5");
+    patch_model_attribute(d / "model_format2.h5", "format_version", std::int64_t{2});
+    write_nan_model(d / "nan_model.h5");
+
+    // One valid row, then cycles nan, inf, negative and beyond double.
+    std::string rows = sample_rows("vpu_2_7_train.csv", 1);
+    const std::string row = rows.substr(header.size());
+    const std::string prefix = row.substr(0, row.rfind(',', row.rfind(',') - 1) + 1);
+    for (const char* cycles : {"nan", "inf", "-5", "1e400"}) rows += prefix + cycles + ",\n";
+    write_text(d / "bad_numbers.csv", rows);
+
+    std::filesystem::copy_file(std::string(VPUCOST_SOURCE_DIR) + "/nets/mobilenetv2.json",
+                               d / "mobilenetv2.json");
+    write_text(d / "huge_number.json",
+               R"({"name": "x", "first_conv": {"kernel_size": 1e999, "out_channels": 32}})");
+    write_text(d / "negative_space.json",
+               R"({"name": "s", "first_block": {"out_channels": -16, "kernel_sizes": [3],)"
+               R"( "expand_ratios": [1]}, "stages": [{"width": 24, "blocks": 1, "stride": 2,)"
+               R"( "kernel_sizes": [3], "expand_ratios": [3]}], "feature_mix_channels": 256,)"
+               R"( "num_classes": 10})");
+    write_text(d / "huge_alpha.json", "[[0.1, 1e400, 0.3]]");
+  }
+
+  const std::filesystem::path& dir() const { return dir_.path(); }
+
+  /// The folder's current file names.
+  std::vector<std::string> names() const { return files_except(dir(), {}); }
+
+ private:
+  // A model whose first layer's weights hold NaN (save_model refuses to
+  // write one, so the file is patched).
+  static void write_nan_model(const std::filesystem::path& path) {
+    save_model(random_model(Device::VPU_2_7), path);
+    auto guard = h5::lock();
+    H5::H5File f(path.string(), H5F_ACC_RDWR);
+    H5::DataSet weights = f.openDataSet("/layers/layer_0/weights");
+    const auto count = static_cast<std::size_t>(weights.getSpace().getSimpleExtentNpoints());
+    std::vector<float> values(count, std::numeric_limits<float>::quiet_NaN());
+    weights.write(values.data(), H5::PredType::NATIVE_FLOAT);
+  }
+
+  TempDir dir_;
+};
+
+}  // namespace vpucost::test

@@ -1,0 +1,190 @@
+// The bad-input table (docs/bad-inputs.md), one test per row: each runs
+// `vpucost` on one bad input in a scratch folder and checks the answer is a
+// clean refusal (exit code, one "vpucost <command>: error: ..." line with the
+// documented words, no output file). Set VPUCOST_BAD_INPUT_TABLE=<file> to
+// append each row, with the exact message, as Markdown (how the table in the
+// docs is made).
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "bad_input_files.hpp"
+#include "cli_cases.hpp"
+
+namespace vpucost {
+namespace {
+
+using test::BadInputFiles;
+
+struct Case {
+  const char* id;      ///< test name
+  const char* input;   ///< the bad input, for the table
+  const char* args;    ///< command line after `vpucost` (run in the files' folder)
+  const char* expect;  ///< words the one-line error must contain
+  int code = 1;        ///< 1 bad input, 2 bad command line
+};
+
+const Case kCases[] = {
+    // Missing, unreadable, empty files.
+    {"MissingModel", "missing model file",
+     "predict --model nope.h5 --op CONVOLUTION --input 56x56x64 --output 56x56x64",
+     "model file nope.h5 does not exist"},
+    {"MissingModelInfo", "missing model file", "info nope.h5", "model file nope.h5 does not exist"},
+    {"MissingCsv", "missing recording CSV", "import --csv nope.csv --out out.h5",
+     "CSV file nope.csv does not exist"},
+    {"MissingDataset", "missing dataset", "stats nope.h5", "dataset file nope.h5 does not exist"},
+    {"MissingTrainData", "missing training data", "train --data nope.h5 --out out.h5",
+     "dataset file nope.h5 does not exist"},
+    {"MissingNetConfig", "missing net config", "net --device VPU_2_7 --config nope.json",
+     "nope.json: cannot open the net config"},
+    {"MissingSpace", "missing search-space JSON",
+     "lut --device VPU_2_7 --space nope.json --out out.yaml", "neither a built-in space"},
+    {"MissingAlpha", "missing architecture-parameter JSON",
+     "nas-export --device VPU_2_7 --alpha nope.json --out out.json",
+     "nope.json: cannot open architecture parameters"},
+    {"DirectoryAsModel", "a directory given as a model", "info folder",
+     "model file folder is a directory"},
+    {"DirectoryAsCsv", "a directory given as a CSV", "import --csv folder --out out.h5", "folder"},
+    {"UnreadableModel", "unreadable model file (mode 000)", "@unprivileged info locked.h5",
+     "cannot be read"},
+    {"UnreadableCsv", "unreadable CSV (mode 000)",
+     "@unprivileged import --csv locked.csv --out out.h5", "locked.csv"},
+    {"EmptyModel", "empty model file", "info empty.h5", "model file empty.h5 is empty"},
+    {"EmptyDataset", "empty dataset file", "stats empty.h5", "dataset file empty.h5 is empty"},
+    {"EmptyCsv", "empty CSV", "import --csv empty.csv --out out.h5",
+     "empty.csv is empty: expected a header line"},
+    {"EmptyNetConfig", "empty net config", "net --device VPU_2_7 --config empty.json",
+     "empty.json"},
+    {"HeaderOnlyTrain", "CSV with a header only, to train on",
+     "train --data header.csv --out out.h5", "training data header.csv has no rows"},
+    {"HeaderOnlyEval", "CSV with a header only, to evaluate on",
+     "eval --model roofline --data header.csv", "header.csv"},
+    // Wrong format.
+    {"PngAsModel", "a PNG given as a model", "info picture.png",
+     "model file picture.png is not an HDF5 file"},
+    {"PngAsDataset", "a PNG given as a dataset", "stats picture.png",
+     "dataset file picture.png is not an HDF5 file"},
+    {"PngAsCsv", "a PNG given as a recording CSV", "import --csv picture.png --out out.h5",
+     "picture.png"},
+    {"PngAsNetConfig", "a PNG given as a net config", "net --device VPU_2_7 --config picture.png",
+     "picture.png: not valid JSON"},
+    {"DatasetAsModel", "a dataset given as a model", "info data.h5", "not a vpucost model"},
+    {"ModelAsDataset", "a model given as a dataset", "stats model.h5", "not a vpucost dataset"},
+    {"CsvAsModel", "a CSV given as a model", "predict --model data.csv --csv data.csv",
+     "is not an HDF5 file"},
+    // Truncated or damaged HDF5.
+    {"TruncatedModel", "truncated model file", "info cut_model.h5", "damaged or truncated"},
+    {"TruncatedDataset", "truncated dataset", "stats cut_data.h5", "damaged or truncated"},
+    {"TruncatedTrainData", "truncated dataset, to train on",
+     "train --data cut_data.h5 --out out.h5", "damaged or truncated"},
+    {"NanWeightsModel", "model whose weights hold NaN", "info nan_model.h5", "non-finite"},
+    // Numbers: NaN, infinity, negative, huge.
+    {"NanCyclesStrict", "CSV rows with cycles nan / inf / -5 / 1e400 (--strict)",
+     "import --csv bad_numbers.csv --out out.h5 --strict", "rejected (--strict)"},
+    {"NegativeSize", "negative tensor size",
+     "predict --device VPU_2_7 --op CONVOLUTION --input -5x5x16 --output 5x5x16",
+     "input width must be positive (got -5)"},
+    {"HugeSize", "size beyond 64 bits",
+     "predict --device VPU_2_7 --op CONVOLUTION --input 99999999999999999999x5x5 --output 5x5x5",
+     "is not a shape"},
+    {"NanKernel", "NaN kernel",
+     "predict --device VPU_2_7 --op CONVOLUTION --input 5x5x16 --output 5x5x16 --kernel nanxnan",
+     "--kernel 'nanxnan'"},
+    {"MacOverflow", "descriptor whose MAC count overflows 64 bits",
+     "predict --device VPU_2_7 --op CONVOLUTION --input 1048576x1048576x1048576 --output "
+     "1x1x1048576 --kernel 1048576x1048576",
+     "overflows 64 bits"},
+    {"NanLearningRate", "--lr nan", "train --data data.csv --out out.h5 --lr nan", "learning rate"},
+    {"InfLearningRate", "--lr inf", "train --data data.csv --out out.h5 --lr inf", "learning rate"},
+    {"ZeroEpochs", "--epochs 0", "train --data data.csv --out out.h5 --epochs 0", "epochs"},
+    {"HugeResolution", "--resolution 99999999",
+     "lut --device VPU_2_7 --resolution 99999999 --out out.yaml", "outside 32..1024"},
+    {"NegativeResolution", "--resolution -224",
+     "net --device VPU_2_7 --config mobilenetv2.json --resolution -224", "resolution"},
+    {"NanLatency", "--latency-ms nan", "nas --device VPU_2_7 --latency-ms nan --out out.json",
+     "--latency-ms must be a positive number"},
+    {"NegativeLatency", "--latency-ms -1", "nas --device VPU_2_7 --latency-ms -1 --out out.json",
+     "--latency-ms must be a positive number"},
+    {"HugeJsonNumber", "net config with a number beyond double (1e999)",
+     "net --device VPU_2_7 --config huge_number.json", "huge_number.json"},
+    {"NegativeSpaceNumber", "search space with a negative channel count",
+     "lut --device VPU_2_7 --space negative_space.json --out out.yaml", "negative_space.json"},
+    {"HugeAlpha", "architecture parameters beyond double (1e400)",
+     "nas-export --device VPU_2_7 --alpha huge_alpha.json --out out.json", "huge_alpha.json"},
+    // Another device, another version.
+    {"ModelOfAnotherDevice", "model of another device",
+     "predict --model model.h5 --device VPU_4_0 --op CONVOLUTION --input 56x56x64 --output "
+     "56x56x64",
+     "VPU_2_7"},
+    {"EvalDataOfAnotherDevice", "test data of another device",
+     "eval --model model.h5 --data data_4_0.csv", "VPU_4_0"},
+    {"PredictCsvOfAnotherDevice", "workload CSV of another device (--strict)",
+     "predict --model model.h5 --csv data_4_0.csv --out out.csv --strict",
+     "but the model is for VPU_2_7"},
+    {"OtherEncodingVersion", "model of another feature-encoding version", "info model_v99.h5",
+     "feature encoding version 99"},
+    {"OtherFormatVersion", "model of another file-format version", "info model_format2.h5",
+     "model file format version 2 is not supported"},
+    {"FineTuneOtherEncoding", "fine-tuning from another encoding version",
+     "train --init-from model_v99.h5 --data data.csv --out out.h5", "feature encoding version 99"},
+    // Command lines.
+    {"UnknownOption", "an unknown option", "predict --frobnicate 3", "unrecognised option", 2},
+    {"UnknownEnum", "an unknown operation name",
+     "predict --device VPU_2_7 --op CONV2D --input 5x5x16 --output 5x5x16", "CONV2D"},
+};
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.id; }
+
+class BadInput : public ::testing::TestWithParam<Case> {
+ protected:
+  static void SetUpTestSuite() { files_ = new BadInputFiles(); }
+  static void TearDownTestSuite() {
+    delete files_;
+    files_ = nullptr;
+  }
+  static BadInputFiles* files_;
+};
+BadInputFiles* BadInput::files_ = nullptr;
+
+// Appends the row to $VPUCOST_BAD_INPUT_TABLE (Markdown) when set.
+void record_row(const Case& c, const std::string& args, const test::CliResult& r) {
+  const char* table = std::getenv("VPUCOST_BAD_INPUT_TABLE");
+  if (table == nullptr) return;
+  std::string message = r.err.substr(0, r.err.find('\n'));
+  std::string escaped;
+  for (const char ch : message) escaped += ch == '|' ? std::string("\\|") : std::string(1, ch);
+  std::ofstream(table, std::ios::app)
+      << "| " << c.input << " | `vpucost " << args << "` | `" << escaped << "` | " << r.exit_code
+      << " | `BadInput." << c.id << "` |\n";
+}
+
+TEST_P(BadInput, IsRefusedCleanly) {
+  const Case& c = GetParam();
+  std::string args = c.args;
+  std::string prefix;
+  const std::string unprivileged = "@unprivileged ";
+  if (args.rfind(unprivileged, 0) == 0) {
+    args = args.substr(unprivileged.size());
+    // Mode 000 stops everyone but root: as root, run vpucost as nobody.
+    if (geteuid() == 0) {
+      if (std::system("setpriv --reuid=65534 --regid=65534 --clear-groups true") != 0) {
+        GTEST_SKIP() << "running as root without setpriv: mode 000 cannot be tested";
+      }
+      prefix = "setpriv --reuid=65534 --regid=65534 --clear-groups";
+    }
+  }
+  const auto before = files_->names();
+  const test::CliResult r = test::run_in(files_->dir(), args, prefix);
+  record_row(c, args, r);
+  EXPECT_TRUE(test::clean_error(r, args, c.expect, c.code));
+  EXPECT_EQ(test::files_except(files_->dir(), before), std::vector<std::string>{})
+      << "output left behind by " << args;
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, BadInput, ::testing::ValuesIn(kCases),
+                         [](const ::testing::TestParamInfo<Case>& info) { return info.param.id; });
+
+}  // namespace
+}  // namespace vpucost
