@@ -7,21 +7,58 @@
 namespace vpucost {
 namespace {
 
-// Keep this table, the encoder below and costmodel/README.md in step.
+// Keep this table, the encoder below and costmodel/README.md in step. The
+// choice of features is the outcome of a feature study on the teacher
+// datasets (models/README.md, "How the encoding was chosen").
 constexpr std::array<std::string_view, kFeatureCount> kNames{
-    "op_convolution",   "op_dw_convolution", "op_cm_convolution", "op_eltwise",
-    "op_maxpool",       "op_avepool",        "in_uint8",          "in_float16",
-    "out_uint8",        "out_float16",       "mode_vector",       "mode_matrix",
-    "mode_vector_fp16", "mode_cuboid_16x16", "mode_cuboid_8x16",  "mode_cuboid_4x16",
-    "log2_in_width",    "log2_in_height",    "log2_in_channels",  "log2_out_width",
-    "log2_out_height",  "log2_out_channels", "log2_kernel_w",     "log2_kernel_h",
-    "log2_stride_w",    "log2_stride_h",     "pad_h_total",       "pad_w_total",
-    "log2_macs",        "log2_in_bytes",     "log2_out_bytes",    "log2_1p_weight_bytes",
-    "log2_mode_tiles",  "mode_utilisation",
-};
+    // 0-4: executed operation (AVEPOOL runs as DW, small CONV as CM)
+    "op_convolution", "op_dw_convolution", "op_eltwise", "op_maxpool", "op_cm_convolution",
+    // 5-10: execution mode
+    "mode_vector", "mode_matrix", "mode_vector_fp16", "mode_cuboid_16x16", "mode_cuboid_8x16",
+    "mode_cuboid_4x16",
+    // 11-12: dtypes
+    "in_float16", "out_float16",
+    // 13-27: geometry
+    "log2_in_width", "log2_in_height", "log2_out_width", "log2_out_height", "log2_in_channels",
+    "log2_in_channels_padded", "log2_out_channels", "log2_kernel_w", "log2_kernel_h", "stride_w",
+    "stride_h", "pad_top", "pad_bottom", "pad_left", "pad_right",
+    // 28-31: work and traffic
+    "log2_macs", "log2_in_bytes", "log2_out_bytes", "log2_1p_weight_bytes",
+    // 32-35: output blocks on the compiler's NTHW/NTK grid
+    "log2_nt_tiles", "nt_util_w", "nt_util_h", "nt_util_c",
+    // 36-37: spatial utilisation of the MPE grid
+    "mpe_util_w", "mpe_util_h",
+    // 38-41: linear sizes (the log sizes flatten the large-size end)
+    "out_width", "out_height", "out_channels", "in_channels"};
 
 inline float lg(double x) { return static_cast<float>(std::log2(x)); }
 inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+// Output cuboid one MPE array computes per step, (W, H, C) per mode: VPU_2_0
+// modes from VPUNN's mpe_mode_to_grid; 2.7/4.0 cuboids as the compiler's
+// NTHW/NTK settings (16x16 -> 4x4x4, 8x16 -> 4x2x8, 4x16 -> 4x1x16).
+ModeGrid mpe_grid(ExecutionMode m) {
+  switch (m) {
+    case ExecutionMode::VECTOR:
+      return {16, 1, 16};
+    case ExecutionMode::MATRIX:
+      return {4, 4, 16};
+    case ExecutionMode::VECTOR_FP16:
+      return {4, 1, 16};
+    case ExecutionMode::CUBOID_16x16:
+      return {4, 4, 4};
+    case ExecutionMode::CUBOID_8x16:
+      return {4, 2, 8};
+    case ExecutionMode::CUBOID_4x16:
+      return {4, 1, 16};
+  }
+  return {1, 1, 16};
+}
+
+// Share of the computed blocks' extent that is real output along one axis.
+inline float util(std::int64_t size, int grid) {
+  return static_cast<float>(double(size) / double(ceil_div(size, grid) * grid));
+}
 
 }  // namespace
 
@@ -30,39 +67,88 @@ std::span<const std::string_view> feature_names() { return kNames; }
 void encode_features(const Workload& raw, std::span<float, kFeatureCount> f) noexcept {
   const Workload w = as_executed(raw);
   for (auto& x : f) x = 0.0f;
-  f[static_cast<std::size_t>(w.operation)] = 1.0f;
-  f[6 + static_cast<std::size_t>(w.input.dtype)] = 1.0f;
-  f[8 + static_cast<std::size_t>(w.output.dtype)] = 1.0f;
-  f[10 + static_cast<std::size_t>(w.mode)] = 1.0f;
+  switch (w.operation) {
+    case Operation::CONVOLUTION:
+      f[0] = 1.0f;
+      break;
+    case Operation::DW_CONVOLUTION:
+    case Operation::AVEPOOL:  // as_executed already maps it; kept for safety
+      f[1] = 1.0f;
+      break;
+    case Operation::ELTWISE:
+      f[2] = 1.0f;
+      break;
+    case Operation::MAXPOOL:
+      f[3] = 1.0f;
+      break;
+    case Operation::CM_CONVOLUTION:
+      f[4] = 1.0f;
+      break;
+  }
+  f[5 + static_cast<std::size_t>(w.mode)] = 1.0f;
+  f[11] = w.input.dtype == DType::FLOAT16 ? 1.0f : 0.0f;
+  f[12] = w.output.dtype == DType::FLOAT16 ? 1.0f : 0.0f;
 
-  f[16] = lg(double(w.input.width));
-  f[17] = lg(double(w.input.height));
-  f[18] = lg(double(w.input.channels));
-  f[19] = lg(double(w.output.width));
-  f[20] = lg(double(w.output.height));
-  f[21] = lg(double(w.output.channels));
-  f[22] = lg(double(w.kernel_w));
-  f[23] = lg(double(w.kernel_h));
-  f[24] = lg(double(w.stride_w));
-  f[25] = lg(double(w.stride_h));
-  f[26] = static_cast<float>(w.padding.top + w.padding.bottom);
-  f[27] = static_cast<float>(w.padding.left + w.padding.right);
+  // Executed channel counts: padded to 16, except a CM convolution's input,
+  // which the DPU reads unpadded. The padded input count is what the MAC
+  // array spends its cycles on in every case.
+  const std::int64_t ic = w.input.channels;
+  const std::int64_t icp = padded_channels(ic);
+  const std::int64_t oc = w.output.channels;
+  const std::int64_t ow = w.output.width;
+  const std::int64_t oh = w.output.height;
+  f[13] = lg(double(w.input.width));
+  f[14] = lg(double(w.input.height));
+  f[15] = lg(double(ow));
+  f[16] = lg(double(oh));
+  f[17] = lg(double(ic));
+  f[18] = lg(double(icp));
+  f[19] = lg(double(oc));
+  f[20] = lg(double(w.kernel_w));
+  f[21] = lg(double(w.kernel_h));
+  f[22] = static_cast<float>(w.stride_w);
+  f[23] = static_cast<float>(w.stride_h);
+  f[24] = static_cast<float>(w.padding.top);
+  f[25] = static_cast<float>(w.padding.bottom);
+  f[26] = static_cast<float>(w.padding.left);
+  f[27] = static_cast<float>(w.padding.right);
 
-  const WorkloadCounts c = count_work(w);
-  f[28] = lg(c.macs);
-  f[29] = lg(c.input_bytes);
-  f[30] = lg(c.output_bytes);
-  f[31] = lg(1.0 + c.weight_bytes);
+  // Work per output element and the bytes moved, counted on padded channels.
+  const bool conv_like =
+      w.operation == Operation::CONVOLUTION || w.operation == Operation::CM_CONVOLUTION;
+  const bool depthwise = w.operation == Operation::DW_CONVOLUTION;
+  const bool eltwise = w.operation == Operation::ELTWISE;
+  const double kernel_area = double(w.kernel_w) * double(w.kernel_h);
+  const double in_bytes_per = w.input.dtype == DType::FLOAT16 ? 2.0 : 1.0;
+  const double out_bytes_per = w.output.dtype == DType::FLOAT16 ? 2.0 : 1.0;
+  const double outputs = double(ow) * double(oh) * double(oc);
+  const double per_output = conv_like ? kernel_area * double(icp) : eltwise ? 1.0 : kernel_area;
+  const double in_elems = double(w.input.width) * double(w.input.height) * double(icp);
+  // ELTWISE's second operand is counted as its "weights".
+  const double weight_elems = conv_like   ? double(oc) * kernel_area * double(icp)
+                              : depthwise ? double(oc) * kernel_area
+                              : eltwise   ? in_elems
+                                          : 0.0;
+  f[28] = lg(outputs * per_output);
+  f[29] = lg(in_elems * in_bytes_per);
+  f[30] = lg(outputs * out_bytes_per);
+  f[31] = lg(1.0 + weight_elems * in_bytes_per);
 
-  // How the output maps onto the mode's grid: number of grid blocks and the
-  // share of the computed block area that is real output.
-  const ModeGrid g = mode_grid(w.mode);
-  const std::int64_t tiles_w = ceil_div(w.output.width, g.grid_w);
-  const std::int64_t tiles_h = ceil_div(w.output.height, g.grid_h);
-  const std::int64_t tiles_c = ceil_div(w.output.channels, 16);
-  f[32] = lg(double(tiles_w) * double(tiles_h) * double(tiles_c));
-  f[33] = static_cast<float>(double(w.output.width) * double(w.output.height) /
-                             (double(tiles_w * g.grid_w) * double(tiles_h * g.grid_h)));
+  const ModeGrid nt = mode_grid(w.mode);
+  const std::int64_t tiles =
+      ceil_div(ow, nt.grid_w) * ceil_div(oh, nt.grid_h) * ceil_div(oc, nt.grid_c);
+  f[32] = lg(double(tiles));
+  f[33] = util(ow, nt.grid_w);
+  f[34] = util(oh, nt.grid_h);
+  f[35] = util(oc, nt.grid_c);
+  const ModeGrid mpe = mpe_grid(w.mode);
+  f[36] = util(ow, mpe.grid_w);
+  f[37] = util(oh, mpe.grid_h);
+
+  f[38] = static_cast<float>(ow);
+  f[39] = static_cast<float>(oh);
+  f[40] = static_cast<float>(oc);
+  f[41] = static_cast<float>(ic);
 }
 
 }  // namespace vpucost

@@ -132,11 +132,12 @@ TEST(CliInfo, ShowsTrainingRecordAndJson) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("VPU_4_0"), std::string::npos);
   EXPECT_NE(r.out.find("val_mape"), std::string::npos);
-  EXPECT_NE(r.out.find("34 -> 16 -> 8 -> 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(std::to_string(kFeatureCount) + " -> 16 -> 8 -> 1"), std::string::npos)
+      << r.out;
   const auto j = nlohmann::json::parse(run_cli({"info", (dir / "m.h5").string(), "--json"}).out);
   EXPECT_EQ(j["device"], "VPU_4_0");
   EXPECT_EQ(j["training"]["rows"], 123);
-  EXPECT_EQ(j["parameters"], 34 * 16 + 16 + 16 * 8 + 8 + 8 + 1);
+  EXPECT_EQ(j["parameters"], static_cast<int>(kFeatureCount) * 16 + 16 + 16 * 8 + 8 + 8 + 1);
 }
 
 TEST(CliInfo, NonModelFileIsAOneLineError) {

@@ -3,14 +3,27 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <set>
+#include <sstream>
+#include <vector>
 
 #include "../support/test_workloads.hpp"
+#include "vpucost/enums.hpp"
 
 namespace vpucost {
 namespace {
 
 using test::conv3x3;
+
+float feature(const FeatureVector& f, std::string_view name) {
+  const auto names = feature_names();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return f[i];
+  }
+  ADD_FAILURE() << "no feature " << name;
+  return NAN;
+}
 
 TEST(Features, NamesAreUniqueAndMatchTheCount) {
   const auto names = feature_names();
@@ -18,24 +31,27 @@ TEST(Features, NamesAreUniqueAndMatchTheCount) {
   EXPECT_EQ(std::set<std::string_view>(names.begin(), names.end()).size(), kFeatureCount);
 }
 
-TEST(Features, OneHotsAndLogSizes) {
-  const auto f = encode_features(conv3x3());
-  const auto at = [&](std::string_view name) {
-    const auto names = feature_names();
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (names[i] == name) return f[i];
-    }
-    ADD_FAILURE() << "no feature " << name;
-    return NAN;
-  };
-  EXPECT_EQ(at("op_convolution"), 1.0f);
-  EXPECT_EQ(at("op_dw_convolution"), 0.0f);
-  EXPECT_EQ(at("in_uint8"), 1.0f);
-  EXPECT_EQ(at("mode_cuboid_16x16"), 1.0f);
-  EXPECT_FLOAT_EQ(at("log2_in_width"), std::log2(56.0f));
-  EXPECT_FLOAT_EQ(at("log2_in_channels"), 6.0f);
-  EXPECT_FLOAT_EQ(at("log2_kernel_w"), std::log2(3.0f));
-  EXPECT_FLOAT_EQ(at("log2_macs"), static_cast<float>(std::log2(56.0 * 56 * 64 * 9 * 64)));
+TEST(Features, OneHotsSizesWorkAndGrid) {
+  const auto f = encode_features(conv3x3());  // 56x56x64 -> 56x56x64, 3x3, CUBOID_16x16
+  EXPECT_EQ(feature(f, "op_convolution"), 1.0f);
+  EXPECT_EQ(feature(f, "op_dw_convolution"), 0.0f);
+  EXPECT_EQ(feature(f, "in_float16"), 0.0f);
+  EXPECT_EQ(feature(f, "mode_cuboid_16x16"), 1.0f);
+  EXPECT_EQ(feature(f, "mode_matrix"), 0.0f);
+  EXPECT_FLOAT_EQ(feature(f, "log2_in_width"), std::log2(56.0f));
+  EXPECT_FLOAT_EQ(feature(f, "log2_in_channels"), 6.0f);
+  EXPECT_FLOAT_EQ(feature(f, "log2_kernel_w"), std::log2(3.0f));
+  EXPECT_EQ(feature(f, "pad_left"), 1.0f);
+  EXPECT_EQ(feature(f, "stride_h"), 1.0f);
+  EXPECT_FLOAT_EQ(feature(f, "log2_macs"), static_cast<float>(std::log2(56.0 * 56 * 64 * 9 * 64)));
+  EXPECT_FLOAT_EQ(feature(f, "log2_1p_weight_bytes"), std::log2(1.0f + 64 * 64 * 9));
+  // NTHW grid of CUBOID_16x16 is 16x16x64: ceil(56/16)^2 blocks of 64 channels.
+  EXPECT_FLOAT_EQ(feature(f, "log2_nt_tiles"), std::log2(16.0f));
+  EXPECT_FLOAT_EQ(feature(f, "nt_util_w"), 56.0f / 64.0f);
+  EXPECT_FLOAT_EQ(feature(f, "nt_util_c"), 1.0f);
+  // MPE grid of CUBOID_16x16 is 4x4x4: 56 is a multiple of 4.
+  EXPECT_FLOAT_EQ(feature(f, "mpe_util_w"), 1.0f);
+  EXPECT_EQ(feature(f, "out_channels"), 64.0f);
   for (float x : f) EXPECT_TRUE(std::isfinite(x));
 }
 
@@ -52,6 +68,54 @@ TEST(Features, AvepoolEncodesAsDepthwise) {
   auto dw = w;
   dw.operation = Operation::DW_CONVOLUTION;
   EXPECT_EQ(encode_features(w), encode_features(dw));
+}
+
+TEST(Features, SmallConvolutionEncodesAsChannelMajorWithItsRawInput) {
+  auto w = conv3x3(Device::VPU_2_7);
+  w.input.channels = 3;
+  const auto f = encode_features(w);
+  EXPECT_EQ(feature(f, "op_cm_convolution"), 1.0f);
+  EXPECT_EQ(feature(f, "op_convolution"), 0.0f);
+  EXPECT_FLOAT_EQ(feature(f, "log2_in_channels"), std::log2(3.0f));
+  EXPECT_FLOAT_EQ(feature(f, "log2_in_channels_padded"), 4.0f);
+  EXPECT_EQ(feature(f, "in_channels"), 3.0f);
+}
+
+// The encoding the shipped models were selected with was computed by a
+// numpy reference implementation (models/README.md). This file holds its
+// output for sample workloads of every device, operation, mode and dtype.
+TEST(Features, MatchTheResearchReferenceImplementation) {
+  std::ifstream in(VPUCOST_TEST_DATA "/features_reference.csv");
+  ASSERT_TRUE(in) << "cannot open features_reference.csv";
+  std::string line;
+  std::size_t rows = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#' || line.starts_with("device,")) continue;
+    std::vector<std::string> c;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) c.push_back(cell);
+    ASSERT_EQ(c.size(), 19 + kFeatureCount) << line;
+    const auto num = [&](std::size_t i) { return std::stoll(c[i]); };
+    Workload w;
+    w.device = parse<Device>(c[0]);
+    w.operation = parse<Operation>(c[1]);
+    w.input = {num(2), num(3), num(4), parse<DType>(c[16])};
+    w.output = {num(5), num(6), num(7), parse<DType>(c[17])};
+    w.kernel_w = num(8);
+    w.kernel_h = num(9);
+    w.stride_w = num(10);
+    w.stride_h = num(11);
+    w.padding = {num(12), num(13), num(14), num(15)};
+    w.mode = parse<ExecutionMode>(c[18]);
+    const auto f = encode_features(w);
+    for (std::size_t i = 0; i < kFeatureCount; ++i) {
+      const double want = std::stod(c[19 + i]);
+      EXPECT_NEAR(f[i], want, 1e-5 * std::max(1.0, std::abs(want)))
+          << feature_names()[i] << " of " << describe(w);
+    }
+    ++rows;
+  }
+  EXPECT_GT(rows, 300u);
 }
 
 }  // namespace

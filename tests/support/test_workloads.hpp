@@ -23,7 +23,7 @@ inline Workload conv3x3(Device device = Device::VPU_2_7, std::int64_t channels =
   return w;
 }
 
-/// A small random model (34 -> hidden... -> 1) with plausible normalisation.
+/// A small random model (kFeatureCount -> hidden... -> 1) with plausible normalisation.
 inline ModelParts random_model(Device device, std::vector<int> hidden = {16, 8},
                                unsigned seed = 7) {
   std::mt19937 rng(seed);

@@ -43,7 +43,7 @@ TEST(CliTrain, TrainsAModelThatLoadsAndRecordsHowItWasMade) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["device"], "VPU_2_7");
-  EXPECT_EQ(j["network"], "34,24,16,1");
+  EXPECT_EQ(j["network"], std::to_string(kFeatureCount) + ",24,16,1");
   EXPECT_EQ(j["epochs_run"], 4);
   EXPECT_EQ(j["train_rows"].get<int>() + j["validation_rows"].get<int>(), 2000);
   EXPECT_TRUE(j["metrics"].contains("val_mape"));

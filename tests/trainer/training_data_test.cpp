@@ -24,7 +24,8 @@ TEST(TrainingData, NormalisationStandardisesAndKeepsConstantFeaturesFinite) {
     // Constant features (e.g. mode_vector on VPU_2_7) get deviation 1 and stay 0.
     EXPECT_TRUE(std::abs(sd - 1.0) < 1e-3 || sd < 1e-6) << f;
   }
-  EXPECT_EQ(norm.feature_std[10], 1.0f);  // mode_vector never set on VPU_2_7
+  EXPECT_EQ(norm.feature_std[5], 1.0f);  // mode_vector (5) never set on VPU_2_7
+  EXPECT_EQ(feature_names()[5], "mode_vector");
   EXPECT_NEAR(set.target.cast<double>().mean(), 0.0, 1e-5);
   EXPECT_NEAR(std::exp(norm.output_offset + norm.output_scale * set.target[3]), d.cycles[3],
               d.cycles[3] * 1e-5);

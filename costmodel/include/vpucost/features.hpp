@@ -13,8 +13,8 @@
 
 namespace vpucost {
 
-inline constexpr int kFeatureEncodingVersion = 1;
-inline constexpr std::size_t kFeatureCount = 34;
+inline constexpr int kFeatureEncodingVersion = 2;
+inline constexpr std::size_t kFeatureCount = 42;
 
 /// Names of the features in encoding order (stored in model files as a check).
 std::span<const std::string_view> feature_names();
