@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (build-fuzz/ or $FUZZ_BUILD_DIR) and runs each for a
 # bounded time: scripts/fuzz.sh [seconds-per-target, default 60] [target...]
-# FUZZ_BUILD_DIR overrides the build folder. New inputs go to <build>/corpus-run/<target>/ (the checked-in seed
+# FUZZ_BUILD_DIR overrides the build folder; FUZZ_SKIP_BUILD=1 uses it as it is
+# (scripts/test.sh builds the fuzz targets with its sanitizer build). New inputs go to <build>/corpus-run/<target>/ (the checked-in seed
 # corpus stays untouched); a crash stops with the crashing input saved in
 # <build>/crashes/ -- add it under tests/fuzz/regressions/<target>/ once fixed.
 set -euo pipefail
@@ -10,9 +11,11 @@ build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
 seconds=${1:-60}
 shift || true
 jobs=$(nproc 2>/dev/null || echo 2)
-CC=clang CXX=clang++ cmake -S . -B $build_dir -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DVPUCOST_BUILD_FUZZERS=ON -DVPUCOST_BUILD_TESTS=OFF -DVPUCOST_BUILD_BENCH=OFF >/dev/null
-cmake --build $build_dir -j "$jobs" >/dev/null
+if [ "${FUZZ_SKIP_BUILD:-0}" != 1 ]; then
+  CC=clang CXX=clang++ cmake -S . -B $build_dir -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DVPUCOST_BUILD_FUZZERS=ON -DVPUCOST_BUILD_TESTS=OFF -DVPUCOST_BUILD_BENCH=OFF >/dev/null
+  cmake --build $build_dir -j "$jobs" >/dev/null
+fi
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for exe in $build_dir/tests/fuzz/fuzz_*; do targets+=("$(basename "$exe" | sed 's/^fuzz_//')"); done

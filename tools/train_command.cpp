@@ -15,6 +15,7 @@
 #include "dataset_cli.hpp"
 #include "vpucost/dataset.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/features.hpp"
 #include "vpucost/fine_tune.hpp"
 #include "vpucost/model_file.hpp"
 #include "vpucost/trainer.hpp"
@@ -312,7 +313,8 @@ int run_train(const std::vector<std::string>& args) {
   const bool quiet = vm.count("quiet") > 0;
   if (!quiet) {
     log.info("training {} model {} on {} rows ({} validation) of {}{}, {} epochs, {} thread(s)",
-             to_string(device), "34," + join_widths(o.hidden) + ",1", problem.train.size(),
+             to_string(device), std::to_string(kFeatureCount) + "," + join_widths(o.hidden) + ",1",
+             problem.train.size(),
              val_rows, data.source,
              base ? " from " + vm["init-from"].as<std::string>() : std::string(), o.epochs,
              o.threads);

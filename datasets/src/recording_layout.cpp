@@ -118,6 +118,29 @@ std::optional<std::string> parse_enum(Column c, std::string_view value, E& out) 
          " (" + names_list<E>() + ")";
 }
 
+// Printable UTF-8 (tabs allowed): a header line that is not is binary data,
+// e.g. a PNG's "\x89PNG" or an HDF5 signature.
+bool is_text(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(s[i]);
+    if (byte < 0x80) {
+      if ((byte < 0x20 && byte != '\t') || byte == 0x7f) return false;
+      continue;
+    }
+    // Lead byte of a multi-byte sequence, then its continuation bytes.
+    const std::size_t extra = byte >= 0xC2 && byte <= 0xDF   ? 1
+                              : byte >= 0xE0 && byte <= 0xEF ? 2
+                              : byte >= 0xF0 && byte <= 0xF4 ? 3
+                                                             : 0;
+    if (extra == 0 || i + extra >= s.size()) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += extra;
+  }
+  return true;
+}
+
 }  // namespace
 
 RecordingLayout::RecordingLayout(std::span<const std::string_view> header, CyclesColumn cycles,
@@ -138,6 +161,13 @@ RecordingLayout::RecordingLayout(std::span<const std::string_view> header, Cycle
                   " and " + std::to_string(i + 1) + ")");
     }
     pos = static_cast<int>(i);
+  }
+  // A picture or an HDF5 file given by mistake: say so, rather than name
+  // the first column it lacks.
+  for (const std::string_view name : header) {
+    if (!is_text(name)) {
+      throw Error(source + " is not a text CSV: its header (line 1) holds binary data");
+    }
   }
   for (const Column c : all_columns()) {
     const bool optional =

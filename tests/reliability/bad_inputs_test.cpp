@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -67,7 +68,9 @@ const Case kCases[] = {
     {"PngAsDataset", "a PNG given as a dataset", "stats picture.png",
      "dataset file picture.png is not an HDF5 file"},
     {"PngAsCsv", "a PNG given as a recording CSV", "import --csv picture.png --out out.h5",
-     "picture.png"},
+     "picture.png is not a text CSV"},
+    {"PngAsWorkloadCsv", "a PNG given as a workload CSV", "predict --csv picture.png",
+     "picture.png is not a text CSV"},
     {"PngAsNetConfig", "a PNG given as a net config", "net --device VPU_2_7 --config picture.png",
      "picture.png: not valid JSON"},
     {"DatasetAsModel", "a dataset given as a model", "info data.h5", "not a vpucost model"},
@@ -129,13 +132,34 @@ const Case kCases[] = {
      "model file format version 2 is not supported"},
     {"FineTuneOtherEncoding", "fine-tuning from another encoding version",
      "train --init-from model_v99.h5 --data data.csv --out out.h5", "feature encoding version 99"},
+    // The external evaluator of `vpucost nas`.
+    {"EvaluatorCrashes", "nas evaluator that crashes",
+     "nas --device VPU_2_7 --latency-ms 3 --population 4 --top-k 2 --generations 1 --mutations 2 "
+     "--crossovers 2 "
+     "--out out.json --quiet "
+     "--evaluator 'cat > /dev/null; kill -SEGV $$'",
+     "killed by signal 11 (Segmentation fault)"},
+    {"EvaluatorHangs", "nas evaluator that hangs",
+     "nas --device VPU_2_7 --latency-ms 3 --population 4 --top-k 2 --generations 1 --mutations 2 "
+     "--crossovers 2 "
+     "--out out.json --quiet "
+     "--evaluator 'sleep 60' --evaluator-timeout 0.5",
+     "timed out after 0.5 s"},
+    {"EvaluatorPrintsGarbage", "nas evaluator that prints no number",
+     "nas --device VPU_2_7 --latency-ms 3 --population 4 --top-k 2 --generations 1 --mutations 2 "
+     "--crossovers 2 "
+     "--out out.json --quiet "
+     "--evaluator 'echo banana'",
+     "last line of its output is not a number: 'banana'"},
     // Command lines.
     {"UnknownOption", "an unknown option", "predict --frobnicate 3", "unrecognised option", 2},
     {"UnknownEnum", "an unknown operation name",
      "predict --device VPU_2_7 --op CONV2D --input 5x5x16 --output 5x5x16", "CONV2D"},
 };
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.id; }
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.id;
+}
 
 class BadInput : public ::testing::TestWithParam<Case> {
  protected:
@@ -181,6 +205,18 @@ TEST_P(BadInput, IsRefusedCleanly) {
   EXPECT_TRUE(test::clean_error(r, args, c.expect, c.code));
   EXPECT_EQ(test::files_except(files_->dir(), before), std::vector<std::string>{})
       << "output left behind by " << args;
+}
+
+// docs/bad-inputs.md is generated from this table (see the top of this
+// file); a case added here and not there is a documentation gap.
+TEST(BadInputTable, EveryCaseIsInTheDocs) {
+  std::ifstream in(std::string(VPUCOST_SOURCE_DIR) + "/docs/bad-inputs.md");
+  ASSERT_TRUE(in) << "docs/bad-inputs.md is missing";
+  const std::string docs((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const Case& c : kCases) {
+    EXPECT_NE(docs.find("`BadInput." + std::string(c.id) + "`"), std::string::npos)
+        << c.id << " is not in docs/bad-inputs.md";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, BadInput, ::testing::ValuesIn(kCases),

@@ -3,7 +3,7 @@
 // prediction is finite and positive, and monotone sanity holds where physics
 // demands it. Violations are counted and the worst ones printed, never
 // hidden; the test fails only beyond the thresholds documented in
-// docs/bad-inputs.md ("Numeric guards"). A model file that is absent is a
+// docs/bad-inputs.md ("Numbers that must not go wrong"). A model file that is absent is a
 // skip with a message. VPUCOST_PROPERTY_MODELS=<dir> tests the models in
 // another folder (same file names).
 #include <gtest/gtest.h>

@@ -68,6 +68,8 @@ TEST(CliTrain, ProgressGoesToStderrOnePerEpoch) {
   args.pop_back();  // --quiet
   const auto r = run_cli(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("model " + std::to_string(kFeatureCount) + ",24,16,1"), std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("epoch    4/4"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("val MAPE"), std::string::npos);
   EXPECT_NE(r.err.find("ETA"), std::string::npos);
