@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on data bundled in the repository: installs dependencies,
-# builds, and costs a few workloads.
+# builds, then: predict, import/split/stats, batch predict, train a small model,
+# evaluate it with a plot, predict and build a LUT with a shipped model.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -29,3 +30,27 @@ echo
 echo "== vpucost predict --csv: every layer of the ProxylessNAS-mobile space on VPU_2_7 (roofline)"
 "$vpucost" predict --csv data/samples/vpu_2_7_mbconv_blocks.csv --out "$out/mbconv_predictions.csv" \
   --rejects "$out/mbconv_invalid_rows.csv" 2>&1 | tail -n 2
+
+echo
+echo "== vpucost train: a small model on the bundled VPU_2_7 sample (1,600 rows after the split)"
+"$vpucost" train --data "$out/train.h5" --val "$out/test.h5" --out "$out/small_vpu_2_7.h5" \
+  --hidden 32,16 --activation silu --epochs 150 --lr 0.003 --weight-decay 0.01 --quiet
+echo
+echo "== vpucost eval: the small model on 1,000 held-out VPU_2_7 test workloads, with a plot"
+"$vpucost" eval --model "$out/small_vpu_2_7.h5" --data data/samples/vpu_2_7_test.csv \
+  --plot "$out/small_pred_vs_true.png"
+echo
+echo "== the same test workloads with the shipped model (trained on 100,000 rows; models/README.md)"
+"$vpucost" eval --model models/vpu_2_7.h5 --data data/samples/vpu_2_7_test.csv \
+  --plot "$out/shipped_pred_vs_true.png"
+echo
+echo "== vpucost predict with the shipped model"
+"$vpucost" predict --model models/vpu_2_7.h5 --device VPU_2_7 --op CONVOLUTION \
+  --input 56x56x64 --output 56x56x64 --kernel 3x3 --stride 1x1 --pad 1,1,1,1 --dtype UINT8 \
+  --mode CUBOID_16x16
+echo
+echo "== a ProxylessNAS latency table for VPU_2_7 with the shipped model"
+"$vpucost" lut --model models/vpu_2_7.h5 --space proxyless --resolution 224 \
+  --format proxyless-yaml --out "$out/224_lookup_table.yaml"
+echo
+echo "outputs in $out/ (plots: small_pred_vs_true.png, shipped_pred_vs_true.png)"

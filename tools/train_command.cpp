@@ -314,8 +314,7 @@ int run_train(const std::vector<std::string>& args) {
   if (!quiet) {
     log.info("training {} model {} on {} rows ({} validation) of {}{}, {} epochs, {} thread(s)",
              to_string(device), std::to_string(kFeatureCount) + "," + join_widths(o.hidden) + ",1",
-             problem.train.size(),
-             val_rows, data.source,
+             problem.train.size(), val_rows, data.source,
              base ? " from " + vm["init-from"].as<std::string>() : std::string(), o.epochs,
              o.threads);
   }

@@ -31,8 +31,12 @@ constexpr std::array<std::string_view, kFeatureCount> kNames{
     // 38-41: linear sizes (the log sizes flatten the large-size end)
     "out_width", "out_height", "out_channels", "in_channels"};
 
-inline float lg(double x) { return static_cast<float>(std::log2(x)); }
-inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+inline float lg(double x) {
+  return static_cast<float>(std::log2(x));
+}
+inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
+  return (a + b - 1) / b;
+}
 
 // Output cuboid one MPE array computes per step, (W, H, C) per mode: VPU_2_0
 // modes from VPUNN's mpe_mode_to_grid; 2.7/4.0 cuboids as the compiler's
@@ -62,7 +66,9 @@ inline float util(std::int64_t size, int grid) {
 
 }  // namespace
 
-std::span<const std::string_view> feature_names() { return kNames; }
+std::span<const std::string_view> feature_names() {
+  return kNames;
+}
 
 void encode_features(const Workload& raw, std::span<float, kFeatureCount> f) noexcept {
   const Workload w = as_executed(raw);

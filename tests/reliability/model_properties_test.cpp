@@ -189,7 +189,12 @@ void check_device(Device device) {
     }
     EXPECT_GT(large.size(), 1000u) << check.name << ": too few pairs to judge";
     EXPECT_LE(share, kMaxViolationShare) << check.name;
-    if (!reported.empty()) {
+    // VPU_2_0's teacher is itself far from monotone on tiny and 1x1-map
+    // workloads (its README says so; e.g. vpu_2_0_train.csv has a 1x1 map,
+    // 16 -> 1584 channels at 1,342 cycles and 16 -> 1696 at 197), and a model
+    // trained on it inherits that: there only the share above is enforced and
+    // the worst pairs are printed.
+    if (!reported.empty() && device != Device::VPU_2_0) {
       EXPECT_GE(reported.front().ratio, kWorstRatio) << check.name;
     }
   }
