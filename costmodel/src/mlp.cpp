@@ -35,7 +35,8 @@ Mlp::Mlp(std::vector<DenseLayer> layers, Activation hidden_activation)
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const auto& layer = layers_[l];
     const std::string where = "layer " + std::to_string(l);
-    if (layer.weights.rows() < 1 || layer.weights.cols() < 1) throw Error(where + " has no weights");
+    if (layer.weights.rows() < 1 || layer.weights.cols() < 1)
+      throw Error(where + " has no weights");
     if (layer.weights.rows() > kMaxWidth || layer.weights.cols() > kMaxWidth) {
       throw Error(where + " is " + std::to_string(layer.weights.rows()) + "x" +
                   std::to_string(layer.weights.cols()) + ", wider than the supported " +
@@ -60,7 +61,9 @@ Mlp::Mlp(std::vector<DenseLayer> layers, Activation hidden_activation)
   }
 }
 
-Eigen::Index Mlp::input_size() const { return layers_.empty() ? 0 : layers_.front().weights.cols(); }
+Eigen::Index Mlp::input_size() const {
+  return layers_.empty() ? 0 : layers_.front().weights.cols();
+}
 
 std::size_t Mlp::parameter_count() const {
   std::size_t n = 0;
@@ -74,7 +77,9 @@ void Mlp::activate(Activation a, Eigen::Ref<Eigen::ArrayXXf> v) {
       v = v.max(0.0f);
       break;
     case Activation::SiLU:
-      v = v / (1.0f + (-v).exp());
+      // x * sigmoid(x) written with tanh: Eigen vectorises tanh as a rational
+      // function, a little cheaper than exp plus a division.
+      v = v * (0.5f + 0.5f * (0.5f * v).tanh());
       break;
     case Activation::Tanh:
       v = v.tanh();
