@@ -1,7 +1,8 @@
 // Import speed (issue #3): the 100,000-row VPUNN teacher CSV parsed,
 // validated and written as an HDF5 dataset file, and the pieces separately.
 // The CSV is read at run time from $VPUCOST_BENCH_CSV or the shared data
-// folder; without it the benchmarks are skipped with a message. Results and
+// folder next to the repository (../shared); without it the benchmarks are
+// skipped with a message. Results and
 // the HDF5 vs CSV size: bench/README.md.
 #include <benchmark/benchmark.h>
 
@@ -21,7 +22,7 @@ namespace fs = std::filesystem;
 
 fs::path csv_path() {
   if (const char* env = std::getenv("VPUCOST_BENCH_CSV")) return env;
-  return "/work/shared/datasets/vpunn-teacher/vpu_2_7_train.csv";
+  return VPUCOST_SOURCE_DIR "/../shared/datasets/vpunn-teacher/vpu_2_7_train.csv";
 }
 
 // Output next to the system temp dir, on the same kind of disk a user writes to.

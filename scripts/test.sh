@@ -11,15 +11,15 @@
 #     corpus; a crash fails the run, its input saved in build-asan/crashes/).
 # Knobs for quick local runs (the default is the full CI suite):
 #   VPUCOST_SKIP_SANITIZERS=1   skip steps 3-5
-#   VPUCOST_FUZZ_SECONDS=N      seconds per fuzz target (default 30; 0 skips 5)
+#   VPUCOST_FUZZ_SECONDS=N      seconds per fuzz target (default 10; 0 skips 5)
 #   VPUCOST_JOBS=N              parallel build/test jobs (default: nproc)
 # Longer fuzz runs and their results: tests/fuzz/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${VPUCOST_JOBS:-$(nproc 2>/dev/null || echo 2)}
-# 30 s per target keeps the whole script near 15 minutes on a 2-core CI
-# machine (7 targets, 3.5 min); tests/fuzz/README.md has the 1M-execution runs.
-fuzz_seconds=${VPUCOST_FUZZ_SECONDS:-30}
+# 10 s per target (8 targets) keeps the whole script under 15 minutes on a
+# 2-core CI machine; tests/fuzz/README.md has the long runs.
+fuzz_seconds=${VPUCOST_FUZZ_SECONDS:-10}
 start=$SECONDS
 
 step() { echo "== test.sh [$((SECONDS - start)) s]: $*"; }
@@ -38,7 +38,8 @@ if [ "${VPUCOST_SKIP_SANITIZERS:-0}" = 1 ]; then
 fi
 
 # -O1: fast to compile, fast enough to run; -g1: line numbers in reports.
-sanitizer_flags=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" -DVPUCOST_BUILD_BENCH=OFF)
+sanitizer_flags=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" -DVPUCOST_BUILD_BENCH=OFF
+  -DCMAKE_UNITY_BUILD=ON)
 
 step "ASan+UBSan build with the fuzz targets (build-asan/, clang)"
 CC=clang CXX=clang++ cmake -S . -B build-asan "${sanitizer_flags[@]}" -DVPUCOST_SANITIZE=ON \

@@ -19,7 +19,7 @@
 namespace vpucost::cli {
 namespace {
 
-constexpr std::size_t kRejectsShown = 10;
+constexpr std::size_t kImportRejectsShown = 10;
 
 volatile std::sig_atomic_t g_interrupted = 0;
 void on_import_interrupt(int) {
@@ -123,7 +123,7 @@ int run_import(const std::vector<std::string>& args) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  print_rejects("import", result.rejects, kRejectsShown, rejects_path.has_value());
+  print_rejects("import", result.rejects, kImportRejectsShown, rejects_path.has_value());
   if (result.columns.empty()) {
     std::cerr << "vpucost import: warning: " << out.string() << " holds no rows\n";
   }
@@ -139,7 +139,7 @@ int run_import(const std::vector<std::string>& args) {
     j["ignored_columns"] = result.ignored_columns;
     j["devices"] = device_names(read_dataset_info(out).devices);
     nlohmann::json first = nlohmann::json::array();
-    for (std::size_t i = 0; i < result.rejects.size() && i < kRejectsShown; ++i) {
+    for (std::size_t i = 0; i < result.rejects.size() && i < kImportRejectsShown; ++i) {
       first.push_back({{"line", result.rejects[i].line}, {"reason", result.rejects[i].reason}});
     }
     j["first_rejects"] = first;

@@ -23,7 +23,7 @@ namespace vpucost::cli {
 namespace {
 
 constexpr std::size_t kBatch = 4096;  // rows predicted per batched call
-constexpr std::size_t kRejectsShown = 20;
+constexpr std::size_t kPredictRejectsShown = 20;
 
 std::string shortest(double v) {
   char text[32];
@@ -150,7 +150,7 @@ int run_predict_csv(const po::variables_map& vm, const LoadedPredictor& loaded,
   // --strict: one error line naming the first invalid row (as import
   // --strict), not the list before it.
   if (!vm.count("strict"))
-    print_rejects("predict", rejects, kRejectsShown, rejects_path.has_value());
+    print_rejects("predict", rejects, kPredictRejectsShown, rejects_path.has_value());
   if (vm.count("strict") && !rejects.empty()) {
     throw Error(std::to_string(rejects.size()) + " of " + std::to_string(rows_read) + " rows of " +
                 in.string() + " are invalid (--strict), first: line " +

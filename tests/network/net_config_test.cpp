@@ -11,7 +11,7 @@
 namespace vpucost {
 namespace {
 
-const std::string kNets = std::string(VPUCOST_SOURCE_DIR) + "/nets/";
+const std::string kNetConfigDir = std::string(VPUCOST_SOURCE_DIR) + "/nets/";
 
 std::string error_of(const std::string& json) {
   try {
@@ -43,7 +43,7 @@ nlohmann::json small_config() {
 }
 
 TEST(NetConfig, ProxylessNasMobileHas408MParameters) {
-  const NetConfig c = load_net_config(kNets + "proxylessnas_mobile.json");
+  const NetConfig c = load_net_config(kNetConfigDir + "proxylessnas_mobile.json");
   EXPECT_EQ(c.name, "ProxylessNASNets");
   ASSERT_EQ(c.blocks.size(), 22u);
   int zero = 0;
@@ -63,7 +63,7 @@ TEST(NetConfig, ProxylessNasMobileHas408MParameters) {
 }
 
 TEST(NetConfig, MobileNetV2HasItsStandardParameterCount) {
-  const NetConfig c = load_net_config(kNets + "mobilenetv2.json");
+  const NetConfig c = load_net_config(kNetConfigDir + "mobilenetv2.json");
   ASSERT_EQ(c.blocks.size(), 17u);
   EXPECT_EQ(parameter_count(c), 3504872);  // torchvision's mobilenet_v2
   // The same network as the built-in space's only architecture.
@@ -76,7 +76,7 @@ TEST(NetConfig, MobileNetV2HasItsStandardParameterCount) {
 
 TEST(NetConfig, WriterRoundTrips) {
   for (const char* file : {"proxylessnas_mobile.json", "mobilenetv2.json"}) {
-    const NetConfig c = load_net_config(kNets + file);
+    const NetConfig c = load_net_config(kNetConfigDir + file);
     const NetConfig again = parse_net_config(net_config_json(c));
     EXPECT_EQ(net_config_json(again), net_config_json(c));
     EXPECT_EQ(parameter_count(again), parameter_count(c));
@@ -186,7 +186,7 @@ TEST(NetConfig, BadInputsNameTheJsonPath) {
   // Found by fuzzing: a number beyond double range is a JSON error, not a crash.
   EXPECT_EQ(error_of(R"({"first_conv": 313333e3333})"),
             "net.json: not valid JSON: number overflow parsing '313333e3333'");
-  EXPECT_THROW(load_net_config(kNets + "no_such_net.json"), Error);
+  EXPECT_THROW(load_net_config(kNetConfigDir + "no_such_net.json"), Error);
 }
 
 }  // namespace

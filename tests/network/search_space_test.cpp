@@ -8,7 +8,7 @@
 namespace vpucost {
 namespace {
 
-std::string error_of(const std::string& json) {
+std::string space_error_of(const std::string& json) {
   try {
     parse_search_space_json(json, "space.json");
   } catch (const Error& e) {
@@ -98,47 +98,47 @@ TEST(SearchSpaceJson, BadInputsNameTheJsonPath) {
   const std::string head =
       R"({"positions": [{"in_channels": 32, "out_channels": 16, "stride": 1, "candidates": [)";
   EXPECT_EQ(
-      error_of(head + R"({"kernel_size": -3, "expand_ratio": 1}]}]})"),
+      space_error_of(head + R"({"kernel_size": -3, "expand_ratio": 1}]}]})"),
       "space.json: positions[0].candidates[0].kernel_size: expected a positive integer, got -3");
-  EXPECT_EQ(error_of(head + R"({"kernel_size": 3, "expand_ratio": "six"}]}]})"),
+  EXPECT_EQ(space_error_of(head + R"({"kernel_size": 3, "expand_ratio": "six"}]}]})"),
             "space.json: positions[0].candidates[0].expand_ratio: expected a positive integer, "
             "got \"six\"");
-  EXPECT_EQ(error_of(head + R"("skip"]}]})"),
+  EXPECT_EQ(space_error_of(head + R"("skip"]}]})"),
             "space.json: positions[0].candidates[0]: expected \"zero\" or an object with "
             "kernel_size and expand_ratio, got \"skip\"");
-  EXPECT_EQ(error_of(head + R"("zero"]}]})"),
+  EXPECT_EQ(space_error_of(head + R"("zero"]}]})"),
             "space.json: search space 'user', position 0: candidate 0 (zero): the zero op needs "
             "stride 1 and equal input and output channels");
-  EXPECT_EQ(error_of(head + R"({"kernel_size": 4, "expand_ratio": 1}]}]})"),
+  EXPECT_EQ(space_error_of(head + R"({"kernel_size": 4, "expand_ratio": 1}]}]})"),
             "space.json: search space 'user', position 0: candidate 0 (k4_e1): kernel must be odd "
             "and in 1..15");
   EXPECT_EQ(
-      error_of(
+      space_error_of(
           R"({"positions": [{"in_channels": 16, "out_channels": 16, "stride": 1, "candidates": ["zero"]}]})"),
       "space.json: search space 'user', position 0: input channels 16 do not match the "
       "previous output channels 32");
   EXPECT_EQ(
-      error_of(
+      space_error_of(
           R"({"positions": [{"in_channels": 32, "out_channels": 1e9, "stride": 1, "candidates": []}]})"),
       "space.json: positions[0].out_channels: expected a positive integer (at most 16384), "
       "got 1000000000.0");
   EXPECT_EQ(
-      error_of(
+      space_error_of(
           R"({"positions": [{"in_channels": 32, "out_channels": 16, "stride": 3, "candidates": []}]})"),
       "space.json: positions[0].stride: expected a positive integer (at most 2), got 3");
-  EXPECT_EQ(error_of(R"({"positions": [{"in_channels": 32, "out_channels": 16, "stride": 1}]})"),
+  EXPECT_EQ(space_error_of(R"({"positions": [{"in_channels": 32, "out_channels": 16, "stride": 1}]})"),
             "space.json: positions[0].candidates: missing");
-  EXPECT_EQ(error_of(R"({"positions": {}})"),
+  EXPECT_EQ(space_error_of(R"({"positions": {}})"),
             "space.json: positions: expected an array, got an object");
-  EXPECT_EQ(error_of(R"({"stages": [], "positions": []})"),
+  EXPECT_EQ(space_error_of(R"({"stages": [], "positions": []})"),
             "space.json: expected either \"positions\" or \"stages\" (exactly one of them)");
-  EXPECT_EQ(error_of("[1, 2]"), "space.json: expected an object, got an array");
-  EXPECT_EQ(error_of(R"({"format": "other", "positions": []})"),
+  EXPECT_EQ(space_error_of("[1, 2]"), "space.json: expected an object, got an array");
+  EXPECT_EQ(space_error_of(R"({"format": "other", "positions": []})"),
             "space.json: format: expected \"vpucost-search-space\", got \"other\"");
-  EXPECT_EQ(error_of(std::string(100, '[')), "space.json: nests deeper than 32 levels");
-  EXPECT_NE(error_of(R"({"positions": [)").find("space.json: not valid JSON: "), std::string::npos);
+  EXPECT_EQ(space_error_of(std::string(100, '[')), "space.json: nests deeper than 32 levels");
+  EXPECT_NE(space_error_of(R"({"positions": [)").find("space.json: not valid JSON: "), std::string::npos);
   EXPECT_NE(
-      error_of(
+      space_error_of(
           R"({"stages": [{"width": 24, "blocks": 2000, "stride": 2, "kernel_sizes": [3], "expand_ratios": [3]}]})")
           .find("stages[0].blocks: expected a positive integer (at most 1024)"),
       std::string::npos);
