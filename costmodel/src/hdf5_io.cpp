@@ -172,16 +172,54 @@ std::vector<std::string> attribute_names(const H5::H5Object& obj) {
   return names;
 }
 
+namespace {
+
+// Strings are stored fixed-length. libhdf5 1.10 can loop forever reading a
+// variable-length string whose global heap is damaged (found by fuzzing), so
+// vpucost never reads one; this also bounds what a string may cost.
+constexpr std::size_t kMaxStringBytes = 1 << 20;
+
+H5::StrType fixed_string_type(std::size_t width) {
+  H5::StrType type(H5::PredType::C_S1, std::max<std::size_t>(width, 1));
+  type.setCset(H5T_CSET_UTF8);
+  type.setStrpad(H5T_STR_NULLPAD);
+  return type;
+}
+
+void check_fixed_string(const H5::StrType& type, std::size_t count, const std::string& where) {
+  if (type.isVariableStr()) {
+    throw Error(where +
+                " is a variable-length string, which vpucost does not read (it writes "
+                "fixed-length ones; the file is from another program or an older vpucost)");
+  }
+  if (type.getSize() == 0 || type.getSize() * count > kMaxStringBytes) {
+    throw Error(where + " is " + std::to_string(type.getSize() * count) +
+                " bytes of text, more than vpucost reads (" + std::to_string(kMaxStringBytes) +
+                ")");
+  }
+}
+
+std::string trim_padding(const char* data, std::size_t width) {
+  std::size_t n = 0;
+  while (n < width && data[n] != '\0') ++n;
+  return std::string(data, n);
+}
+
+}  // namespace
+
 std::string read_string_attribute(const H5::H5Object& obj, const std::string& name) {
   auto guard = lock();
   if (!obj.attrExists(name)) throw missing(obj, "attribute", name);
   H5::Attribute attr = obj.openAttribute(name);
-  if (attr.getTypeClass() != H5T_STRING) {
-    throw Error("attribute '" + name + "' in " + object_path(obj) + " is not a string");
+  const std::string where = "attribute '" + name + "' in " + object_path(obj);
+  if (attr.getTypeClass() != H5T_STRING || attr.getSpace().getSimpleExtentNpoints() != 1) {
+    throw Error(where + " is not a string");
   }
-  std::string value;
-  attr.read(attr.getStrType(), value);
-  return value;
+  const H5::StrType type = attr.getStrType();
+  check_fixed_string(type, 1, where);
+  std::string buffer(type.getSize(), '\0');
+  attr.read(type, buffer.data());
+  return trim_padding(buffer.data(), buffer.size());
 }
 
 namespace {
@@ -210,6 +248,16 @@ std::int64_t read_int_attribute(const H5::H5Object& obj, const std::string& name
 }
 
 void write_attribute(H5::H5Object& obj, const std::string& name, const std::string& value) {
+  auto guard = lock();
+  const H5::StrType type = fixed_string_type(value.size());
+  H5::Attribute attr = obj.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
+  std::string padded = value;
+  padded.resize(std::max<std::size_t>(value.size(), 1), '\0');
+  attr.write(type, padded.data());
+}
+
+void write_variable_length_attribute(H5::H5Object& obj, const std::string& name,
+                                     const std::string& value) {
   auto guard = lock();
   H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
   type.setCset(H5T_CSET_UTF8);
@@ -292,19 +340,18 @@ std::vector<std::string> read_strings(const H5::Group& group, const std::string&
   auto guard = lock();
   const auto dims = dataset_shape(group, name);
   H5::DataSet ds = group.openDataSet(name);
+  const std::string where = "dataset '" + name + "' in " + object_path(group);
   if (dims.size() != 1 || ds.getTypeClass() != H5T_STRING) {
-    throw Error("dataset '" + name + "' in " + object_path(group) + " is not a list of strings");
+    throw Error(where + " is not a list of strings");
   }
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  std::vector<char*> raw(dims[0], nullptr);
-  if (!raw.empty()) ds.read(raw.data(), type);
+  const H5::StrType type = ds.getStrType();
+  check_fixed_string(type, dims[0], where);
+  const std::size_t width = type.getSize();
+  std::vector<char> buffer(width * dims[0]);
+  if (!buffer.empty()) ds.read(buffer.data(), type);
   std::vector<std::string> out;
-  out.reserve(raw.size());
-  for (char* s : raw) out.emplace_back(s ? s : "");
-  if (!raw.empty()) {
-    H5::DataSpace space = ds.getSpace();
-    H5Dvlen_reclaim(type.getId(), space.getId(), H5P_DEFAULT, raw.data());
-  }
+  out.reserve(dims[0]);
+  for (hsize_t i = 0; i < dims[0]; ++i) out.push_back(trim_padding(&buffer[i * width], width));
   return out;
 }
 
@@ -326,14 +373,15 @@ void write_matrix(H5::Group& group, const std::string& name, const Eigen::Matrix
 
 void write_strings(H5::Group& group, const std::string& name, const std::vector<std::string>& s) {
   auto guard = lock();
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  type.setCset(H5T_CSET_UTF8);
+  std::size_t width = 1;
+  for (const auto& x : s) width = std::max(width, x.size());
+  const H5::StrType type = fixed_string_type(width);
+  std::vector<char> buffer(width * s.size(), '\0');
+  for (std::size_t i = 0; i < s.size(); ++i)
+    std::copy(s[i].begin(), s[i].end(), &buffer[i * width]);
   const hsize_t dims[1] = {s.size()};
-  std::vector<const char*> raw;
-  raw.reserve(s.size());
-  for (const auto& x : s) raw.push_back(x.c_str());
   H5::DataSet ds = group.createDataSet(name, type, H5::DataSpace(1, dims));
-  if (!raw.empty()) ds.write(raw.data(), type);
+  if (!buffer.empty()) ds.write(buffer.data(), type);
 }
 
 }  // namespace vpucost::h5

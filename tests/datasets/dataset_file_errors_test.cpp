@@ -106,8 +106,7 @@ TEST_F(DatasetFileErrors, ForeignFilesAreNamedForWhatTheyAre) {
   save_model(test::random_model(Device::VPU_2_7), dir_ / "model.h5");
   EXPECT_EQ(load_error(dir_ / "model.h5"),
             "dataset file " + (dir_ / "model.h5").string() +
-                " is not a vpucost dataset: its 'format' attribute is a variable-length string (is "
-                "it a vpucost model or another program's file?)");
+                " is a 'vpucost-model' file, not a vpucost dataset (it is a model)");
   {
     auto guard = h5::lock();
     H5::H5File f((dir_ / "other.h5").string(), H5F_ACC_TRUNC);
@@ -182,7 +181,7 @@ TEST_F(DatasetFileErrors, StructuralDamageNamesTheColumn) {
   const auto variable = edited("vlen.h5", [](H5::H5File& f) {
     H5::Group g = f.openGroup("dataset");
     g.removeAttr("source_file");
-    h5::write_attribute(g, "source_file", std::string("x.csv"));  // variable-length
+    h5::write_variable_length_attribute(g, "source_file", "x.csv");
   });
   EXPECT_TRUE(contains(load_error(variable),
                        "attribute 'source_file' of /dataset is a variable-length string"));

@@ -62,8 +62,8 @@ class BadInputFiles {
 
     std::filesystem::copy_file(d / "model.h5", d / "model_v99.h5");
     patch_model_attribute(d / "model_v99.h5", "feature_encoding_version", std::int64_t{99});
-    std::filesystem::copy_file(d / "model.h5", d / "model_format2.h5");
-    patch_model_attribute(d / "model_format2.h5", "format_version", std::int64_t{2});
+    std::filesystem::copy_file(d / "model.h5", d / "model_format3.h5");
+    patch_model_attribute(d / "model_format3.h5", "format_version", std::int64_t{3});
     write_nan_model(d / "nan_model.h5");
 
     // One valid row, then cycles nan, inf, negative and beyond double.

@@ -128,8 +128,8 @@ const Case kCases[] = {
      "but the model is for VPU_2_7"},
     {"OtherEncodingVersion", "model of another feature-encoding version", "info model_v99.h5",
      "feature encoding version 99"},
-    {"OtherFormatVersion", "model of another file-format version", "info model_format2.h5",
-     "model file format version 2 is not supported"},
+    {"OtherFormatVersion", "model of another file-format version", "info model_format3.h5",
+     "model file format version 3 is not supported"},
     {"FineTuneOtherEncoding", "fine-tuning from another encoding version",
      "train --init-from model_v99.h5 --data data.csv --out out.h5", "feature encoding version 99"},
     // The external evaluator of `vpucost nas`.

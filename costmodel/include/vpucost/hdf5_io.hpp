@@ -47,7 +47,13 @@ double read_double_attribute(const H5::H5Object& obj, const std::string& name);
 std::int64_t read_int_attribute(const H5::H5Object& obj, const std::string& name);
 std::vector<std::string> attribute_names(const H5::H5Object& obj);
 
+/// Strings are written fixed-length (UTF-8, NUL-padded); read_string_attribute
+/// and read_strings refuse variable-length strings (libhdf5 1.10 can hang on
+/// a damaged one).
 void write_attribute(H5::H5Object& obj, const std::string& name, const std::string& value);
+/// What other programs (e.g. h5py) write: for tests of the refusal only.
+void write_variable_length_attribute(H5::H5Object& obj, const std::string& name,
+                                     const std::string& value);
 void write_attribute(H5::H5Object& obj, const std::string& name, double value);
 void write_attribute(H5::H5Object& obj, const std::string& name, std::int64_t value);
 
