@@ -25,7 +25,9 @@ for t in "${targets[@]}"; do
   run_corpus=$build_dir/corpus-run/$t
   mkdir -p "$run_corpus"
   echo "fuzz: $t for ${seconds}s"
+  ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1} \
   $build_dir/tests/fuzz/fuzz_"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -malloc_limit_mb=1048576 \
     -print_final_stats=1 -artifact_prefix=$build_dir/crashes/"$t"- \
     "$run_corpus" tests/fuzz/corpus/"$t" 2>&1 | grep -E "^stat::number_of_executed_units|ERROR|SUMMARY|Done" || true
   if ls $build_dir/crashes/"$t"-* >/dev/null 2>&1; then

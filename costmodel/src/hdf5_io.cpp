@@ -172,19 +172,17 @@ std::vector<std::string> attribute_names(const H5::H5Object& obj) {
   return names;
 }
 
-namespace {
-
 // Strings are stored fixed-length. libhdf5 1.10 can loop forever reading a
 // variable-length string whose global heap is damaged (found by fuzzing), so
-// vpucost never reads one; this also bounds what a string may cost.
-constexpr std::size_t kMaxStringBytes = 1 << 20;
-
+// vpucost never reads one; kMaxStringBytes also bounds what a string may cost.
 H5::StrType fixed_string_type(std::size_t width) {
   H5::StrType type(H5::PredType::C_S1, std::max<std::size_t>(width, 1));
   type.setCset(H5T_CSET_UTF8);
   type.setStrpad(H5T_STR_NULLPAD);
   return type;
 }
+
+namespace {
 
 void check_fixed_string(const H5::StrType& type, std::size_t count, const std::string& where) {
   if (type.isVariableStr()) {

@@ -154,14 +154,8 @@ std::vector<Column> present_columns(bool has_theoretical_cycles) {
 
 namespace {
 
-constexpr std::size_t kMaxStringBytes = 1 << 20;
-
-H5::StrType fixed_string_type(std::size_t width) {
-  H5::StrType type(H5::PredType::C_S1, std::max<std::size_t>(width, 1));
-  type.setCset(H5T_CSET_UTF8);
-  type.setStrpad(H5T_STR_NULLPAD);
-  return type;
-}
+using h5::fixed_string_type;
+using h5::kMaxStringBytes;
 
 // Checks that `name` of `obj` is a fixed-length string attribute of at most
 // `max_count` elements; returns its element width and count.

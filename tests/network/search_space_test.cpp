@@ -126,8 +126,9 @@ TEST(SearchSpaceJson, BadInputsNameTheJsonPath) {
       space_error_of(
           R"({"positions": [{"in_channels": 32, "out_channels": 16, "stride": 3, "candidates": []}]})"),
       "space.json: positions[0].stride: expected a positive integer (at most 2), got 3");
-  EXPECT_EQ(space_error_of(R"({"positions": [{"in_channels": 32, "out_channels": 16, "stride": 1}]})"),
-            "space.json: positions[0].candidates: missing");
+  EXPECT_EQ(
+      space_error_of(R"({"positions": [{"in_channels": 32, "out_channels": 16, "stride": 1}]})"),
+      "space.json: positions[0].candidates: missing");
   EXPECT_EQ(space_error_of(R"({"positions": {}})"),
             "space.json: positions: expected an array, got an object");
   EXPECT_EQ(space_error_of(R"({"stages": [], "positions": []})"),
@@ -136,7 +137,8 @@ TEST(SearchSpaceJson, BadInputsNameTheJsonPath) {
   EXPECT_EQ(space_error_of(R"({"format": "other", "positions": []})"),
             "space.json: format: expected \"vpucost-search-space\", got \"other\"");
   EXPECT_EQ(space_error_of(std::string(100, '[')), "space.json: nests deeper than 32 levels");
-  EXPECT_NE(space_error_of(R"({"positions": [)").find("space.json: not valid JSON: "), std::string::npos);
+  EXPECT_NE(space_error_of(R"({"positions": [)").find("space.json: not valid JSON: "),
+            std::string::npos);
   EXPECT_NE(
       space_error_of(
           R"({"stages": [{"width": 24, "blocks": 2000, "stride": 2, "kernel_sizes": [3], "expand_ratios": [3]}]})")

@@ -47,6 +47,11 @@ double read_double_attribute(const H5::H5Object& obj, const std::string& name);
 std::int64_t read_int_attribute(const H5::H5Object& obj, const std::string& name);
 std::vector<std::string> attribute_names(const H5::H5Object& obj);
 
+/// Most bytes of text one string attribute or list may hold when read.
+inline constexpr std::size_t kMaxStringBytes = std::size_t{1} << 20;
+/// Fixed-length UTF-8, NUL-padded string type of `width` bytes (at least 1).
+H5::StrType fixed_string_type(std::size_t width);
+
 /// Strings are written fixed-length (UTF-8, NUL-padded); read_string_attribute
 /// and read_strings refuse variable-length strings (libhdf5 1.10 can hang on
 /// a damaged one).
