@@ -45,7 +45,8 @@ std::array<std::int64_t, 3> parse_shape(std::string_view text, std::string_view 
   std::array<std::int64_t, 3> out{};
   if (parts.size() != 3) fail(option, text, "a shape WIDTHxHEIGHTxCHANNELS such as 56x56x64");
   for (std::size_t i = 0; i < 3; ++i) {
-    if (!to_int(parts[i], out[i])) fail(option, text, "a shape WIDTHxHEIGHTxCHANNELS such as 56x56x64");
+    if (!to_int(parts[i], out[i]))
+      fail(option, text, "a shape WIDTHxHEIGHTxCHANNELS such as 56x56x64");
   }
   return out;
 }
@@ -66,7 +67,8 @@ Padding parse_padding(std::string_view text, std::string_view option) {
   if (parts.size() == 1 && to_int(parts[0], v[0])) return {v[0], v[0], v[0], v[0]};
   if (parts.size() != 4) fail(option, text, "padding TOP,BOTTOM,LEFT,RIGHT such as 1,1,1,1");
   for (std::size_t i = 0; i < 4; ++i) {
-    if (!to_int(parts[i], v[i])) fail(option, text, "padding TOP,BOTTOM,LEFT,RIGHT such as 1,1,1,1");
+    if (!to_int(parts[i], v[i]))
+      fail(option, text, "padding TOP,BOTTOM,LEFT,RIGHT such as 1,1,1,1");
   }
   return {v[0], v[1], v[2], v[3]};
 }

@@ -40,9 +40,12 @@ int run_info(const std::vector<std::string>& args) {
     j["network"] = network_shape(p.mlp);
     j["activation"] = std::string(to_string(p.mlp.activation()));
     j["parameters"] = p.mlp.parameter_count();
-    j["training"] = {{"dataset", t.dataset},   {"rows", t.rows},
-                     {"command", t.command},   {"created", t.created},
-                     {"train_seconds", t.train_seconds}, {"metrics", t.metrics},
+    j["training"] = {{"dataset", t.dataset},
+                     {"rows", t.rows},
+                     {"command", t.command},
+                     {"created", t.created},
+                     {"train_seconds", t.train_seconds},
+                     {"metrics", t.metrics},
                      {"notes", t.notes}};
     std::cout << j.dump(2) << "\n";
     return 0;
@@ -51,9 +54,8 @@ int run_info(const std::vector<std::string>& args) {
             << "device:           " << to_string(p.device) << " (DPU clock "
             << device_spec(p.device).dpu_clock_mhz << " MHz)\n"
             << "feature encoding: version " << p.feature_version << "\n"
-            << "network:          " << network_shape(p.mlp) << ", "
-            << to_string(p.mlp.activation()) << ", " << p.mlp.parameter_count()
-            << " parameters, predicts log-cycles\n"
+            << "network:          " << network_shape(p.mlp) << ", " << to_string(p.mlp.activation())
+            << ", " << p.mlp.parameter_count() << " parameters, predicts log-cycles\n"
             << "trained on:       " << (t.dataset.empty() ? "(not recorded)" : t.dataset) << " ("
             << t.rows << " rows)\n"
             << "created:          " << t.created << "\n"
@@ -68,7 +70,8 @@ int run_info(const std::vector<std::string>& args) {
   }
   if (!t.notes.empty()) {
     std::cout << "notes:\n";
-    for (const auto& [k, v] : t.notes) std::cout << "  " << std::left << std::setw(22) << k << v << "\n";
+    for (const auto& [k, v] : t.notes)
+      std::cout << "  " << std::left << std::setw(22) << k << v << "\n";
   }
   return 0;
 }

@@ -3,8 +3,8 @@
 #include <iomanip>
 #include <iostream>
 #include <limits>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli_args.hpp"
 #include "command.hpp"
@@ -116,22 +116,25 @@ int print_split_prediction(const po::variables_map& vm, const LoadedPredictor& l
 
 int run_predict(const std::vector<std::string>& args) {
   po::options_description options("predict options");
-  options.add_options()
-      ("model", po::value<std::string>(), "model file (.h5); without it, the roofline estimate")
-      ("device", po::value<std::string>(), "VPU_2_0, VPU_2_7 or VPU_4_0 (default: the model's)")
-      ("op", po::value<std::string>(), "CONVOLUTION, DW_CONVOLUTION, CM_CONVOLUTION, ELTWISE, "
-                                       "MAXPOOL or AVEPOOL")
-      ("input", po::value<std::string>(), "input tensor WIDTHxHEIGHTxCHANNELS, e.g. 56x56x64")
-      ("output", po::value<std::string>(), "output tensor WIDTHxHEIGHTxCHANNELS (derived for "
-                                           "channel-wise operations when omitted)")
-      ("kernel", po::value<std::string>(), "kernel WIDTHxHEIGHT (default 1x1)")
-      ("stride", po::value<std::string>(), "stride WIDTHxHEIGHT (default 1x1)")
-      ("pad", po::value<std::string>(), "padding TOP,BOTTOM,LEFT,RIGHT (default 0,0,0,0)")
-      ("dtype", po::value<std::string>(), "input dtype UINT8 or FLOAT16 (default UINT8)")
-      ("output-dtype", po::value<std::string>(), "output dtype (default: the input's)")
-      ("mode", po::value<std::string>(), "execution mode; when omitted, the fastest of the "
-                                         "device's modes (what a compiler picks)")
-      ("json", "print one JSON object: cycles, microseconds, source, ...");
+  options.add_options()("model", po::value<std::string>(),
+                        "model file (.h5); without it, the roofline estimate")(
+      "device", po::value<std::string>(), "VPU_2_0, VPU_2_7 or VPU_4_0 (default: the model's)")(
+      "op", po::value<std::string>(),
+      "CONVOLUTION, DW_CONVOLUTION, CM_CONVOLUTION, ELTWISE, "
+      "MAXPOOL or AVEPOOL")("input", po::value<std::string>(),
+                            "input tensor WIDTHxHEIGHTxCHANNELS, e.g. 56x56x64")(
+      "output", po::value<std::string>(),
+      "output tensor WIDTHxHEIGHTxCHANNELS (derived for "
+      "channel-wise operations when omitted)")("kernel", po::value<std::string>(),
+                                               "kernel WIDTHxHEIGHT (default 1x1)")(
+      "stride", po::value<std::string>(), "stride WIDTHxHEIGHT (default 1x1)")(
+      "pad", po::value<std::string>(), "padding TOP,BOTTOM,LEFT,RIGHT (default 0,0,0,0)")(
+      "dtype", po::value<std::string>(), "input dtype UINT8 or FLOAT16 (default UINT8)")(
+      "output-dtype", po::value<std::string>(), "output dtype (default: the input's)")(
+      "mode", po::value<std::string>(),
+      "execution mode; when omitted, the fastest of the "
+      "device's modes (what a compiler picks)")(
+      "json", "print one JSON object: cycles, microseconds, source, ...");
   add_predict_csv_options(options);
   po::variables_map vm;
   if (!parse_options("predict",
@@ -156,8 +159,8 @@ int run_predict(const std::vector<std::string>& args) {
   if (vm.count("mode")) {
     cycles = loaded.predictor->predict_cycles(w);
   } else {
-    validate(Workload{w.device, w.operation, w.input, w.output, w.kernel_w, w.kernel_h,
-                      w.stride_w, w.stride_h, w.padding, device_spec(w.device).modes.front()});
+    validate(Workload{w.device, w.operation, w.input, w.output, w.kernel_w, w.kernel_h, w.stride_w,
+                      w.stride_h, w.padding, device_spec(w.device).modes.front()});
     cycles = std::numeric_limits<double>::infinity();
     ExecutionMode best = device_spec(w.device).modes.front();
     for (const ExecutionMode mode : device_spec(w.device).modes) {

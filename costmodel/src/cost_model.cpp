@@ -41,7 +41,8 @@ void check_parts(const ModelParts& p) {
   }
   if (!std::isfinite(p.output_offset) || !std::isfinite(p.output_scale) || p.output_scale <= 0) {
     throw Error("model output transform is not finite and positive (offset " +
-                std::to_string(p.output_offset) + ", scale " + std::to_string(p.output_scale) + ")");
+                std::to_string(p.output_offset) + ", scale " + std::to_string(p.output_scale) +
+                ")");
   }
 }
 
@@ -108,12 +109,13 @@ void CostModel::predict_cycles(std::span<const Workload> workloads, std::span<do
                     std::string(to_string(w.device)));
       }
       encode_features(w, std::span<float, kFeatureCount>(x.col(static_cast<Eigen::Index>(j)).data(),
-                                                        kFeatureCount));
+                                                         kFeatureCount));
     }
     const auto cols = static_cast<Eigen::Index>(n);
     auto yn = y.head(cols);
     runtime_.forward_batch(x.leftCols(cols), yn, workspace);
-    for (std::size_t j = 0; j < n; ++j) out[start + j] = to_cycles(yn[static_cast<Eigen::Index>(j)]);
+    for (std::size_t j = 0; j < n; ++j)
+      out[start + j] = to_cycles(yn[static_cast<Eigen::Index>(j)]);
   }
 }
 

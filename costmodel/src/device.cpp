@@ -65,9 +65,13 @@ constexpr std::array<Device, 3> kDevices{Device::VPU_2_0, Device::VPU_2_7, Devic
 
 }  // namespace
 
-const DeviceSpec& device_spec(Device device) { return kSpecs.at(static_cast<std::size_t>(device)); }
+const DeviceSpec& device_spec(Device device) {
+  return kSpecs.at(static_cast<std::size_t>(device));
+}
 
-std::span<const Device> all_devices() { return kDevices; }
+std::span<const Device> all_devices() {
+  return kDevices;
+}
 
 ModeGrid mode_grid(ExecutionMode mode) {
   switch (mode) {

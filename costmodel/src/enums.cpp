@@ -22,8 +22,8 @@ E parse(std::string_view name) {
               "' (expected " + names_list<E>() + ")");
 }
 
-#define VPUCOST_INSTANTIATE(E)             \
-  template std::string names_list<E>();    \
+#define VPUCOST_INSTANTIATE(E)          \
+  template std::string names_list<E>(); \
   template E parse<E>(std::string_view name);
 VPUCOST_INSTANTIATE(Device)
 VPUCOST_INSTANTIATE(Operation)

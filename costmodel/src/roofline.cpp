@@ -21,8 +21,8 @@ RooflineBreakdown RooflineModel::breakdown(const Workload& raw) {
                               round_up(w.output.height, grid.grid_h) *
                               round_up(w.output.channels, 16);
   const double kernel_area = double(w.kernel_w) * double(w.kernel_h);
-  double mac_rate = w.input.dtype == DType::FLOAT16 ? spec.fp16_macs_per_cycle
-                                                    : spec.int8_macs_per_cycle;
+  double mac_rate =
+      w.input.dtype == DType::FLOAT16 ? spec.fp16_macs_per_cycle : spec.int8_macs_per_cycle;
   double compute = 0.0;
   switch (w.operation) {
     case Operation::CONVOLUTION:

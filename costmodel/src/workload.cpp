@@ -43,7 +43,7 @@ std::optional<std::string> check_sizes(const Workload& w) {
     std::int64_t value;
   };
   const Field fields[] = {
-      {"input width", w.input.width},      {"input height", w.input.height},
+      {"input width", w.input.width},       {"input height", w.input.height},
       {"input channels", w.input.channels}, {"output width", w.output.width},
       {"output height", w.output.height},   {"output channels", w.output.channels},
       {"kernel width", w.kernel_w},         {"kernel height", w.kernel_h},
@@ -79,8 +79,8 @@ std::optional<std::string> check_output_size(const char* axis, std::int64_t in, 
                                              std::int64_t pad_b, std::int64_t kernel,
                                              std::int64_t stride, std::int64_t out) {
   if (in + pad_a + pad_b < kernel) {
-    return std::string("kernel ") + axis + " " + to_string(kernel) + " is larger than the padded input " +
-           axis + " " + to_string(in + pad_a + pad_b);
+    return std::string("kernel ") + axis + " " + to_string(kernel) +
+           " is larger than the padded input " + axis + " " + to_string(in + pad_a + pad_b);
   }
   const std::int64_t expected = expected_output_size(in, pad_a, pad_b, kernel, stride);
   if (out != expected) {
@@ -94,15 +94,17 @@ std::optional<std::string> check_output_size(const char* axis, std::int64_t in, 
 
 std::optional<std::string> check_operation(const Workload& w) {
   if (is_channelwise(w.operation) && w.input.channels != w.output.channels) {
-    return std::string(to_string(w.operation)) + " needs equal input and output channels (got " + to_string(w.input.channels) +
-           " and " + to_string(w.output.channels) + ")";
+    return std::string(to_string(w.operation)) + " needs equal input and output channels (got " +
+           to_string(w.input.channels) + " and " + to_string(w.output.channels) + ")";
   }
   if (w.operation == Operation::ELTWISE) {
     if (w.kernel_w != 1 || w.kernel_h != 1) {
-      return "ELTWISE needs a 1x1 kernel (got " + to_string(w.kernel_w) + "x" + to_string(w.kernel_h) + ")";
+      return "ELTWISE needs a 1x1 kernel (got " + to_string(w.kernel_w) + "x" +
+             to_string(w.kernel_h) + ")";
     }
     if (w.stride_w != 1 || w.stride_h != 1) {
-      return "ELTWISE needs stride 1x1 (got " + to_string(w.stride_w) + "x" + to_string(w.stride_h) + ")";
+      return "ELTWISE needs stride 1x1 (got " + to_string(w.stride_w) + "x" +
+             to_string(w.stride_h) + ")";
     }
   }
   const auto& spec = device_spec(w.device);
@@ -135,8 +137,8 @@ std::optional<std::string> check_overflow(const Workload& w) {
   const auto& o = w.output;
   const auto& i = w.input;
   const std::int64_t reduce = is_channelwise(w.operation) ? 1 : padded_channels(i.channels);
-  if (!checked_product({o.width, o.height, padded_channels(o.channels), w.kernel_w, w.kernel_h,
-                        reduce, 2})) {
+  if (!checked_product(
+          {o.width, o.height, padded_channels(o.channels), w.kernel_w, w.kernel_h, reduce, 2})) {
     return "MAC count of " + to_string(o.width) + "x" + to_string(o.height) + "x" +
            to_string(o.channels) + " output with a " + to_string(w.kernel_w) + "x" +
            to_string(w.kernel_h) + " kernel over " + to_string(i.channels) +
@@ -178,7 +180,8 @@ Workload as_executed(const Workload& w) {
       e.input.channels < 16 && e.input.channels <= spec.max_cm_input_channels) {
     e.operation = Operation::CM_CONVOLUTION;
   }
-  if (e.operation != Operation::CM_CONVOLUTION) e.input.channels = padded_channels(e.input.channels);
+  if (e.operation != Operation::CM_CONVOLUTION)
+    e.input.channels = padded_channels(e.input.channels);
   e.output.channels = padded_channels(e.output.channels);
   return e;
 }

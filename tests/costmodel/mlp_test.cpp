@@ -78,7 +78,8 @@ TEST(Mlp, ForwardMatchesPlainEigenForAwkwardWidths) {
     h = layers[l].weights * h + layers[l].bias;
     if (l + 1 < layers.size()) h = h.cwiseMax(0.0f);
   }
-  EXPECT_NEAR(mlp.forward(std::span<const float>(x.data(), 37)), h[0], 1e-4f * (1 + std::abs(h[0])));
+  EXPECT_NEAR(mlp.forward(std::span<const float>(x.data(), 37)), h[0],
+              1e-4f * (1 + std::abs(h[0])));
 }
 
 TEST(Mlp, RejectsInconsistentLayers) {

@@ -10,7 +10,9 @@ namespace {
 
 using test::conv3x3;
 
-std::string problem(const Workload& w) { return find_problem(w).value_or("<valid>"); }
+std::string problem(const Workload& w) {
+  return find_problem(w).value_or("<valid>");
+}
 
 TEST(Workload, ValidConvolutionPasses) {
   EXPECT_EQ(problem(conv3x3()), "<valid>");

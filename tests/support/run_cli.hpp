@@ -35,8 +35,8 @@ inline std::string slurp(const std::filesystem::path& p) {
 /// Runs `vpucost args...`; `stdin_text`, if given, is fed on standard input.
 inline CliResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text = {}) {
   static std::mt19937_64 rng{std::random_device{}()};
-  const auto base = std::filesystem::temp_directory_path() /
-                    ("vpucost-cli-" + std::to_string(rng()));
+  const auto base =
+      std::filesystem::temp_directory_path() / ("vpucost-cli-" + std::to_string(rng()));
   std::string cmd = shell_quote(VPUCOST_EXE);
   for (const auto& a : args) cmd += " " + shell_quote(a);
   if (!stdin_text.empty()) {

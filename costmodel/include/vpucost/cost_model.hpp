@@ -22,11 +22,11 @@ namespace vpucost {
 
 /// How the model was made; shown by `vpucost info`.
 struct TrainingMetadata {
-  std::string dataset;       ///< training data file(s)
-  std::uint64_t rows = 0;    ///< training rows used
-  std::string command;       ///< command line that trained it
-  std::string created;       ///< ISO 8601 UTC time of creation
-  double train_seconds = 0;  ///< wall time of training
+  std::string dataset;                       ///< training data file(s)
+  std::uint64_t rows = 0;                    ///< training rows used
+  std::string command;                       ///< command line that trained it
+  std::string created;                       ///< ISO 8601 UTC time of creation
+  double train_seconds = 0;                  ///< wall time of training
   std::map<std::string, double> metrics;     ///< e.g. val_mape, val_within_10
   std::map<std::string, std::string> notes;  ///< free-form key/values (hyper-parameters, ...)
 };

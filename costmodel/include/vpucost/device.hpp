@@ -20,10 +20,10 @@ struct ModeGrid {
 
 struct DeviceSpec {
   Device device;
-  double dpu_clock_mhz;                     ///< nominal DPU clock; cycles -> microseconds
-  std::span<const ExecutionMode> modes;     ///< modes this generation accepts
-  std::int64_t cmx_bytes;                   ///< tile memory one workload must fit in
-  int max_cm_input_channels;                ///< CM_CONVOLUTION input channel limit
+  double dpu_clock_mhz;                  ///< nominal DPU clock; cycles -> microseconds
+  std::span<const ExecutionMode> modes;  ///< modes this generation accepts
+  std::int64_t cmx_bytes;                ///< tile memory one workload must fit in
+  int max_cm_input_channels;             ///< CM_CONVOLUTION input channel limit
   /// Channel counts one depthwise/pool workload may have; empty = any multiple of 16.
   std::span<const int> dw_pool_channels;
   /// Whether this generation runs a CONVOLUTION with < 16 input channels as
@@ -31,12 +31,12 @@ struct DeviceSpec {
   bool small_conv_runs_as_cm;
 
   // Roofline constants (see roofline.hpp for how they combine).
-  double int8_macs_per_cycle;      ///< dense MAC array, 8-bit operands
-  double fp16_macs_per_cycle;      ///< same array with FLOAT16 operands
-  double dw_macs_divisor;          ///< depthwise/pool use 1/divisor of the array
-  double eltwise_elems_per_cycle;  ///< post-processing (PPE) lanes
-  double cmx_bytes_per_cycle;      ///< CMX read bandwidth per DPU clock cycle
-  double workload_overhead_cycles; ///< fixed start-up cost of one DPU workload
+  double int8_macs_per_cycle;       ///< dense MAC array, 8-bit operands
+  double fp16_macs_per_cycle;       ///< same array with FLOAT16 operands
+  double dw_macs_divisor;           ///< depthwise/pool use 1/divisor of the array
+  double eltwise_elems_per_cycle;   ///< post-processing (PPE) lanes
+  double cmx_bytes_per_cycle;       ///< CMX read bandwidth per DPU clock cycle
+  double workload_overhead_cycles;  ///< fixed start-up cost of one DPU workload
 };
 
 const DeviceSpec& device_spec(Device device);

@@ -52,9 +52,8 @@ constexpr std::int64_t padded_channels(std::int64_t channels) {
 
 /// floor((in + pad_a + pad_b - kernel) / stride) + 1, or 0 when the kernel
 /// does not fit into the padded input.
-constexpr std::int64_t expected_output_size(std::int64_t in, std::int64_t pad_a,
-                                            std::int64_t pad_b, std::int64_t kernel,
-                                            std::int64_t stride) {
+constexpr std::int64_t expected_output_size(std::int64_t in, std::int64_t pad_a, std::int64_t pad_b,
+                                            std::int64_t kernel, std::int64_t stride) {
   const std::int64_t span = in + pad_a + pad_b - kernel;
   return span < 0 || stride <= 0 ? 0 : span / stride + 1;
 }
@@ -62,8 +61,8 @@ constexpr std::int64_t expected_output_size(std::int64_t in, std::int64_t pad_a,
 /// True for operations whose output channels equal their input channels and
 /// that have one weight (or none) per channel.
 constexpr bool is_channelwise(Operation op) {
-  return op == Operation::DW_CONVOLUTION || op == Operation::MAXPOOL ||
-         op == Operation::AVEPOOL || op == Operation::ELTWISE;
+  return op == Operation::DW_CONVOLUTION || op == Operation::MAXPOOL || op == Operation::AVEPOOL ||
+         op == Operation::ELTWISE;
 }
 
 /// The first thing wrong with `w`, as a message naming the field and the
