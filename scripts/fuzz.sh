@@ -25,7 +25,7 @@ for t in "${targets[@]}"; do
   run_corpus=$build_dir/corpus-run/$t
   mkdir -p "$run_corpus"
   echo "fuzz: $t for ${seconds}s"
-  ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1} \
+  ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1:suppressions=$PWD/tests/fuzz/asan.supp} \
   $build_dir/tests/fuzz/fuzz_"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -malloc_limit_mb=1048576 \
     -print_final_stats=1 -artifact_prefix=$build_dir/crashes/"$t"- \
