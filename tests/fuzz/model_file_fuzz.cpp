@@ -84,17 +84,7 @@ void check_round_trip(const vpucost::CostModel& model) {
 
 }  // namespace
 
-// libhdf5 1.10.8 leaks the object-header cache entry it fails to load from a
-// damaged file (see dataset_file_fuzz.cpp and tests/fuzz/README.md): not ours
-// to fix, so exactly those leaks are suppressed and LeakSanitizer still
-// reports every other one. Matching the frame needs the slow unwinder:
-// libhdf5 is built without frame pointers.
-extern "C" const char* __lsan_default_suppressions() {
-  return "leak:H5C_protect\n";
-}
-extern "C" const char* __asan_default_options() {
-  return "fast_unwind_on_malloc=0";
-}
+#include "libhdf5_sanitizer_defaults.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace vpucost;
