@@ -106,6 +106,45 @@ void BM_MlpForwardOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_MlpForwardOnly);
 
+// The two halves of a batch: validation + encoding of 1,024 workloads, and
+// the MLP over their 1,024 encoded columns (in the blocks the model uses).
+void BM_BatchedEncodeOnly(benchmark::State& state) {
+  const auto ws = workloads(1024);
+  Eigen::MatrixXf x(static_cast<Eigen::Index>(kFeatureCount), 1024);
+  for (auto _ : state) {
+    for (Eigen::Index j = 0; j < 1024; ++j) {
+      const Workload& w = ws[static_cast<std::size_t>(j)];
+      benchmark::DoNotOptimize(find_problem(w));
+      encode_features(w, std::span<float, kFeatureCount>(x.col(j).data(), kFeatureCount));
+    }
+    benchmark::DoNotOptimize(x.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 1024);
+}
+BENCHMARK(BM_BatchedEncodeOnly);
+
+void BM_BatchedMlpOnly(benchmark::State& state) {
+  const ModelParts p = shipped_size_model();
+  const auto ws = workloads(1024);
+  const auto block = static_cast<Eigen::Index>(state.range(0));
+  Eigen::MatrixXf x(static_cast<Eigen::Index>(kFeatureCount), 1024);
+  for (Eigen::Index j = 0; j < 1024; ++j) {
+    encode_features(ws[static_cast<std::size_t>(j)],
+                    std::span<float, kFeatureCount>(x.col(j).data(), kFeatureCount));
+  }
+  Eigen::VectorXf y(1024);
+  MlpWorkspace workspace;
+  for (auto _ : state) {
+    for (Eigen::Index start = 0; start < 1024; start += block) {
+      auto yb = y.segment(start, block);
+      p.mlp.forward_batch(x.middleCols(start, block), yb, workspace);
+    }
+    benchmark::DoNotOptimize(y.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 1024);
+}
+BENCHMARK(BM_BatchedMlpOnly)->Arg(64)->Arg(128)->Arg(256)->Arg(1024);
+
 void BM_RooflineSingleQuery(benchmark::State& state) {
   const RooflineModel roofline;
   const auto ws = workloads(1024);

@@ -126,18 +126,15 @@ void Mlp::forward_batch(const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<E
   }
   Eigen::MatrixXf* cur = &ws.a;
   Eigen::MatrixXf* next = &ws.b;
-  Eigen::Index cur_rows = 0;
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const auto& layer = layers_[l];
-    auto out = next->topLeftCorner(layer.weights.rows(), n);
-    if (l == 0) {
-      out.noalias() = layer.weights * x;
-    } else {
-      out.noalias() = layer.weights * cur->topLeftCorner(cur_rows, n);
+    const float* in = (l == 0) ? x.data() : cur->data();
+    const Eigen::Index in_stride = (l == 0) ? x.outerStride() : cur->rows();
+    detail::dense_forward_batch(layer.weights, layer.bias, in, in_stride, next->data(),
+                                next->rows(), n);
+    if (l + 1 < layers_.size()) {
+      activate(activation_, next->topLeftCorner(layer.weights.rows(), n).array());
     }
-    out.colwise() += layer.bias;
-    if (l + 1 < layers_.size()) activate(activation_, out.array());
-    cur_rows = layer.weights.rows();
     std::swap(cur, next);
   }
   y = cur->block(0, 0, 1, n).transpose();

@@ -82,6 +82,35 @@ TEST(Mlp, ForwardMatchesPlainEigenForAwkwardWidths) {
               1e-4f * (1 + std::abs(h[0])));
 }
 
+// Widths and a batch size that exercise every tile of the batched kernel
+// (64-row bands, 48/32/16-row bands with partial last vectors, full column
+// tiles and single-column remainders), read from a strided view.
+TEST(Mlp, BatchMatchesSingleForAwkwardWidthsAndStrides) {
+  std::vector<DenseLayer> layers;
+  Eigen::Index in = 37;
+  for (Eigen::Index out : {211, 83, 48, 40, 7, 1}) {
+    layers.push_back({Eigen::MatrixXf::Random(out, in) * 0.3f, Eigen::VectorXf::Random(out)});
+    in = out;
+  }
+  const Mlp mlp(layers, Activation::SiLU);
+  const Eigen::MatrixXf storage = Eigen::MatrixXf::Random(50, 30);
+  const auto x = storage.topRows(37).leftCols(23);  // columns 50 floats apart
+  Eigen::VectorXf y(23);
+  MlpWorkspace ws;
+  mlp.forward_batch(x, y, ws);
+  for (Eigen::Index j = 0; j < 23; ++j) {
+    const Eigen::VectorXf column = x.col(j);
+    Eigen::VectorXf h = column;
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+      h = layers[l].weights * h + layers[l].bias;
+      if (l + 1 < layers.size()) h = h.array() / (1.0f + (-h.array()).exp());
+    }
+    const float single = mlp.forward(std::span<const float>(column.data(), 37));
+    EXPECT_NEAR(y[j], single, 1e-6f * (1 + std::abs(single))) << "column " << j;
+    EXPECT_NEAR(y[j], h[0], 1e-3f * (1 + std::abs(h[0]))) << "column " << j;
+  }
+}
+
 TEST(Mlp, RejectsInconsistentLayers) {
   DenseLayer a{Eigen::MatrixXf::Ones(4, 3), Eigen::VectorXf::Zero(4)};
   DenseLayer b{Eigen::MatrixXf::Ones(1, 5), Eigen::VectorXf::Zero(1)};
