@@ -124,11 +124,11 @@ void BM_LoadHdf5(benchmark::State& state) {
   fs::remove(out);
 }
 
-BENCHMARK(BM_ParseValidateInMemory)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_ParseValidateFile)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_WriteHdf5)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_ImportEndToEnd)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_LoadHdf5)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseValidateInMemory)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ParseValidateFile)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_WriteHdf5)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ImportEndToEnd)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_LoadHdf5)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

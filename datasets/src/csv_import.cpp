@@ -1,15 +1,32 @@
 #include "vpucost/csv_import.hpp"
 
 #include <algorithm>
+#include <thread>
 
+#include "csv_file.hpp"
+#include "csv_rows.hpp"
 #include "descriptor_index.hpp"
 #include "vpucost/error.hpp"
 
 namespace vpucost {
+namespace {
 
-ImportResult import_csv(CsvReader& reader, const ImportOptions& options) {
-  ImportResult result;
-  result.source = reader.name();
+// Below this a file is parsed on one thread: cutting it up would cost more
+// than it saves. Above kWholeFileMaxBytes it is streamed on one thread, so
+// that memory holds the columns but never the whole text as well.
+constexpr std::uint64_t kParallelMinBytes = 1u << 20;
+constexpr std::uint64_t kWholeFileMaxBytes = 1ull << 30;
+
+unsigned thread_count(const ImportOptions& options) {
+  if (options.threads != 0) return options.threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+namespace detail {
+
+RecordingLayout read_header(CsvReader& reader) {
   CsvLine line;
   if (!reader.next(line)) {
     throw Error(reader.name() + " is empty: expected a header line naming the columns");
@@ -18,63 +35,76 @@ ImportResult import_csv(CsvReader& reader, const ImportOptions& options) {
     throw Error(reader.name() + " line " + std::to_string(line.number) +
                 " (header): " + *line.problem);
   }
-  const RecordingLayout layout(line.fields, CyclesColumn::Required, reader.name());
-  result.ignored_columns = layout.unknown_columns();
+  return RecordingLayout(line.fields, CyclesColumn::Required, reader.name());
+}
 
-  DatasetColumns& columns = result.columns;
-  columns.set_has_theoretical_cycles(layout.has(Column::theoretical_cycles));
-  // Recording rows are rarely shorter than 64 bytes: sizing for that avoids
-  // regrowing the columns and the duplicate index as rows arrive.
-  const std::size_t expected_rows =
-      static_cast<std::size_t>(std::min<std::uint64_t>(reader.size_bytes() / 64, 1u << 26));
-  columns.reserve(expected_rows);
-  detail::DescriptorIndex seen(columns, std::max<std::size_t>(expected_rows, 1024));
-  ImportCounts& counts = result.counts;
-  Recording rec;
-  const std::uint64_t interval = options.progress_interval > 0 ? options.progress_interval : 1;
-
-  // Each kept row is registered in the duplicate index one row late: its
-  // slot is prefetched first and the next row parsed meanwhile.
-  std::size_t pending = detail::DescriptorIndex::kNone;
-  std::uint64_t pending_hash = 0;
-  const auto register_pending = [&] {
-    if (pending != detail::DescriptorIndex::kNone &&
-        seen.insert(pending, pending_hash) != detail::DescriptorIndex::kNone) {
-      ++counts.duplicates;
-    }
-    pending = detail::DescriptorIndex::kNone;
-  };
-  while (reader.next(line)) {
-    ++counts.rows_read;
-    std::optional<std::string> problem =
-        line.problem ? line.problem : layout.parse(line.fields, rec);
-    if (problem) {
-      result.rejects.push_back({line.number, std::move(*problem), std::string(line.text)});
-    } else {
-      register_pending();
-      pending = columns.size();
-      pending_hash = detail::descriptor_hash(rec.workload);
-      seen.prefetch(pending_hash);
-      columns.append(rec.workload, rec.cycles, rec.theoretical_cycles);
-    }
-    if (options.on_progress && counts.rows_read % interval == 0) {
-      options.on_progress(counts.rows_read);
-    }
+std::uint64_t count_duplicates(const DatasetColumns& columns,
+                               const std::vector<std::uint64_t>& hashes) {
+  DescriptorIndex seen(columns, std::max<std::size_t>(hashes.size(), 1024));
+  // The table outgrows the caches: start loading a slot a few rows ahead.
+  constexpr std::size_t kAhead = 8;
+  std::uint64_t duplicates = 0;
+  for (std::size_t row = 0; row < hashes.size(); ++row) {
+    if (row + kAhead < hashes.size()) seen.prefetch(hashes[row + kAhead]);
+    if (seen.insert(row, hashes[row]) != DescriptorIndex::kNone) ++duplicates;
   }
-  register_pending();
-  counts.blank_lines = reader.blank_lines();
-  counts.rows_written = columns.size();
-  counts.rows_rejected = result.rejects.size();
+  return duplicates;
+}
+
+std::size_t expected_rows(std::uint64_t bytes) {
+  return static_cast<std::size_t>(std::min<std::uint64_t>(bytes / 64, 1u << 26));
+}
+
+ImportResult finish_import(std::string source, const RecordingLayout& layout, ParsedRows rows) {
+  ImportResult result;
+  result.source = std::move(source);
+  result.ignored_columns = layout.unknown_columns();
+  result.counts.duplicates = count_duplicates(rows.columns, rows.hashes);
+  result.columns = std::move(rows.columns);
+  result.rejects = std::move(rows.rejects);
+  result.counts.rows_read = rows.rows_read;
+  result.counts.blank_lines = rows.blank_lines;
+  result.counts.rows_written = result.columns.size();
+  result.counts.rows_rejected = result.rejects.size();
   return result;
 }
 
+}  // namespace detail
+
+ImportResult import_csv(CsvReader& reader, const ImportOptions& options) {
+  const RecordingLayout layout = detail::read_header(reader);
+  detail::ParsedRows rows;
+  rows.columns.set_has_theoretical_cycles(layout.has(Column::theoretical_cycles));
+  const std::size_t expected = detail::expected_rows(reader.size_bytes());
+  rows.columns.reserve(expected);
+  rows.hashes.reserve(expected);
+  const std::uint64_t interval = std::max<std::uint64_t>(options.progress_interval, 1);
+  detail::parse_rows(reader, layout, rows, interval, [&](std::uint64_t rows_read) {
+    if (options.on_progress) options.on_progress(rows_read);
+  });
+  return detail::finish_import(reader.name(), layout, std::move(rows));
+}
+
 ImportResult import_csv(const std::filesystem::path& csv, const ImportOptions& options) {
+  const unsigned threads = thread_count(options);
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::is_regular_file(csv, ec)
+                                 ? std::filesystem::file_size(csv, ec)
+                                 : std::uint64_t{0};
+  if (threads > 1 && !ec && size >= kParallelMinBytes && size <= kWholeFileMaxBytes) {
+    const std::string text = detail::read_csv_file(csv);
+    return detail::import_text_parallel(text, csv.string(), options, threads);
+  }
   CsvReader reader(csv);
   return import_csv(reader, options);
 }
 
 ImportResult import_csv_text(std::string_view text, const std::string& name,
                              const ImportOptions& options) {
+  const unsigned threads = thread_count(options);
+  if (threads > 1 && text.size() >= kParallelMinBytes) {
+    return detail::import_text_parallel(text, name, options, threads);
+  }
   CsvReader reader(name, text);
   return import_csv(reader, options);
 }

@@ -29,7 +29,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
+#include "csv_file.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/recording_csv.hpp"
 
@@ -159,27 +161,44 @@ struct CsvReader::Impl {
   std::vector<std::uint32_t> commas;  // comma offsets of the current line (fast path)
 };
 
+std::FILE* detail::open_csv_file(const std::filesystem::path& path, std::uint64_t& size) {
+  const std::string name = path.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw Error("CSV file " + name + " does not exist");
+  if (std::filesystem::is_directory(path, ec)) throw Error("CSV file " + name + " is a directory");
+  std::FILE* file = std::fopen(name.c_str(), "rb");
+  if (file == nullptr) throw Error("cannot open CSV file " + name + ": " + std::strerror(errno));
+  size = std::filesystem::file_size(path, ec);
+  if (ec) size = 0;
+  return file;
+}
+
+std::string detail::read_csv_file(const std::filesystem::path& path) {
+  std::uint64_t size = 0;
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(open_csv_file(path, size),
+                                                             &std::fclose);
+  std::string text;
+  text.resize(static_cast<std::size_t>(size));
+  const std::size_t n = std::fread(text.data(), 1, text.size(), file.get());
+  if (std::ferror(file.get())) {
+    throw Error("cannot read " + path.string() + ": " + std::strerror(errno));
+  }
+  text.resize(n);  // the file may have shrunk meanwhile; what was read is what counts
+  return text;
+}
+
 CsvReader::CsvReader(const std::filesystem::path& path) : impl_(std::make_unique<Impl>()) {
   impl_->name = path.string();
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    throw Error("CSV file " + impl_->name + " does not exist");
-  if (std::filesystem::is_directory(path, ec)) {
-    throw Error("CSV file " + impl_->name + " is a directory");
-  }
-  std::FILE* file = std::fopen(impl_->name.c_str(), "rb");
-  if (file == nullptr) {
-    throw Error("cannot open CSV file " + impl_->name + ": " + std::strerror(errno));
-  }
-  impl_->size = std::filesystem::file_size(path, ec);
-  if (ec) impl_->size = 0;
+  std::FILE* file = detail::open_csv_file(path, impl_->size);
   auto source = std::make_unique<CheckedFileSource>(file, impl_->name);
   impl_->lines = std::make_unique<io::LineReader>(impl_->name, std::move(source));
 }
 
-CsvReader::CsvReader(std::string name, std::string_view text) : impl_(std::make_unique<Impl>()) {
+CsvReader::CsvReader(std::string name, std::string_view text, std::uint64_t lines_before)
+    : impl_(std::make_unique<Impl>()) {
   impl_->name = std::move(name);
   impl_->size = text.size();
+  impl_->line_number = lines_before;
   impl_->lines =
       std::make_unique<io::LineReader>(impl_->name, text.data(), text.data() + text.size());
 }
@@ -196,6 +215,9 @@ std::uint64_t CsvReader::blank_lines() const {
 }
 std::uint64_t CsvReader::size_bytes() const {
   return impl_->size;
+}
+std::uint64_t CsvReader::line_number() const {
+  return impl_->line_number;
 }
 
 bool CsvReader::next(CsvLine& line) {

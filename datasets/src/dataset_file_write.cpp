@@ -2,8 +2,12 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "dataset_hdf5.hpp"
 #include "vpucost/atomic_file.hpp"
@@ -47,41 +51,51 @@ class Deflater {
   std::vector<unsigned char> out_;
 };
 
-// Writes one column: its stored bytes (already encoded) are cut into chunks,
-// each byte-shuffled and deflated here and written with H5Dwrite_chunk, which
-// is what HDF5's shuffle + deflate filters would produce, at lower cost.
-class ColumnWriter {
+// One column made ready for the file without touching HDF5: its values
+// encoded in the stored type, cut into chunks, each byte-shuffled and
+// deflated (what HDF5's shuffle + deflate filters would produce, at lower
+// cost), and the CRC-32 of the stored bytes. Columns are independent, so
+// they are prepared on several threads; only the HDF5 calls are serial.
+struct PreparedColumn {
+  Column column{};
+  detail::StoredType type{};
+  std::uint64_t stored_bytes = 0;
+  unsigned long crc = 0;
+  std::vector<std::vector<unsigned char>> chunks;  // compressed, in row order
+};
+
+class ColumnPreparer {
  public:
-  void write(H5::Group& group, Column c, const H5::PredType& type, std::size_t element_size,
-             std::uint64_t rows, std::span<const unsigned char> stored) {
-    const hsize_t chunk = detail::chunk_rows(rows);
-    H5::DSetCreatPropList props;
-    props.setChunk(1, &chunk);
-    props.setShuffle();
-    props.setDeflate(1);
-    const hsize_t dims[1] = {rows};
-    H5::DataSet ds =
-        group.createDataSet(std::string(column_name(c)), type, H5::DataSpace(1, dims), props);
+  void prepare(const DatasetColumns& columns, PreparedColumn& out) {
+    const Column c = out.column;
+    const bool real = column_kind(c) == ColumnKind::Real;
+    out.type = real ? detail::kFloat64 : detail::narrowest_type(columns.descriptor(c));
+    stored_.clear();
+    if (real) {
+      detail::encode(c == Column::cycles ? columns.cycles() : columns.theoretical_cycles(),
+                     out.type, stored_);
+    } else {
+      detail::encode(columns.descriptor(c), out.type, stored_);
+    }
+    detail::ContentChecksum crc;
+    crc.add(c, stored_);
+    out.crc = crc.column_crc(c);
+    out.stored_bytes = stored_.size();
+
+    const std::size_t element_size = out.type.size;
+    const hsize_t chunk = detail::chunk_rows(columns.size());
     const std::size_t chunk_bytes = chunk * element_size;
-    for (hsize_t first = 0; first < rows; first += chunk) {
-      const std::size_t offset = first * element_size;
-      const std::size_t n = std::min<std::size_t>(chunk_bytes, stored.size() - offset);
+    out.chunks.clear();
+    for (std::size_t offset = 0; offset < stored_.size(); offset += chunk_bytes) {
+      const std::size_t n = std::min(chunk_bytes, stored_.size() - offset);
       // The last chunk is stored whole; the part past the end is fill (0).
-      plain_.assign(stored.begin() + static_cast<std::ptrdiff_t>(offset),
-                    stored.begin() + static_cast<std::ptrdiff_t>(offset + n));
+      plain_.assign(stored_.begin() + static_cast<std::ptrdiff_t>(offset),
+                    stored_.begin() + static_cast<std::ptrdiff_t>(offset + n));
       plain_.resize(chunk_bytes, 0);
       const auto compressed = deflater_.compress(shuffle(plain_, element_size));
-      const hsize_t position[1] = {first};
-      if (H5Dwrite_chunk(ds.getId(), H5P_DEFAULT, 0, position, compressed.size(),
-                         compressed.data()) < 0) {
-        throw Error("HDF5 cannot write a chunk of column " + std::string(column_name(c)));
-      }
+      out.chunks.emplace_back(compressed.begin(), compressed.end());
     }
-    last_ = std::move(ds);
   }
-
-  /// The dataset just written (for its attributes).
-  H5::DataSet& dataset() { return last_; }
 
  private:
   // HDF5's shuffle filter: byte k of every element, then byte k+1, ...
@@ -98,10 +112,62 @@ class ColumnWriter {
   }
 
   Deflater deflater_;
+  std::vector<unsigned char> stored_;
   std::vector<unsigned char> plain_;
   std::vector<unsigned char> shuffled_;
-  H5::DataSet last_;
 };
+
+// Prepares every present column, spreading them over up to `threads` threads
+// (the calling one included). The first exception of any thread is rethrown.
+std::vector<PreparedColumn> prepare_columns(const DatasetColumns& columns, unsigned threads) {
+  const auto present = detail::present_columns(columns.has_theoretical_cycles());
+  std::vector<PreparedColumn> prepared(present.size());
+  for (std::size_t i = 0; i < present.size(); ++i) prepared[i].column = present[i];
+  std::atomic<std::size_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  const auto work = [&] {
+    try {
+      ColumnPreparer preparer;
+      for (std::size_t i = next++; i < prepared.size(); i = next++) {
+        preparer.prepare(columns, prepared[i]);
+      }
+    } catch (...) {
+      const std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next = prepared.size();  // the others stop after their current column
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    const unsigned n = std::clamp<unsigned>(threads, 1, static_cast<unsigned>(prepared.size()));
+    for (unsigned t = 1; t < n; ++t) helpers.emplace_back(work);
+    work();
+  }
+  if (failure) std::rethrow_exception(failure);
+  return prepared;
+}
+
+// Writes one prepared column as a chunked, shuffled and deflated dataset.
+H5::DataSet write_column(H5::Group& group, const PreparedColumn& prepared, std::uint64_t rows) {
+  const hsize_t chunk = detail::chunk_rows(rows);
+  H5::DSetCreatPropList props;
+  props.setChunk(1, &chunk);
+  props.setShuffle();
+  props.setDeflate(1);
+  const hsize_t dims[1] = {rows};
+  const std::string name(column_name(prepared.column));
+  H5::DataSet ds =
+      group.createDataSet(name, detail::file_type(prepared.type), H5::DataSpace(1, dims), props);
+  for (std::size_t i = 0; i < prepared.chunks.size(); ++i) {
+    const hsize_t position[1] = {i * chunk};
+    const auto& bytes = prepared.chunks[i];
+    if (H5Dwrite_chunk(ds.getId(), H5P_DEFAULT, 0, position, bytes.size(), bytes.data()) < 0) {
+      throw Error("HDF5 cannot write a chunk of column " + name);
+    }
+  }
+  return ds;
+}
 
 std::string devices_attribute(const DatasetColumns& columns) {
   std::array<bool, enum_count<Device>()> seen{};
@@ -118,35 +184,25 @@ std::string devices_attribute(const DatasetColumns& columns) {
 }
 
 void write_content(H5::H5File& file, const DatasetColumns& columns,
-                   const DatasetWriteOptions& options) {
+                   std::span<const PreparedColumn> prepared, const DatasetWriteOptions& options) {
   H5::Group root = file.openGroup("/");
   detail::write_text_attribute(root, "format", kDatasetFormat);
   h5::write_attribute(root, "schema_version", std::int64_t{kDatasetSchemaVersion});
   detail::write_text_attribute(root, "vpucost_version", kVersion);
 
   H5::Group group = root.createGroup(kDatasetGroup);
-  const auto present = detail::present_columns(columns.has_theoretical_cycles());
   detail::ContentChecksum checksum;
-  ColumnWriter writer;
-  std::vector<unsigned char> stored;
-  for (std::size_t i = 0; i < present.size(); ++i) {
-    const Column c = present[i];
-    stored.clear();
-    const bool real = column_kind(c) == ColumnKind::Real;
-    const detail::StoredType type =
-        real ? detail::kFloat64 : detail::narrowest_type(columns.descriptor(c));
-    if (real) {
-      detail::encode(c == Column::cycles ? columns.cycles() : columns.theoretical_cycles(), type,
-                     stored);
-    } else {
-      detail::encode(columns.descriptor(c), type, stored);
-    }
-    checksum.add(c, stored);
-    writer.write(group, c, detail::file_type(type), type.size, columns.size(), stored);
-    if (real) {
-      detail::write_text_attribute(writer.dataset(), "units", "DPU cycles");
+  std::vector<Column> present;
+  for (std::size_t i = 0; i < prepared.size(); ++i) {
+    const PreparedColumn& p = prepared[i];
+    const Column c = p.column;
+    present.push_back(c);
+    checksum.set_column_crc(c, p.crc, p.stored_bytes);
+    H5::DataSet ds = write_column(group, p, columns.size());
+    if (column_kind(c) == ColumnKind::Real) {
+      detail::write_text_attribute(ds, "units", "DPU cycles");
     } else if (const auto names = enum_names(c); !names.empty()) {
-      detail::write_string_array_attribute(writer.dataset(), "enum_names",
+      detail::write_string_array_attribute(ds, "enum_names",
                                            std::vector<std::string>(names.begin(), names.end()));
     }
     if (options.on_column_written) options.on_column_written(i);
@@ -183,6 +239,8 @@ void write_to_temporary(AtomicFile& out, const DatasetColumns& columns,
                   " is invalid: " + *problem);
     }
   }
+  const auto prepared = prepare_columns(
+      columns, options.threads != 0 ? options.threads : std::thread::hardware_concurrency());
   std::string image;
   try {
     auto guard = h5::lock();
@@ -192,8 +250,8 @@ void write_to_temporary(AtomicFile& out, const DatasetColumns& columns,
     access.setLibverBounds(H5F_LIBVER_V110, H5F_LIBVER_LATEST);
     // Built in memory (the image is smaller than the columns already held)
     // and stored by AtomicFile: see h5::build_file_image.
-    image = h5::build_file_image([&](H5::H5File& file) { write_content(file, columns, options); },
-                                 access);
+    image = h5::build_file_image(
+        [&](H5::H5File& file) { write_content(file, columns, prepared, options); }, access);
   } catch (const H5::Exception& e) {
     throw Error("cannot write dataset " + name + ": " + e.getDetailMsg());
   }

@@ -42,6 +42,13 @@ void encode(std::span<const double> values, StoredType type, std::vector<unsigne
 class ContentChecksum {
  public:
   void add(Column c, std::span<const unsigned char> stored_bytes);
+  /// The CRC-32 of column c so far, and setting it from one computed elsewhere
+  /// (columns are prepared on several threads).
+  unsigned long column_crc(Column c) const { return crc_[static_cast<std::size_t>(c)]; }
+  void set_column_crc(Column c, unsigned long crc, std::uint64_t bytes) {
+    crc_[static_cast<std::size_t>(c)] = crc;
+    bytes_[static_cast<std::size_t>(c)] = bytes;
+  }
   /// "crc32:xxxxxxxx" over the given columns (in the order given).
   std::string finish(std::span<const Column> columns) const;
 

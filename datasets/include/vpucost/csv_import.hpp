@@ -38,6 +38,12 @@ struct ImportOptions {
   /// interruption).
   std::function<void(std::uint64_t rows_read)> on_progress;
   std::uint64_t progress_interval = 65536;
+  /// Threads that parse a file of 1 MiB to 1 GiB (read whole, cut at line
+  /// ends, merged in order: the result does not depend on it); 0 = one per
+  /// hardware thread. Smaller and larger files are parsed on one thread.
+  /// With several, on_progress is called from the calling thread only, with
+  /// the rows read by all threads so far.
+  unsigned threads = 0;
 };
 
 /// Imports a CSV file. Throws vpucost::Error (naming file and what is wrong)

@@ -48,6 +48,9 @@ struct DatasetWriteOptions {
   /// Called after each column has been written with its index (0-based).
   /// May throw to abandon the write (tests simulate a failure with it).
   std::function<void(std::size_t column)> on_column_written;
+  /// Threads that encode and compress columns (the file content does not
+  /// depend on it); 0 = one per hardware thread.
+  unsigned threads = 0;
 };
 
 /// Writes `columns` to `path` atomically: a temporary file in the same

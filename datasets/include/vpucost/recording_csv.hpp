@@ -37,8 +37,10 @@ class CsvReader {
  public:
   /// Opens a file; throws vpucost::Error if it is missing, a directory or unreadable.
   explicit CsvReader(const std::filesystem::path& path);
-  /// Reads `text` (not copied: it must outlive the reader); `name` is used in messages.
-  CsvReader(std::string name, std::string_view text);
+  /// Reads `text` (not copied: it must outlive the reader); `name` is used in
+  /// messages. Line numbers continue from `lines_before` (for a piece of a
+  /// larger text).
+  CsvReader(std::string name, std::string_view text, std::uint64_t lines_before = 0);
   CsvReader(CsvReader&&) noexcept;
   CsvReader& operator=(CsvReader&&) noexcept;
   ~CsvReader();
@@ -53,6 +55,8 @@ class CsvReader {
   std::uint64_t blank_lines() const;
   /// Size of the input in bytes (0 if unknown, e.g. a pipe).
   std::uint64_t size_bytes() const;
+  /// Number of the last line read (blank lines included).
+  std::uint64_t line_number() const;
 
  private:
   struct Impl;
