@@ -33,10 +33,13 @@ namespace vpucost::detail {
 // array of 20+ vectors on the stack and reloads it every step (2x slower).
 // Accumulator a<r><c> holds rows 16 r.. of column c; unused ones vanish.
 #define VPUCOST_ROWS_OF(X, c) X(0, c) X(1, c) X(2, c) X(3, c)
-#define VPUCOST_ALL(X)                                                                    \
-  VPUCOST_ROWS_OF(X, 0)                                                                   \
-  VPUCOST_ROWS_OF(X, 1) VPUCOST_ROWS_OF(X, 2) VPUCOST_ROWS_OF(X, 3) VPUCOST_ROWS_OF(X, 4) \
-      VPUCOST_ROWS_OF(X, 5) VPUCOST_ROWS_OF(X, 6) VPUCOST_ROWS_OF(X, 7)
+// (clang-format does not settle on one layout for this macro)
+// clang-format off
+#define VPUCOST_ALL(X)                                                     \
+  VPUCOST_ROWS_OF(X, 0) VPUCOST_ROWS_OF(X, 1) VPUCOST_ROWS_OF(X, 2)        \
+  VPUCOST_ROWS_OF(X, 3) VPUCOST_ROWS_OF(X, 4) VPUCOST_ROWS_OF(X, 5)        \
+  VPUCOST_ROWS_OF(X, 6) VPUCOST_ROWS_OF(X, 7)
+// clang-format on
 #define VPUCOST_INIT(r, c) __m512 a##r##c = bias##r;
 #define VPUCOST_FMA(r, c) \
   if constexpr (R > r && C > c) a##r##c = _mm512_fmadd_ps(w##r, x##c, a##r##c);
