@@ -305,16 +305,29 @@ H5::DataSet open_numeric(const H5::Group& group, const std::string& name) {
   if (cls != H5T_FLOAT && cls != H5T_INTEGER) {
     throw Error("dataset '" + name + "' in " + object_path(group) + " is not numeric");
   }
+  // A damaged file can declare numbers of any width (the size field has 32
+  // bits); libhdf5 then allocates width x count for the conversion, gigabytes
+  // for a few values (found by fuzzing). Real numbers are at most 8 bytes.
+  if (const std::size_t width = ds.getDataType().getSize(); width == 0 || width > 8) {
+    throw Error("dataset '" + name + "' in " + object_path(group) + " stores " +
+                std::to_string(width) + "-byte numbers (expected 1 to 8)");
+  }
   return ds;
 }
 }  // namespace
 
-Eigen::VectorXf read_vector(const H5::Group& group, const std::string& name) {
+Eigen::VectorXf read_vector(const H5::Group& group, const std::string& name,
+                            std::size_t max_elements) {
   auto guard = lock();
   const auto dims = dataset_shape(group, name);
   if (dims.size() != 1) {
     throw Error("dataset '" + name + "' in " + object_path(group) + " has " +
                 std::to_string(dims.size()) + " dimensions, expected 1");
+  }
+  if (dims[0] > max_elements) {
+    throw Error("dataset '" + name + "' in " + object_path(group) + " holds " +
+                std::to_string(dims[0]) + " values, more than the " + std::to_string(max_elements) +
+                " it can have");
   }
   Eigen::VectorXf v(static_cast<Eigen::Index>(dims[0]));
   if (dims[0] > 0) open_numeric(group, name).read(v.data(), H5::PredType::NATIVE_FLOAT);

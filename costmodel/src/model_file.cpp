@@ -58,8 +58,8 @@ ModelParts read_parts(const H5::H5File& file) {
                   std::string(expected[i]) + "'");
     }
   }
-  p.feature_mean = h5::read_vector(features, "mean");
-  p.feature_std = h5::read_vector(features, "std");
+  p.feature_mean = h5::read_vector(features, "mean", kFeatureCount);
+  p.feature_std = h5::read_vector(features, "std", kFeatureCount);
 
   const H5::Group layers = h5::open_group(root, "layers");
   const auto count = h5::read_int_attribute(layers, "count");
@@ -80,7 +80,7 @@ ModelParts read_parts(const H5::H5File& file) {
                   std::to_string(wshape.size() == 2 ? wshape[1] : 0) + ", bias " +
                   std::to_string(bshape.empty() ? 0 : bshape[0]) + ")");
     }
-    dense.push_back({h5::read_matrix(g, "weights"), h5::read_vector(g, "bias")});
+    dense.push_back({h5::read_matrix(g, "weights"), h5::read_vector(g, "bias", Mlp::kMaxWidth)});
   }
   try {
     p.mlp =

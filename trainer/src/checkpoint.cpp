@@ -4,12 +4,17 @@
 
 #include "vpucost/atomic_file.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/features.hpp"
 #include "vpucost/hdf5_io.hpp"
 
 namespace vpucost {
 namespace {
 
 constexpr hsize_t kHistoryColumns = 9;
+// Bound on a stored parameter vector (256 MB of floats: far above any network
+// of widths <= Mlp::kMaxWidth that fits in memory to train), checked before
+// reading so that a damaged checkpoint cannot make libhdf5 allocate gigabytes.
+constexpr std::size_t kMaxParameters = std::size_t{1} << 26;
 
 template <class Vector>
 Eigen::VectorXf to_eigen(const Vector& v) {
@@ -153,17 +158,17 @@ Checkpoint read_parts(const H5::H5File& file) {
     c.settings[k] = h5::read_string_attribute(settings, k);
   }
   const H5::Group norm = h5::open_group(root, "normalisation");
-  c.normalisation.feature_mean = h5::read_vector(norm, "feature_mean");
-  c.normalisation.feature_std = h5::read_vector(norm, "feature_std");
+  c.normalisation.feature_mean = h5::read_vector(norm, "feature_mean", kFeatureCount);
+  c.normalisation.feature_std = h5::read_vector(norm, "feature_std", kFeatureCount);
   c.normalisation.output_offset =
       static_cast<float>(h5::read_double_attribute(norm, "output_offset"));
   c.normalisation.output_scale =
       static_cast<float>(h5::read_double_attribute(norm, "output_scale"));
 
-  c.params = to_std<ParameterVector>(h5::read_vector(root, "params"));
-  c.best_params = to_std<ParameterVector>(h5::read_vector(root, "best_params"));
-  c.adam_m = to_std(h5::read_vector(root, "adam_m"));
-  c.adam_v = to_std(h5::read_vector(root, "adam_v"));
+  c.params = to_std<ParameterVector>(h5::read_vector(root, "params", kMaxParameters));
+  c.best_params = to_std<ParameterVector>(h5::read_vector(root, "best_params", kMaxParameters));
+  c.adam_m = to_std(h5::read_vector(root, "adam_m", kMaxParameters));
+  c.adam_v = to_std(h5::read_vector(root, "adam_v", kMaxParameters));
   c.history = read_history(root);
   const std::size_t n = c.params.size();
   if (c.best_params.size() != n || c.adam_m.size() != n || c.adam_v.size() != n) {

@@ -67,8 +67,11 @@ H5::Group open_group(const H5::Group& parent, const std::string& name);
 /// Dataset dimensions (throws if missing).
 std::vector<hsize_t> dataset_shape(const H5::Group& group, const std::string& name);
 
-/// A 1-D float32 dataset (any stored float type is converted).
-Eigen::VectorXf read_vector(const H5::Group& group, const std::string& name);
+/// A 1-D float32 dataset (any stored float type is converted) of at most
+/// `max_elements` values: the size is checked before anything is allocated,
+/// so a damaged file cannot make libhdf5 allocate gigabytes (found by fuzzing).
+Eigen::VectorXf read_vector(const H5::Group& group, const std::string& name,
+                            std::size_t max_elements);
 /// A 2-D float32 dataset [rows, cols].
 Eigen::MatrixXf read_matrix(const H5::Group& group, const std::string& name);
 std::vector<std::string> read_strings(const H5::Group& group, const std::string& name);
