@@ -98,14 +98,22 @@ TEST(ModelFile, ForeignHdf5FileIsNotAModel) {
   EXPECT_TRUE(contains(err, "not a vpucost model")) << err;
 }
 
-// Rewrites one attribute of a saved model to check the loader's diagnosis.
-template <class T>
-void patch_root_attribute(const std::filesystem::path& path, const std::string& name, T value) {
+// Damages one group of a saved model in place, to check the loader's diagnosis.
+template <class Edit>
+void edit_saved_model(const std::filesystem::path& path, const std::string& group, Edit edit) {
   auto guard = h5::lock();
   H5::H5File f(path.string(), H5F_ACC_RDWR);
-  H5::Group root = f.openGroup("/");
-  root.removeAttr(name);
-  h5::write_attribute(root, name, value);
+  H5::Group g = f.openGroup(group);
+  edit(g);
+}
+
+// Rewrites one attribute of a saved model.
+template <class T>
+void patch_root_attribute(const std::filesystem::path& path, const std::string& name, T value) {
+  edit_saved_model(path, "/", [&](H5::Group& root) {
+    root.removeAttr(name);
+    h5::write_attribute(root, name, value);
+  });
 }
 
 TEST(ModelFile, OtherEncodingVersionOrDeviceIsRejected) {
@@ -126,13 +134,10 @@ TEST(ModelFile, OtherEncodingVersionOrDeviceIsRejected) {
 TEST(ModelFile, VariableLengthStringsAreRefusedBeforeReading) {
   TempDir dir;
   save_model(random_model(Device::VPU_2_7), dir / "v.h5");
-  {
-    auto guard = h5::lock();
-    H5::H5File f((dir / "v.h5").string(), H5F_ACC_RDWR);
-    H5::Group root = f.openGroup("/");
+  edit_saved_model(dir / "v.h5", "/", [](H5::Group& root) {
     root.removeAttr("device");
     h5::write_variable_length_attribute(root, "device", "VPU_2_7");
-  }
+  });
   const std::string err = load_error(dir / "v.h5");
   EXPECT_TRUE(contains(err, "attribute 'device' in / is a variable-length string")) << err;
 }
@@ -140,15 +145,37 @@ TEST(ModelFile, VariableLengthStringsAreRefusedBeforeReading) {
 TEST(ModelFile, DamagedLayerShapesAreNamed) {
   TempDir dir;
   save_model(random_model(Device::VPU_2_7), dir / "m.h5");
-  {
-    auto guard = h5::lock();
-    H5::H5File f((dir / "m.h5").string(), H5F_ACC_RDWR);
-    H5::Group g = f.openGroup("/layers/layer_1");
+  edit_saved_model(dir / "m.h5", "/layers/layer_1", [](H5::Group& g) {
     g.unlink("bias");
     h5::write_vector(g, "bias", Eigen::VectorXf::Zero(3));
-  }
+  });
   const std::string err = load_error(dir / "m.h5");
   EXPECT_TRUE(contains(err, "layer_1 has inconsistent shapes")) << err;
+}
+
+// A damaged file can declare thousands of values, or numbers thousands of
+// bytes wide, for which libhdf5 would allocate gigabytes (found by fuzzing:
+// tests/fuzz/regressions/model_file/): both are refused before reading.
+TEST(ModelFile, OversizedVectorsAndWideNumbersAreRefusedBeforeReading) {
+  TempDir dir;
+  save_model(random_model(Device::VPU_2_7), dir / "long.h5");
+  edit_saved_model(dir / "long.h5", "/features", [](H5::Group& g) {
+    g.unlink("mean");
+    h5::write_vector(g, "mean", Eigen::VectorXf::Zero(100000));
+  });
+  std::string err = load_error(dir / "long.h5");
+  EXPECT_TRUE(contains(err, "dataset 'mean' in /features holds 100000 values, more than the " +
+                                std::to_string(kFeatureCount)))
+      << err;
+
+  save_model(random_model(Device::VPU_2_7), dir / "wide.h5");
+  edit_saved_model(dir / "wide.h5", "/features", [](H5::Group& g) {
+    g.unlink("std");
+    const hsize_t n = kFeatureCount;
+    g.createDataSet("std", H5::PredType::NATIVE_LDOUBLE, H5::DataSpace(1, &n));
+  });
+  err = load_error(dir / "wide.h5");
+  EXPECT_TRUE(contains(err, "dataset 'std' in /features stores 16-byte numbers")) << err;
 }
 
 TEST(ModelFile, FailedSaveKeepsThePreviousFile) {
