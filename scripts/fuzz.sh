@@ -21,11 +21,15 @@ if [ ${#targets[@]} -eq 0 ]; then
   for exe in $build_dir/tests/fuzz/fuzz_*; do targets+=("$(basename "$exe" | sed 's/^fuzz_//')"); done
 fi
 mkdir -p $build_dir/crashes
+# The file targets write each input to a scratch file (the loaders take paths) and save models
+# with fsync: on tmpfs that costs nothing, on ext4 it made model_file 3x slower.
+scratch=${TMPDIR:-/tmp}
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then scratch=/dev/shm; fi
 for t in "${targets[@]}"; do
   run_corpus=$build_dir/corpus-run/$t
   mkdir -p "$run_corpus"
   echo "fuzz: $t for ${seconds}s"
-  ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1:suppressions=$PWD/tests/fuzz/asan.supp} \
+  TMPDIR=$scratch ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1} \
   $build_dir/tests/fuzz/fuzz_"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -malloc_limit_mb=1048576 \
     -print_final_stats=1 -artifact_prefix=$build_dir/crashes/"$t"- \

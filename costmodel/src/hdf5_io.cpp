@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "hdf5_format.hpp"
 #include "vpucost/error.hpp"
 
 namespace vpucost::h5 {
@@ -22,61 +23,6 @@ std::recursive_mutex& mutex() {
 
 Error missing(const H5::H5Object& obj, const std::string& kind, const std::string& name) {
   return Error("missing " + kind + " '" + name + "' in " + object_path(obj));
-}
-
-// Bob Jenkins' lookup3 hash (public domain), byte by byte: the checksum
-// HDF5 puts on its metadata (H5_checksum_metadata).
-std::uint32_t lookup3(const unsigned char* k, std::size_t length) {
-  const auto rot = [](std::uint32_t x, int n) { return (x << n) | (x >> (32 - n)); };
-  std::uint32_t a = 0xdeadbeef + static_cast<std::uint32_t>(length);
-  std::uint32_t b = a;
-  std::uint32_t c = a;
-  const auto word = [&](std::size_t i, std::size_t n) {  // n bytes of k[i..], little-endian
-    std::uint32_t w = 0;
-    for (std::size_t j = 0; j < n; ++j) w |= std::uint32_t{k[i + j]} << (8 * j);
-    return w;
-  };
-  while (length > 12) {
-    a += word(0, 4);
-    b += word(4, 4);
-    c += word(8, 4);
-    a -= c, a ^= rot(c, 4), c += b;
-    b -= a, b ^= rot(a, 6), a += c;
-    c -= b, c ^= rot(b, 8), b += a;
-    a -= c, a ^= rot(c, 16), c += b;
-    b -= a, b ^= rot(a, 19), a += c;
-    c -= b, c ^= rot(b, 4), b += a;
-    length -= 12;
-    k += 12;
-  }
-  if (length == 0) return c;
-  a += word(0, std::min<std::size_t>(length, 4));
-  if (length > 4) b += word(4, std::min<std::size_t>(length - 4, 4));
-  if (length > 8) c += word(8, length - 8);
-  c ^= b, c -= rot(b, 14);
-  a ^= c, a -= rot(c, 11);
-  b ^= a, b -= rot(a, 25);
-  c ^= b, c -= rot(b, 16);
-  a ^= c, a -= rot(c, 4);
-  b ^= a, b -= rot(a, 14);
-  c ^= b, c -= rot(b, 24);
-  return c;
-}
-
-// H5Fget_file_image (libhdf5 1.10.8) clears the "open for writing" flags of a
-// version 2/3 superblock in the image but keeps the checksum computed with
-// them set, so the image would not open ("incorrect metadata checksum").
-// Recomputes it. Layout: signature (8), version, sizes of offsets and
-// lengths, flags, four addresses, checksum (4).
-void fix_superblock_checksum(std::string& image) {
-  static constexpr unsigned char kSignature[] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-  auto* bytes = reinterpret_cast<unsigned char*>(image.data());
-  if (image.size() < 12 || std::memcmp(bytes, kSignature, 8) != 0 || bytes[8] < 2) return;
-  const std::size_t covered = 12 + 4 * std::size_t{bytes[9]};
-  if (image.size() < covered + 4) return;
-  bytes[11] = 0;
-  const std::uint32_t sum = lookup3(bytes, covered);
-  for (int i = 0; i < 4; ++i) bytes[covered + i] = static_cast<unsigned char>(sum >> (8 * i));
 }
 
 }  // namespace
@@ -115,6 +61,7 @@ H5::H5File open_for_reading(const std::filesystem::path& path, const std::string
   if (!is_hdf5) {
     throw Error(what + " file " + name + " is not an HDF5 file (no HDF5 signature)");
   }
+  format::require_checksummed(path, what);
   try {
     return H5::H5File(name, H5F_ACC_RDONLY);
   } catch (const H5::Exception& e) {
@@ -126,18 +73,21 @@ H5::H5File open_for_reading(const std::filesystem::path& path, const std::string
 H5::H5File create(const std::filesystem::path& path) {
   auto guard = lock();
   try {
-    return H5::H5File(path.string(), H5F_ACC_TRUNC);
+    H5::FileAccPropList access;
+    format::use_checksummed_format(access);
+    return H5::H5File(path.string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
   } catch (const H5::Exception& e) {
     throw Error("cannot create HDF5 file " + path.string() + ": " + e.getDetailMsg());
   }
 }
 
-std::string build_file_image(const std::function<void(H5::H5File&)>& fill,
-                             H5::FileAccPropList access) {
+std::string build_file_image(const std::function<void(H5::H5File&)>& fill) {
   auto guard = lock();
   // The name only identifies the file among those open in this process.
   static unsigned counter = 0;
   const std::string name = "vpucost-in-memory-" + std::to_string(++counter) + ".h5";
+  H5::FileAccPropList access;
+  format::use_checksummed_format(access);
   access.setCore(1 << 20, false);  // grow in 1 MiB steps, never touch the disk
   H5::H5File file(name, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
   fill(file);
@@ -149,7 +99,7 @@ std::string build_file_image(const std::function<void(H5::H5File&)>& fill,
     throw H5::FileIException("build_file_image", "H5Fget_file_image failed");
   }
   file.close();
-  fix_superblock_checksum(image);
+  format::fix_superblock_checksum(image);
   return image;
 }
 
@@ -314,6 +264,21 @@ H5::DataSet open_numeric(const H5::Group& group, const std::string& name) {
   }
   return ds;
 }
+
+// Raw data carries a Fletcher-32 checksum (see write_vector) that libhdf5
+// verifies while reading; its failure is named here, not as "H5Dread failed".
+void read_values(const H5::DataSet& ds, void* buffer, const H5::DataType& type,
+                 const std::string& where) {
+  try {
+    ds.read(buffer, type);
+  } catch (const H5::Exception&) {
+    throw Error(where + " is damaged: its stored values fail their checksum or cannot be decoded");
+  }
+}
+
+std::string dataset_where(const H5::Group& group, const std::string& name) {
+  return "dataset '" + name + "' in " + object_path(group);
+}
 }  // namespace
 
 Eigen::VectorXf read_vector(const H5::Group& group, const std::string& name,
@@ -330,7 +295,10 @@ Eigen::VectorXf read_vector(const H5::Group& group, const std::string& name,
                 " it can have");
   }
   Eigen::VectorXf v(static_cast<Eigen::Index>(dims[0]));
-  if (dims[0] > 0) open_numeric(group, name).read(v.data(), H5::PredType::NATIVE_FLOAT);
+  if (dims[0] > 0) {
+    read_values(open_numeric(group, name), v.data(), H5::PredType::NATIVE_FLOAT,
+                dataset_where(group, name));
+  }
   return v;
 }
 
@@ -343,7 +311,10 @@ Eigen::MatrixXf read_matrix(const H5::Group& group, const std::string& name) {
   }
   using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   RowMajor m(static_cast<Eigen::Index>(dims[0]), static_cast<Eigen::Index>(dims[1]));
-  if (m.size() > 0) open_numeric(group, name).read(m.data(), H5::PredType::NATIVE_FLOAT);
+  if (m.size() > 0) {
+    read_values(open_numeric(group, name), m.data(), H5::PredType::NATIVE_FLOAT,
+                dataset_where(group, name));
+  }
   return m;
 }
 
@@ -351,7 +322,7 @@ std::vector<std::string> read_strings(const H5::Group& group, const std::string&
   auto guard = lock();
   const auto dims = dataset_shape(group, name);
   H5::DataSet ds = group.openDataSet(name);
-  const std::string where = "dataset '" + name + "' in " + object_path(group);
+  const std::string where = dataset_where(group, name);
   if (dims.size() != 1 || ds.getTypeClass() != H5T_STRING) {
     throw Error(where + " is not a list of strings");
   }
@@ -359,17 +330,35 @@ std::vector<std::string> read_strings(const H5::Group& group, const std::string&
   check_fixed_string(type, dims[0], where);
   const std::size_t width = type.getSize();
   std::vector<char> buffer(width * dims[0]);
-  if (!buffer.empty()) ds.read(buffer.data(), type);
+  if (!buffer.empty()) read_values(ds, buffer.data(), type, where);
   std::vector<std::string> out;
   out.reserve(dims[0]);
   for (hsize_t i = 0; i < dims[0]; ++i) out.push_back(trim_padding(&buffer[i * width], width));
   return out;
 }
 
+namespace {
+
+// One chunk holding the whole dataset, with HDF5's Fletcher-32 checksum:
+// the file format checksums metadata but not raw data, and a flipped bit in
+// a weight would otherwise change predictions silently. libhdf5 verifies
+// the checksum on every read. (An empty dataset cannot be chunked.)
+H5::DSetCreatPropList checksummed_data(int rank, const hsize_t* dims) {
+  H5::DSetCreatPropList plist;
+  for (int i = 0; i < rank; ++i)
+    if (dims[i] == 0) return plist;
+  plist.setChunk(rank, dims);
+  plist.setFletcher32();
+  return plist;
+}
+
+}  // namespace
+
 void write_vector(H5::Group& group, const std::string& name, const Eigen::VectorXf& v) {
   auto guard = lock();
   const hsize_t dims[1] = {static_cast<hsize_t>(v.size())};
-  H5::DataSet ds = group.createDataSet(name, H5::PredType::IEEE_F32LE, H5::DataSpace(1, dims));
+  H5::DataSet ds = group.createDataSet(name, H5::PredType::IEEE_F32LE, H5::DataSpace(1, dims),
+                                       checksummed_data(1, dims));
   ds.write(v.data(), H5::PredType::NATIVE_FLOAT);
 }
 
@@ -378,7 +367,8 @@ void write_matrix(H5::Group& group, const std::string& name, const Eigen::Matrix
   using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const RowMajor rm = m;
   const hsize_t dims[2] = {static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())};
-  H5::DataSet ds = group.createDataSet(name, H5::PredType::IEEE_F32LE, H5::DataSpace(2, dims));
+  H5::DataSet ds = group.createDataSet(name, H5::PredType::IEEE_F32LE, H5::DataSpace(2, dims),
+                                       checksummed_data(2, dims));
   ds.write(rm.data(), H5::PredType::NATIVE_FLOAT);
 }
 
@@ -391,7 +381,8 @@ void write_strings(H5::Group& group, const std::string& name, const std::vector<
   for (std::size_t i = 0; i < s.size(); ++i)
     std::copy(s[i].begin(), s[i].end(), &buffer[i * width]);
   const hsize_t dims[1] = {s.size()};
-  H5::DataSet ds = group.createDataSet(name, type, H5::DataSpace(1, dims));
+  H5::DataSet ds =
+      group.createDataSet(name, type, H5::DataSpace(1, dims), checksummed_data(1, dims));
   if (!buffer.empty()) ds.write(buffer.data(), type);
 }
 

@@ -244,14 +244,10 @@ void write_to_temporary(AtomicFile& out, const DatasetColumns& columns,
   std::string image;
   try {
     auto guard = h5::lock();
-    // HDF5 1.10 file format: smaller object headers and chunk indexes than
-    // the 1.8-compatible default, which matters for small files.
-    H5::FileAccPropList access;
-    access.setLibverBounds(H5F_LIBVER_V110, H5F_LIBVER_LATEST);
     // Built in memory (the image is smaller than the columns already held)
     // and stored by AtomicFile: see h5::build_file_image.
     image = h5::build_file_image(
-        [&](H5::H5File& file) { write_content(file, columns, prepared, options); }, access);
+        [&](H5::H5File& file) { write_content(file, columns, prepared, options); });
   } catch (const H5::Exception& e) {
     throw Error("cannot write dataset " + name + ": " + e.getDetailMsg());
   }

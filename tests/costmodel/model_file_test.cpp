@@ -98,6 +98,68 @@ TEST(ModelFile, ForeignHdf5FileIsNotAModel) {
   EXPECT_TRUE(contains(err, "not a vpucost model")) << err;
 }
 
+TEST(ModelFile, FilesWithoutMetadataChecksumsAreRefusedBeforeLibhdf5ParsesThem) {
+  TempDir dir;
+  save_model(random_model(Device::VPU_2_7), dir / "m.h5");
+  {
+    std::ifstream in(dir / "m.h5", std::ios::binary);
+    char head[9] = {};
+    in.read(head, sizeof head);
+    EXPECT_GE(head[8], 2) << "vpucost writes superblock version 2 or later";
+  }
+  {
+    auto guard = h5::lock();  // libhdf5's default, the 1.8 format (as h5py writes)
+    H5::H5File f((dir / "old.h5").string(), H5F_ACC_TRUNC);
+    H5::Group root = f.openGroup("/");
+    h5::write_attribute(root, "format", std::string(kModelFormat));
+  }
+  EXPECT_EQ(load_error(dir / "old.h5"),
+            "model file " + (dir / "old.h5").string() +
+                " is in the HDF5 1.8 file format (superblock version 0), whose metadata has no "
+                "checksums; vpucost reads only the checksummed HDF5 1.10 format it writes (it is "
+                "another program's file or from a vpucost before model format 3)");
+  {
+    auto guard = h5::lock();
+    H5::FileCreatPropList create;
+    create.setUserblock(512);
+    H5::FileAccPropList access;
+    access.setLibverBounds(H5F_LIBVER_V110, H5F_LIBVER_LATEST);
+    H5::H5File f((dir / "userblock.h5").string(), H5F_ACC_TRUNC, create, access);
+  }
+  EXPECT_TRUE(contains(load_error(dir / "userblock.h5"), "user block"))
+      << load_error(dir / "userblock.h5");
+}
+
+TEST(ModelFile, EveryDamagedByteIsDetectedNotSilentlyLoaded) {
+  // Metadata carries the 1.10 format's checksums and every dataset a
+  // Fletcher-32 one, so flipped bytes anywhere either fail to load with a
+  // message naming the file or (in unused space) change nothing.
+  TempDir dir;
+  const ModelParts parts = random_model(Device::VPU_2_7);
+  save_model(parts, dir / "m.h5");
+  const double expected = CostModel(parts).predict_cycles(conv3x3(Device::VPU_2_7, 64));
+  std::string bytes;
+  {
+    std::ifstream in(dir / "m.h5", std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  int refused = 0;
+  for (std::size_t at = 0; at < bytes.size(); at += bytes.size() / 97) {
+    std::string damaged = bytes;
+    for (std::size_t i = at; i < at + 4 && i < damaged.size(); ++i)
+      damaged[i] = static_cast<char>(~damaged[i]);
+    std::ofstream(dir / "flip.h5", std::ios::binary | std::ios::trunc) << damaged;
+    try {
+      const CostModel loaded = load_model(dir / "flip.h5");
+      EXPECT_EQ(loaded.predict_cycles(conv3x3(Device::VPU_2_7, 64)), expected) << at;
+    } catch (const Error& e) {
+      ++refused;
+      EXPECT_TRUE(contains(e.what(), "flip.h5")) << e.what();
+    }
+  }
+  EXPECT_GT(refused, 80);
+}
+
 // Damages one group of a saved model in place, to check the loader's diagnosis.
 template <class Edit>
 void edit_saved_model(const std::filesystem::path& path, const std::string& group, Edit edit) {

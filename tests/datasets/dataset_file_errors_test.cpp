@@ -109,11 +109,18 @@ TEST_F(DatasetFileErrors, ForeignFilesAreNamedForWhatTheyAre) {
                 " is a 'vpucost-model' file, not a vpucost dataset (it is a model)");
   {
     auto guard = h5::lock();
-    H5::H5File f((dir_ / "other.h5").string(), H5F_ACC_TRUNC);
+    H5::H5File f = h5::create(dir_ / "other.h5");
     f.createGroup("dataset");
   }
   EXPECT_TRUE(
       contains(load_error(dir_ / "other.h5"), "is not a vpucost dataset (no 'format' attribute"));
+  {
+    auto guard = h5::lock();  // libhdf5's default: the 1.8 format, as h5py writes
+    H5::H5File f((dir_ / "h5py.h5").string(), H5F_ACC_TRUNC);
+    f.createGroup("dataset");
+  }
+  EXPECT_TRUE(contains(load_error(dir_ / "h5py.h5"),
+                       "is in the HDF5 1.8 file format (superblock version 0)"));
   const auto foreign = edited("foreign.h5", [](H5::H5File& f) {
     H5::Group root = f.openGroup("/");
     root.removeAttr("format");

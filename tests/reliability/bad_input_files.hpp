@@ -34,6 +34,15 @@ void patch_model_attribute(const std::filesystem::path& path, const std::string&
   h5::write_attribute(root, name, value);
 }
 
+/// An HDF5 file in libhdf5's default (1.8-compatible, unchecksummed) format,
+/// as h5py and older vpucost versions write, carrying a model's format tag.
+inline void write_hdf5_1_8_file(const std::filesystem::path& path) {
+  auto guard = h5::lock();
+  H5::H5File f(path.string(), H5F_ACC_TRUNC);
+  H5::Group root = f.openGroup("/");
+  h5::write_attribute(root, "format", std::string(kModelFormat));
+}
+
 inline void truncate_copy(const std::filesystem::path& from, const std::filesystem::path& to) {
   std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing);
   std::filesystem::resize_file(to, std::filesystem::file_size(to) / 2);
@@ -62,8 +71,9 @@ class BadInputFiles {
 
     std::filesystem::copy_file(d / "model.h5", d / "model_v99.h5");
     patch_model_attribute(d / "model_v99.h5", "feature_encoding_version", std::int64_t{99});
-    std::filesystem::copy_file(d / "model.h5", d / "model_format3.h5");
-    patch_model_attribute(d / "model_format3.h5", "format_version", std::int64_t{3});
+    std::filesystem::copy_file(d / "model.h5", d / "model_format4.h5");
+    patch_model_attribute(d / "model_format4.h5", "format_version", std::int64_t{4});
+    write_hdf5_1_8_file(d / "model_hdf5_1_8.h5");
     write_nan_model(d / "nan_model.h5");
 
     // One valid row, then cycles nan, inf, negative and beyond double.

@@ -128,8 +128,10 @@ const Case kCases[] = {
      "but the model is for VPU_2_7"},
     {"OtherEncodingVersion", "model of another feature-encoding version", "info model_v99.h5",
      "feature encoding version 99"},
-    {"OtherFormatVersion", "model of another file-format version", "info model_format3.h5",
-     "model file format version 3 is not supported"},
+    {"OtherFormatVersion", "model of another file-format version", "info model_format4.h5",
+     "model file format version 4 is not supported"},
+    {"Hdf5Format18", "model in the HDF5 1.8 format (no metadata checksums; h5py's default)",
+     "info model_hdf5_1_8.h5", "is in the HDF5 1.8 file format (superblock version 0)"},
     {"FineTuneOtherEncoding", "fine-tuning from another encoding version",
      "train --init-from model_v99.h5 --data data.csv --out out.h5", "feature encoding version 99"},
     // The external evaluator of `vpucost nas`.

@@ -19,12 +19,14 @@ namespace vpucost::h5 {
 std::unique_lock<std::recursive_mutex> lock();
 
 /// Opens `path` read-only. Throws vpucost::Error saying whether the file is
-/// missing, a directory, empty, not HDF5 at all (e.g. a PNG or CSV) or an
-/// HDF5 file that is damaged/truncated. `what` names the expected content
-/// ("model", "dataset") in messages.
+/// missing, a directory, empty, not HDF5 at all (e.g. a PNG or CSV), in the
+/// HDF5 1.8 format without metadata checksums (which libhdf5 1.10.8 cannot
+/// parse safely when damaged; vpucost writes the 1.10 format), or damaged or
+/// truncated. `what` names the expected content ("model", "dataset") in
+/// messages.
 H5::H5File open_for_reading(const std::filesystem::path& path, const std::string& what);
 
-/// Creates (truncates) `path` for writing.
+/// Creates (truncates) `path` for writing, in the format open_for_reading reads.
 H5::H5File create(const std::filesystem::path& path);
 
 /// Builds an HDF5 file in memory (HDF5's core driver, no backing store) and
@@ -32,10 +34,9 @@ H5::H5File create(const std::filesystem::path& path);
 /// lets libhdf5 write to disk: when a write fails (disk full, file size
 /// limit), libhdf5 1.10 crashes (SIGSEGV in H5F__close) closing the file, so
 /// files are built in memory and their image written by code that reports
-/// the error. `access` may carry other settings (e.g. libver bounds); its
-/// driver is replaced. Throws H5::Exception from `fill` or HDF5.
-std::string build_file_image(const std::function<void(H5::H5File&)>& fill,
-                             H5::FileAccPropList access = H5::FileAccPropList());
+/// the error. The file is in the HDF5 1.10 format, whose metadata libhdf5
+/// checksums (see open_for_reading). Throws H5::Exception from `fill` or HDF5.
+std::string build_file_image(const std::function<void(H5::H5File&)>& fill);
 
 bool has_attribute(const H5::H5Object& obj, const std::string& name);
 bool has_child(const H5::Group& group, const std::string& name);

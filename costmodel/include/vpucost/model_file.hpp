@@ -10,7 +10,7 @@ namespace vpucost {
 
 /// Identifies a vpucost model file and its layout version.
 inline constexpr const char* kModelFormat = "vpucost-model";
-inline constexpr int kModelFormatVersion = 2;
+inline constexpr int kModelFormatVersion = 3;
 
 CostModel load_model(const std::filesystem::path& path);
 

@@ -24,7 +24,7 @@
 namespace vpucost {
 
 inline constexpr const char* kCheckpointFormat = "vpucost-checkpoint";
-inline constexpr int kCheckpointFormatVersion = 2;
+inline constexpr int kCheckpointFormatVersion = 3;
 
 struct Checkpoint {
   std::map<std::string, std::string> settings;  ///< must match exactly to resume
