@@ -94,6 +94,15 @@ TEST(CsvImportParallel, PiecesNeverStartAtABom) {
   expect_same(import_csv_text(text, "bom.csv", with_threads(5)), one);
 }
 
+TEST(CsvImportParallel, ABomRightAfterTheHeaderIsReadAsOneThreadReadsIt) {
+  // Found by fuzzing: the first piece started with the BOM and skipped it.
+  std::string text = big_csv();
+  const std::size_t header = text.find("device,");
+  text.insert(text.find('\n', header) + 1, "\xEF\xBB\xBF");
+  const ImportResult one = import_csv_text(text, "bom.csv", with_threads(1));
+  expect_same(import_csv_text(text, "bom.csv", with_threads(3)), one);
+}
+
 TEST(CsvImportParallel, FileEqualsText) {
   test::TempDir dir;
   const auto path = dir.path() / "big.csv";

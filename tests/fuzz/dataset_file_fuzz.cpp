@@ -41,7 +41,7 @@ void check_rows(const vpucost::DatasetColumns& c) {
 
 }  // namespace
 
-#include "libhdf5_sanitizer_defaults.hpp"
+#include "libhdf5_fuzz_settings.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace vpucost;

@@ -84,7 +84,7 @@ void check_round_trip(const vpucost::CostModel& model) {
 
 }  // namespace
 
-#include "libhdf5_sanitizer_defaults.hpp"
+#include "libhdf5_fuzz_settings.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace vpucost;
