@@ -15,6 +15,7 @@
 #include "dataset_cli.hpp"
 #include "train_options.hpp"
 #include "vpucost/dataset.hpp"
+#include "vpucost/distillation.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/features.hpp"
 #include "vpucost/fine_tune.hpp"
@@ -114,12 +115,19 @@ int run_train(const std::vector<std::string>& args) {
   for (const char* name : {"val", "init-from", "checkpoint"}) {
     if (vm.count(name)) files.emplace_back(std::string("--") + name, vm[name].as<std::string>());
   }
+  const std::vector<std::string> teacher_files =
+      vm.count("teachers") ? split_list(vm["teachers"].as<std::string>(), "--teachers")
+                           : std::vector<std::string>{};
+  for (const auto& t : teacher_files) files.emplace_back("--teachers", t);
   require_distinct_files(files);
   if (vm.count("val") && !vm["val-fraction"].defaulted()) {
     throw Error("give either --val or --val-fraction, not both");
   }
   if (vm.count("renormalise") && !vm.count("init-from")) {
     throw Error("--renormalise only applies with --init-from");
+  }
+  if (vm.count("teachers") != vm.count("synthetic")) {
+    throw Error("distillation needs both --teachers and --synthetic");
   }
 
   TrainOptions o = options_from(vm);
@@ -163,7 +171,17 @@ int run_train(const std::vector<std::string>& args) {
   } else {
     split = split_for_validation(data, vm["val-fraction"].as<double>(), o.seed);
   }
-  const EncodedRows train_rows = encode_rows(data, split.train);
+  EncodedRows train_rows = encode_rows(data, split.train);
+  std::size_t synthetic_rows = 0;
+  if (!teacher_files.empty()) {
+    std::vector<CostModel> teachers;
+    for (const auto& t : teacher_files) teachers.push_back(load_model(t));
+    const Dataset synthetic = label_with_teachers(
+        synthesize_workloads(data, split.train, vm["synthetic"].as<std::size_t>(), o.seed),
+        teachers, "synthetic");
+    synthetic_rows = synthetic.size();
+    train_rows = concatenate(std::move(train_rows), encode_all(synthetic));
+  }
   TrainingProblem problem;
   problem.device = device;
   if (base && !vm.count("renormalise")) {
@@ -190,9 +208,11 @@ int run_train(const std::vector<std::string>& args) {
   log.set_pattern("%v");
   const bool quiet = vm.count("quiet") > 0;
   if (!quiet) {
-    log.info("training {} model {} on {} rows ({} validation) of {}{}, {} epochs, {} thread(s)",
+    log.info("training {} model {} on {} rows ({} validation) of {}{}{}, {} epochs, {} thread(s)",
              to_string(device), std::to_string(kFeatureCount) + "," + join_widths(o.hidden) + ",1",
              problem.train.size(), val_rows, data.source,
+             synthetic_rows ? " and " + std::to_string(synthetic_rows) + " teacher-labelled"
+                            : std::string(),
              base ? " from " + vm["init-from"].as<std::string>() : std::string(), o.epochs,
              o.threads);
   }
@@ -234,6 +254,10 @@ int run_train(const std::vector<std::string>& args) {
                : (val_rows ? "fraction " + std::to_string(vm["val-fraction"].as<double>()) +
                                  " of " + data.source
                            : "none");
+  if (synthetic_rows) {
+    model.training.notes["teachers"] = vm["teachers"].as<std::string>();
+    model.training.notes["synthetic_rows"] = std::to_string(synthetic_rows);
+  }
   if (base) {
     model.training.notes["init_from"] = vm["init-from"].as<std::string>();
     model.training.notes["init_from_device"] = std::string(to_string(base->device));

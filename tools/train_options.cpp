@@ -7,14 +7,26 @@
 #include "vpucost/error.hpp"
 
 namespace vpucost::cli {
+
+std::vector<std::string> split_list(const std::string& text, const std::string& option) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    items.push_back(text.substr(start, comma - start));
+    if (items.back().empty()) {
+      throw Error(option + " '" + text + "': an empty item (expected items separated by commas)");
+    }
+    start = comma + 1;
+  }
+  return items;
+}
+
 namespace {
 
 std::vector<Eigen::Index> parse_hidden(const std::string& text) {
   std::vector<Eigen::Index> widths;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
-    const std::string item = text.substr(start, comma - start);
+  for (const std::string& item : split_list(text, "--hidden")) {
     std::size_t used = 0;
     long long w = 0;
     try {
@@ -22,13 +34,12 @@ std::vector<Eigen::Index> parse_hidden(const std::string& text) {
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used == 0 || used != item.size() || w < 1) {
+    if (used != item.size() || w < 1) {
       throw Error("--hidden '" + text +
                   "': expected positive widths separated by commas, e.g. "
                   "128,128,64");
     }
     widths.push_back(w);
-    start = comma + 1;
   }
   return widths;
 }
@@ -92,7 +103,11 @@ po::options_description describe_train_options() {
       ("freeze-layers", po::value<int>(), "with --init-from: keep the first N layers' weights "
        "(default 0)")
       ("decay-to-init", "with --init-from: weight decay pulls toward the initial weights (L2-SP) "
-       "instead of toward zero");
+       "instead of toward zero")
+      ("teachers", po::value<std::string>(), "distillation: comma-separated models of the same "
+       "device whose mean log-prediction labels --synthetic extra workloads")
+      ("synthetic", po::value<std::size_t>(), "with --teachers: this many workloads mixed from "
+       "the training rows (never from validation rows) are added to training");
   po::options_description net("network and optimisation");
   net.add_options()
       ("hidden", po::value<std::string>(), "hidden widths (default 128,128,64; with --init-from "

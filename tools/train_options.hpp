@@ -17,6 +17,9 @@ po::options_description describe_train_options();
 /// defaults); throws vpucost::Error naming a bad value.
 TrainOptions options_from(const po::variables_map& vm);
 
+/// "a,b,c" -> {a, b, c}; throws vpucost::Error naming `option` on an empty item.
+std::vector<std::string> split_list(const std::string& text, const std::string& option);
+
 /// "128,128,48".
 std::string join_widths(const std::vector<Eigen::Index>& widths);
 

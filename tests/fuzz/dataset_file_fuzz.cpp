@@ -6,31 +6,19 @@
 // Crashes inside libhdf5 itself (1.10 is not hardened against malicious
 // files) are possible; datasets/README.md ("Robustness") says what fuzzing
 // found and how the loader guards against it.
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <string>
 
+#include "file_input.hpp"
 #include "vpucost/dataset_file.hpp"
 #include "vpucost/dataset_stats.hpp"
 #include "vpucost/error.hpp"
 
 namespace {
 
-void check(bool ok) {
-  if (!ok) __builtin_trap();
-}
-
-const std::filesystem::path& scratch_file() {
-  static const std::filesystem::path p =
-      std::filesystem::temp_directory_path() /
-      ("vpucost-fuzz-dataset-" + std::to_string(getpid()) + ".h5");
-  return p;
-}
+using vpucost::fuzz::check;
 
 void check_rows(const vpucost::DatasetColumns& c) {
   for (std::size_t i = 0; i < c.size(); ++i) {
@@ -45,25 +33,22 @@ void check_rows(const vpucost::DatasetColumns& c) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace vpucost;
-  {
-    std::ofstream out(scratch_file(), std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  }
+  const auto scratch = fuzz::write_input("dataset", data, size);
   try {
     DatasetInfo info;
-    const DatasetColumns all = read_dataset_file(scratch_file(), &info);
+    const DatasetColumns all = read_dataset_file(scratch, &info);
     check(all.size() == info.rows);
     check_rows(all);
   } catch (const Error&) {
   }
   try {
-    DatasetFileReader reader(scratch_file());
+    DatasetFileReader reader(scratch);
     DatasetColumns chunk;
     while (reader.read_next(chunk, 7)) check_rows(chunk);
   } catch (const Error&) {
   }
   try {
-    compute_stats(scratch_file());
+    compute_stats(scratch);
   } catch (const Error&) {
   }
   return 0;

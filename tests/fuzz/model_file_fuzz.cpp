@@ -8,8 +8,6 @@
 // The seed corpus (tests/fuzz/corpus/model_file/, made by make_model_corpus)
 // holds small valid models so that mutations start from the real structure.
 // What fuzzing found in libhdf5 itself is in tests/fuzz/README.md.
-#include <unistd.h>
-
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -18,20 +16,14 @@
 #include <optional>
 #include <string>
 
+#include "file_input.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/model_file.hpp"
 #include "vpucost/workload.hpp"
 
 namespace {
 
-void check(bool ok) {
-  if (!ok) __builtin_trap();
-}
-
-std::filesystem::path scratch_file(const char* name) {
-  return std::filesystem::temp_directory_path() /
-         ("vpucost-fuzz-model-" + std::to_string(getpid()) + name);
-}
+using vpucost::fuzz::check;
 
 vpucost::Workload workload(vpucost::Device device, vpucost::Operation op, std::int64_t size,
                            std::int64_t channels, std::int64_t kernel) {
@@ -66,7 +58,7 @@ void check_predictions(const vpucost::CostModel& model) {
 
 void check_round_trip(const vpucost::CostModel& model) {
   using namespace vpucost;
-  const auto copy = scratch_file("-saved.h5");
+  const auto copy = fuzz::scratch_file("model", "-saved.h5");
   save_model(model.parts(), copy);  // must not throw: it loaded, so it is valid
   const ModelParts& a = model.parts();
   const ModelParts b = load_model(copy).parts();
@@ -88,11 +80,7 @@ void check_round_trip(const vpucost::CostModel& model) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace vpucost;
-  const auto input = scratch_file(".h5");
-  {
-    std::ofstream out(input, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  }
+  const auto input = fuzz::write_input("model", data, size);
   std::optional<CostModel> model;
   try {
     model.emplace(load_model(input));

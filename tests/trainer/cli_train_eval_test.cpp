@@ -177,6 +177,39 @@ TEST(CliTrain, FineTunesFromAModelOfAnotherDevice) {
       << r.err;
 }
 
+TEST(CliTrain, DistilsFromTeachersOnSyntheticWorkloads) {
+  test::TempDir dir;
+  ASSERT_EQ(run_cli(quick_train(dir / "t1.h5")).exit_code, 0);
+  ASSERT_EQ(run_cli(quick_train(dir / "t2.h5", {"--seed", "2"})).exit_code, 0);
+  const std::string teachers = (dir / "t1.h5").string() + "," + (dir / "t2.h5").string();
+  auto r =
+      run_cli(quick_train(dir / "s.h5", {"--teachers", teachers, "--synthetic", "3000", "--json"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  // 1,800 recorded training rows (10 % of 2,000 held out) and the synthetic ones.
+  EXPECT_EQ(j["train_rows"].get<int>(), 1800 + 3000);
+  EXPECT_EQ(j["validation_rows"].get<int>(), 200);
+  const CostModel student = load_model(dir / "s.h5");
+  const auto& notes = student.parts().training.notes;
+  EXPECT_EQ(notes.at("teachers"), teachers);
+  EXPECT_EQ(notes.at("synthetic_rows"), "3000");
+
+  r = run_cli(quick_train(dir / "x.h5", {"--teachers", teachers}));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("distillation needs both --teachers and --synthetic"), std::string::npos)
+      << r.err;
+  save_model(test::random_model(Device::VPU_4_0), dir / "other.h5");
+  r = run_cli(
+      quick_train(dir / "x.h5", {"--teachers", (dir / "other.h5").string(), "--synthetic", "10"}));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("teacher 1 is a VPU_4_0 model, the data is for VPU_2_7"), std::string::npos)
+      << r.err;
+  r = run_cli(quick_train(dir / "x.h5", {"--teachers", teachers + ",", "--synthetic", "10"}));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("an empty item"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.h5"));
+}
+
 TEST(CliTrain, FineTuneRejectsAnotherEncodingVersion) {
   test::TempDir dir;
   save_model(test::random_model(Device::VPU_2_7), dir / "old.h5");

@@ -33,6 +33,11 @@ void shuffle(std::vector<T>& v, std::mt19937_64& rng) {
   }
 }
 
-enum Purpose : std::uint64_t { kInitialisation = 1, kValidationSplit = 2, kEpochShuffle = 3 };
+enum Purpose : std::uint64_t {
+  kInitialisation = 1,
+  kValidationSplit = 2,
+  kEpochShuffle = 3,
+  kSyntheticWorkloads = 4
+};
 
 }  // namespace vpucost::detail

@@ -43,6 +43,15 @@ EncodedRows encode_all(const Dataset& data) {
   return encode_rows(data, rows);
 }
 
+EncodedRows concatenate(EncodedRows a, const EncodedRows& b) {
+  const Eigen::Index n = a.features.cols();
+  a.features.conservativeResize(Eigen::NoChange, n + b.features.cols());
+  a.features.rightCols(b.features.cols()) = b.features;
+  a.log_cycles.insert(a.log_cycles.end(), b.log_cycles.begin(), b.log_cycles.end());
+  a.operations.insert(a.operations.end(), b.operations.begin(), b.operations.end());
+  return a;
+}
+
 Normalisation Normalisation::of(const ModelParts& parts) {
   return {parts.feature_mean, parts.feature_std, parts.output_offset, parts.output_scale};
 }

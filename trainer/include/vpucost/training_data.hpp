@@ -26,6 +26,8 @@ struct EncodedRows {
 /// Encodes the given rows of `data` (indices into it), or all of them.
 EncodedRows encode_rows(const Dataset& data, std::span<const std::size_t> rows);
 EncodedRows encode_all(const Dataset& data);
+/// The rows of `a` followed by those of `b`.
+EncodedRows concatenate(EncodedRows a, const EncodedRows& b);
 
 /// Input standardisation and output transform of a model.
 struct Normalisation {
