@@ -25,11 +25,13 @@
 #include <emmintrin.h>
 #endif
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <string_view>
 
 #include "csv_file.hpp"
 #include "vpucost/error.hpp"
@@ -38,8 +40,22 @@
 namespace vpucost {
 namespace {
 
+// fccp hands out lines as C strings, so a NUL byte would silently end its
+// line there and drop the rest (found by fuzzing: a header after a run of
+// NULs read as a blank line). A recording CSV is text: a NUL byte refuses the
+// file, naming its line (`lines_before` + newlines before it + 1).
+void refuse_nul(std::string_view bytes, const std::string& name, std::uint64_t lines_before) {
+  const std::size_t nul = bytes.find('\0');
+  if (nul == std::string_view::npos) return;
+  const auto line =
+      lines_before + 1 +
+      static_cast<std::uint64_t>(std::count(bytes.begin(), bytes.begin() + nul, '\n'));
+  throw Error(name + " is not a text CSV: line " + std::to_string(line) + " contains a NUL byte");
+}
+
 // fccp's own file source treats a read error as the end of the file; this
-// one reports it, so a failing disk never looks like a shorter CSV.
+// one reports it, so a failing disk never looks like a shorter CSV. It also
+// refuses NUL bytes (refuse_nul), counting lines across the blocks it reads.
 class CheckedFileSource final : public io::ByteSourceBase {
  public:
   CheckedFileSource(std::FILE* file, std::string name) : file_(file), name_(std::move(name)) {}
@@ -52,12 +68,16 @@ class CheckedFileSource final : public io::ByteSourceBase {
     if (n < static_cast<std::size_t>(size) && std::ferror(file_)) {
       throw Error("cannot read " + name_ + ": " + std::strerror(errno));
     }
+    const std::string_view block(buffer, n);
+    refuse_nul(block, name_, lines_);
+    lines_ += static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
     return static_cast<int>(n);
   }
 
  private:
   std::FILE* file_;
   std::string name_;
+  std::uint64_t lines_ = 0;  ///< newlines in the blocks read so far
 };
 
 using Splitter = io::double_quote_escape<',', '"'>;
@@ -199,6 +219,7 @@ CsvReader::CsvReader(std::string name, std::string_view text, std::uint64_t line
   impl_->name = std::move(name);
   impl_->size = text.size();
   impl_->line_number = lines_before;
+  refuse_nul(text, impl_->name, lines_before);
   impl_->lines =
       std::make_unique<io::LineReader>(impl_->name, text.data(), text.data() + text.size());
 }

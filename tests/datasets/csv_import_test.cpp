@@ -245,6 +245,36 @@ TEST(CsvImport, LongAndBinaryValuesAreShortenedInReasons) {
   EXPECT_NE(r.rejects[0].reason.find("...' is not a known operation"), std::string::npos);
 }
 
+TEST(CsvImport, ANulByteRefusesTheFileNamingItsLine) {
+  // fccp reads lines as C strings: a NUL would silently cut its line short
+  // (found by fuzzing, where NULs before the header made it a blank line).
+  const std::string row =
+      "VPU_2_7,CONVOLUTION,56,56,64,56,56,64,3,3,1,1,1,1,1,1,UINT8,UINT8,"
+      "CUBOID_16x16,30746,";
+  std::string text = kHeader() + "\n" + row + "\n" + row + "\n" + row + "\n";
+  text[text.rfind(",30746")] = '\0';  // in line 4
+  const std::string expected = " is not a text CSV: line 4 contains a NUL byte";
+  for (unsigned threads : {1u, 3u}) {
+    ImportOptions o;
+    o.threads = threads;
+    try {
+      import_csv_text(text, "nul.csv", o);
+      FAIL() << threads;
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()), "nul.csv" + expected);
+    }
+  }
+  test::TempDir dir;
+  test::write_text(dir / "nul.csv", text);
+  try {
+    import_csv(dir / "nul.csv");  // streamed from the file
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "nul.csv").string() + expected);
+  }
+  EXPECT_THROW(import_csv_text(std::string(40, '\0') + kHeader() + "\n" + row, "h.csv"), Error);
+}
+
 TEST(CsvImport, RejectsFileListsLineReasonAndRowAsCsv) {
   const ImportResult r = import_csv(test::test_data("bad_rows.csv"));
   const std::string text = rejects_csv(r.rejects);

@@ -85,10 +85,10 @@ void check_import(std::string_view text) {
 // The predict --csv path: cycles ignored, every row parsed or given a reason.
 void check_prediction_layout(std::string_view text) {
   using namespace vpucost;
-  CsvReader reader("fuzz.csv", text);
-  CsvLine line;
-  if (!reader.next(line) || line.problem) return;
   try {
+    CsvReader reader("fuzz.csv", text);  // refuses binary (NUL) text
+    CsvLine line;
+    if (!reader.next(line) || line.problem) return;
     const RecordingLayout layout(line.fields, CyclesColumn::Ignored, "fuzz.csv");
     Recording rec;
     while (reader.next(line)) {
