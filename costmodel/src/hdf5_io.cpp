@@ -248,7 +248,6 @@ std::vector<hsize_t> dataset_shape(const H5::Group& group, const std::string& na
   return dims;
 }
 
-namespace {
 H5::DataSet open_numeric(const H5::Group& group, const std::string& name) {
   H5::DataSet ds = group.openDataSet(name);
   const auto cls = ds.getTypeClass();
@@ -265,7 +264,7 @@ H5::DataSet open_numeric(const H5::Group& group, const std::string& name) {
   return ds;
 }
 
-// Raw data carries a Fletcher-32 checksum (see write_vector) that libhdf5
+// Raw data carries a Fletcher-32 checksum (checksummed_layout) that libhdf5
 // verifies while reading; its failure is named here, not as "H5Dread failed".
 void read_values(const H5::DataSet& ds, void* buffer, const H5::DataType& type,
                  const std::string& where) {
@@ -276,6 +275,7 @@ void read_values(const H5::DataSet& ds, void* buffer, const H5::DataType& type,
   }
 }
 
+namespace {
 std::string dataset_where(const H5::Group& group, const std::string& name) {
   return "dataset '" + name + "' in " + object_path(group);
 }
@@ -337,13 +337,11 @@ std::vector<std::string> read_strings(const H5::Group& group, const std::string&
   return out;
 }
 
-namespace {
-
 // One chunk holding the whole dataset, with HDF5's Fletcher-32 checksum:
 // the file format checksums metadata but not raw data, and a flipped bit in
 // a weight would otherwise change predictions silently. libhdf5 verifies
 // the checksum on every read. (An empty dataset cannot be chunked.)
-H5::DSetCreatPropList checksummed_data(int rank, const hsize_t* dims) {
+H5::DSetCreatPropList checksummed_layout(int rank, const hsize_t* dims) {
   H5::DSetCreatPropList plist;
   for (int i = 0; i < rank; ++i)
     if (dims[i] == 0) return plist;
@@ -352,13 +350,11 @@ H5::DSetCreatPropList checksummed_data(int rank, const hsize_t* dims) {
   return plist;
 }
 
-}  // namespace
-
 void write_vector(H5::Group& group, const std::string& name, const Eigen::VectorXf& v) {
   auto guard = lock();
   const hsize_t dims[1] = {static_cast<hsize_t>(v.size())};
   H5::DataSet ds = group.createDataSet(name, H5::PredType::IEEE_F32LE, H5::DataSpace(1, dims),
-                                       checksummed_data(1, dims));
+                                       checksummed_layout(1, dims));
   ds.write(v.data(), H5::PredType::NATIVE_FLOAT);
 }
 
@@ -368,7 +364,7 @@ void write_matrix(H5::Group& group, const std::string& name, const Eigen::Matrix
   const RowMajor rm = m;
   const hsize_t dims[2] = {static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())};
   H5::DataSet ds = group.createDataSet(name, H5::PredType::IEEE_F32LE, H5::DataSpace(2, dims),
-                                       checksummed_data(2, dims));
+                                       checksummed_layout(2, dims));
   ds.write(rm.data(), H5::PredType::NATIVE_FLOAT);
 }
 
@@ -382,7 +378,7 @@ void write_strings(H5::Group& group, const std::string& name, const std::vector<
     std::copy(s[i].begin(), s[i].end(), &buffer[i * width]);
   const hsize_t dims[1] = {s.size()};
   H5::DataSet ds =
-      group.createDataSet(name, type, H5::DataSpace(1, dims), checksummed_data(1, dims));
+      group.createDataSet(name, type, H5::DataSpace(1, dims), checksummed_layout(1, dims));
   if (!buffer.empty()) ds.write(buffer.data(), type);
 }
 

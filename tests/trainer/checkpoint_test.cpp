@@ -4,6 +4,7 @@
 
 #include "../support/test_workloads.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/hdf5_io.hpp"
 #include "vpucost/model_file.hpp"
 
 namespace vpucost {
@@ -77,6 +78,29 @@ TEST(Checkpoint, AModelFileIsNotACheckpoint) {
     EXPECT_NE(std::string(e.what()).find("not a vpucost checkpoint"), std::string::npos);
   }
   EXPECT_THROW(load_checkpoint(dir / "missing.ckpt"), Error);
+}
+
+TEST(Checkpoint, DamagedHistoryIsRefusedNotCast) {
+  // Found by fuzzing: an epoch stored as 5e180 was cast to int (undefined).
+  test::TempDir dir;
+  save_checkpoint(sample(), dir / "c.ckpt");
+  {
+    auto guard = h5::lock();
+    H5::H5File f((dir / "c.ckpt").string(), H5F_ACC_RDWR);
+    H5::DataSet history = f.openDataSet("history");
+    std::vector<double> rows(2 * 9, 1.0);
+    rows[9] = 5e180;  // row 1, epoch
+    history.write(rows.data(), H5::PredType::NATIVE_DOUBLE);
+  }
+  try {
+    load_checkpoint(dir / "c.ckpt");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "history row 1 has epoch 5e+180, not a whole number from 1 to 10000000"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(Checkpoint, ResumeCheckNamesTheDifferentSetting) {

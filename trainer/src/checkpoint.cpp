@@ -1,6 +1,7 @@
 #include "vpucost/checkpoint.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 #include "vpucost/atomic_file.hpp"
 #include "vpucost/error.hpp"
@@ -11,6 +12,8 @@ namespace vpucost {
 namespace {
 
 constexpr hsize_t kHistoryColumns = 9;
+/// Most epochs a checkpoint's history may hold (far beyond any real run).
+constexpr hsize_t kMaxEpochs = 10'000'000;
 // Bound on a stored parameter vector (256 MB of floats: far above any network
 // of widths <= Mlp::kMaxWidth that fits in memory to train), checked before
 // reading so that a damaged checkpoint cannot make libhdf5 allocate gigabytes.
@@ -34,21 +37,42 @@ void write_history(H5::Group& root, const std::vector<EpochReport>& history) {
   }
   const hsize_t dims[2] = {history.size(), kHistoryColumns};
   H5::DataSpace space(2, dims);
-  H5::DataSet ds = root.createDataSet("history", H5::PredType::NATIVE_DOUBLE, space);
+  H5::DataSet ds = root.createDataSet("history", H5::PredType::IEEE_F64LE, space,
+                                      h5::checksummed_layout(2, dims));
   if (!rows.empty()) ds.write(rows.data(), H5::PredType::NATIVE_DOUBLE);
+}
+
+// An epoch number or count as stored (a double): a whole number in
+// [1, kMaxEpochs], else the checkpoint is damaged (casting an out-of-range
+// double to int is undefined; found by fuzzing).
+int epoch_number(double stored, hsize_t row) {
+  if (!(stored >= 1 && stored <= kMaxEpochs) || stored != std::floor(stored)) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%g", stored);
+    throw Error("history row " + std::to_string(row) + " has epoch " + value +
+                ", not a whole number from 1 to " + std::to_string(kMaxEpochs));
+  }
+  return static_cast<int>(stored);
 }
 
 std::vector<EpochReport> read_history(const H5::Group& root) {
   const auto shape = h5::dataset_shape(root, "history");
   if (shape.size() != 2 || shape[1] != kHistoryColumns) throw Error("history has the wrong shape");
+  if (shape[0] > kMaxEpochs) {
+    throw Error("history has " + std::to_string(shape[0]) + " rows, more than " +
+                std::to_string(kMaxEpochs) + " epochs");
+  }
   std::vector<double> rows(shape[0] * shape[1]);
-  if (!rows.empty()) root.openDataSet("history").read(rows.data(), H5::PredType::NATIVE_DOUBLE);
+  if (!rows.empty()) {
+    h5::read_values(h5::open_numeric(root, "history"), rows.data(), H5::PredType::NATIVE_DOUBLE,
+                    "dataset 'history'");
+  }
   std::vector<EpochReport> history;
   for (hsize_t i = 0; i < shape[0]; ++i) {
     const double* r = rows.data() + i * kHistoryColumns;
     EpochReport e;
-    e.epoch = static_cast<int>(r[0]);
-    e.epochs = static_cast<int>(r[1]);
+    e.epoch = epoch_number(r[0], i);
+    e.epochs = epoch_number(r[1], i);
     e.train_loss = r[2];
     e.val_loss = r[3];
     e.val_mape = r[4];

@@ -77,6 +77,21 @@ Eigen::VectorXf read_vector(const H5::Group& group, const std::string& name,
 Eigen::MatrixXf read_matrix(const H5::Group& group, const std::string& name);
 std::vector<std::string> read_strings(const H5::Group& group, const std::string& name);
 
+/// A numeric dataset, refused (vpucost::Error) unless its numbers are 1 to
+/// 8 bytes wide: libhdf5 allocates width x count to convert them, and a
+/// damaged file can declare any width (found by fuzzing).
+H5::DataSet open_numeric(const H5::Group& group, const std::string& name);
+/// Reads all of `ds` as `type`; a failed read (e.g. a Fletcher-32 checksum
+/// mismatch) becomes vpucost::Error("<where> is damaged: ...").
+void read_values(const H5::DataSet& ds, void* buffer, const H5::DataType& type,
+                 const std::string& where);
+
+/// How vpucost stores a dataset: one chunk holding all of it, with HDF5's
+/// Fletcher-32 checksum, which libhdf5 verifies on reading (metadata has its
+/// own checksums; raw data has none otherwise). Empty datasets cannot be
+/// chunked and get the default layout.
+H5::DSetCreatPropList checksummed_layout(int rank, const hsize_t* dims);
+
 void write_vector(H5::Group& group, const std::string& name, const Eigen::VectorXf& v);
 void write_matrix(H5::Group& group, const std::string& name, const Eigen::MatrixXf& m);
 void write_strings(H5::Group& group, const std::string& name, const std::vector<std::string>& s);
