@@ -337,15 +337,19 @@ std::vector<std::string> read_strings(const H5::Group& group, const std::string&
   return out;
 }
 
-// One chunk holding the whole dataset, with HDF5's Fletcher-32 checksum:
-// the file format checksums metadata but not raw data, and a flipped bit in
-// a weight would otherwise change predictions silently. libhdf5 verifies
-// the checksum on every read. (An empty dataset cannot be chunked.)
+// One chunk holding the whole dataset, deflated and with HDF5's Fletcher-32
+// checksum: the file format checksums metadata but not raw data, and a
+// flipped bit in a weight would otherwise change predictions silently.
+// libhdf5 verifies Fletcher-32 on every read, and zlib the Adler-32 of the
+// inflated values: Fletcher-32 alone cannot tell a 16-bit word 0x0000 from
+// 0xFFFF (found by fuzzing checkpoints), Adler-32 (modulo a prime) can.
+// (An empty dataset cannot be chunked.)
 H5::DSetCreatPropList checksummed_layout(int rank, const hsize_t* dims) {
   H5::DSetCreatPropList plist;
   for (int i = 0; i < rank; ++i)
     if (dims[i] == 0) return plist;
   plist.setChunk(rank, dims);
+  plist.setDeflate(1);
   plist.setFletcher32();
   return plist;
 }

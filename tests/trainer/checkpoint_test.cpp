@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "../support/test_workloads.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/hdf5_io.hpp"
@@ -98,6 +100,28 @@ TEST(Checkpoint, DamagedHistoryIsRefusedNotCast) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find(
                   "history row 1 has epoch 5e+180, not a whole number from 1 to 10000000"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Checkpoint, NonFiniteValuesAreRefused) {
+  // Found by fuzzing: a NaN slipped through Fletcher-32's blind spot (a
+  // 16-bit word 0x0000 turned 0xFFFF) and the checkpoint loaded.
+  test::TempDir dir;
+  save_checkpoint(sample(), dir / "c.ckpt");
+  {
+    auto guard = h5::lock();
+    H5::H5File f((dir / "c.ckpt").string(), H5F_ACC_RDWR);
+    std::vector<float> values(34 * 8 + 8 + 8 + 1, -0.5f);
+    values[202] = std::numeric_limits<float>::quiet_NaN();
+    f.openDataSet("best_params").write(values.data(), H5::PredType::NATIVE_FLOAT);
+  }
+  try {
+    load_checkpoint(dir / "c.ckpt");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("checkpoint array 'best_params' holds nan at index 202"),
               std::string::npos)
         << e.what();
   }

@@ -55,6 +55,21 @@ int epoch_number(double stored, hsize_t row) {
   return static_cast<int>(stored);
 }
 
+// Every value finite (and, for `non_negative`, >= 0); else names the array
+// and the first bad index.
+template <class Values>
+void require_finite(const Values& values, const char* name, bool non_negative = false) {
+  for (std::size_t i = 0; i < static_cast<std::size_t>(values.size()); ++i) {
+    const float v = values[static_cast<Eigen::Index>(i)];
+    if (!std::isfinite(v) || (non_negative && v < 0)) {
+      throw Error(
+          std::string("checkpoint array '") + name + "' holds " + std::to_string(v) + " at index " +
+          std::to_string(i) +
+          (non_negative ? " (values must be finite and >= 0)" : " (values must be finite)"));
+    }
+  }
+}
+
 std::vector<EpochReport> read_history(const H5::Group& root) {
   const auto shape = h5::dataset_shape(root, "history");
   if (shape.size() != 2 || shape[1] != kHistoryColumns) throw Error("history has the wrong shape");
@@ -197,6 +212,21 @@ Checkpoint read_parts(const H5::H5File& file) {
   const std::size_t n = c.params.size();
   if (c.best_params.size() != n || c.adam_m.size() != n || c.adam_v.size() != n) {
     throw Error("checkpoint parameter and optimiser arrays differ in length");
+  }
+  // A run only ever stores finite numbers (it stops on a non-finite loss), so
+  // anything else is damage, and resuming from it would train on NaN.
+  require_finite(c.params, "params");
+  require_finite(c.best_params, "best_params");
+  require_finite(c.adam_m, "adam_m");
+  require_finite(c.adam_v, "adam_v", true);
+  require_finite(c.normalisation.feature_mean, "normalisation/feature_mean");
+  require_finite(c.normalisation.feature_std, "normalisation/feature_std", true);
+  if ((c.normalisation.feature_std.array() <= 0.0f).any()) {
+    throw Error("checkpoint array 'normalisation/feature_std' holds a zero deviation");
+  }
+  if (!std::isfinite(c.normalisation.output_offset) ||
+      !(std::isfinite(c.normalisation.output_scale) && c.normalisation.output_scale > 0)) {
+    throw Error("checkpoint output normalisation is not finite and positive");
   }
   return c;
 }

@@ -86,10 +86,11 @@ H5::DataSet open_numeric(const H5::Group& group, const std::string& name);
 void read_values(const H5::DataSet& ds, void* buffer, const H5::DataType& type,
                  const std::string& where);
 
-/// How vpucost stores a dataset: one chunk holding all of it, with HDF5's
-/// Fletcher-32 checksum, which libhdf5 verifies on reading (metadata has its
-/// own checksums; raw data has none otherwise). Empty datasets cannot be
-/// chunked and get the default layout.
+/// How vpucost stores a dataset: one chunk holding all of it, deflated (zlib
+/// checks the Adler-32 of the inflated values) and with HDF5's Fletcher-32
+/// checksum, both verified by libhdf5 on reading (metadata has its own
+/// checksums; raw data has none otherwise). Empty datasets cannot be chunked
+/// and get the default layout.
 H5::DSetCreatPropList checksummed_layout(int rank, const hsize_t* dims);
 
 void write_vector(H5::Group& group, const std::string& name, const Eigen::VectorXf& v);
