@@ -29,6 +29,10 @@ namespace {
 /// enough not to wreck what it knows in the first epochs.
 constexpr double kFineTuneLearningRate = 3e-4;
 
+/// Most synthetic workloads --synthetic may ask for (their features alone
+/// take 170 bytes each).
+constexpr std::size_t kMaxSyntheticRows = 20'000'000;
+
 volatile std::sig_atomic_t g_interrupted = 0;
 extern "C" void on_interrupt(int) {
   g_interrupted = 1;
@@ -128,6 +132,10 @@ int run_train(const std::vector<std::string>& args) {
   }
   if (vm.count("teachers") != vm.count("synthetic")) {
     throw Error("distillation needs both --teachers and --synthetic");
+  }
+  if (vm.count("synthetic") && vm["synthetic"].as<std::size_t>() > kMaxSyntheticRows) {
+    throw Error("--synthetic " + std::to_string(vm["synthetic"].as<std::size_t>()) +
+                " is more than " + std::to_string(kMaxSyntheticRows) + " workloads");
   }
 
   TrainOptions o = options_from(vm);

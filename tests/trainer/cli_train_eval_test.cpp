@@ -204,6 +204,10 @@ TEST(CliTrain, DistilsFromTeachersOnSyntheticWorkloads) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("teacher 1 is a VPU_4_0 model, the data is for VPU_2_7"), std::string::npos)
       << r.err;
+  r = run_cli(quick_train(dir / "x.h5", {"--teachers", teachers, "--synthetic", "1000000000"}));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--synthetic 1000000000 is more than 20000000 workloads"), std::string::npos)
+      << r.err;
   r = run_cli(quick_train(dir / "x.h5", {"--teachers", teachers + ",", "--synthetic", "10"}));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("an empty item"), std::string::npos) << r.err;
