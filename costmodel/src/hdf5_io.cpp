@@ -248,18 +248,24 @@ std::vector<hsize_t> dataset_shape(const H5::Group& group, const std::string& na
   return dims;
 }
 
+namespace {
+std::string dataset_where(const H5::Group& group, const std::string& name) {
+  return "dataset '" + name + "' in " + object_path(group);
+}
+}  // namespace
+
 H5::DataSet open_numeric(const H5::Group& group, const std::string& name) {
   H5::DataSet ds = group.openDataSet(name);
   const auto cls = ds.getTypeClass();
   if (cls != H5T_FLOAT && cls != H5T_INTEGER) {
-    throw Error("dataset '" + name + "' in " + object_path(group) + " is not numeric");
+    throw Error(dataset_where(group, name) + " is not numeric");
   }
   // A damaged file can declare numbers of any width (the size field has 32
   // bits); libhdf5 then allocates width x count for the conversion, gigabytes
   // for a few values (found by fuzzing). Real numbers are at most 8 bytes.
   if (const std::size_t width = ds.getDataType().getSize(); width == 0 || width > 8) {
-    throw Error("dataset '" + name + "' in " + object_path(group) + " stores " +
-                std::to_string(width) + "-byte numbers (expected 1 to 8)");
+    throw Error(dataset_where(group, name) + " stores " + std::to_string(width) +
+                "-byte numbers (expected 1 to 8)");
   }
   return ds;
 }
@@ -275,24 +281,17 @@ void read_values(const H5::DataSet& ds, void* buffer, const H5::DataType& type,
   }
 }
 
-namespace {
-std::string dataset_where(const H5::Group& group, const std::string& name) {
-  return "dataset '" + name + "' in " + object_path(group);
-}
-}  // namespace
-
 Eigen::VectorXf read_vector(const H5::Group& group, const std::string& name,
                             std::size_t max_elements) {
   auto guard = lock();
   const auto dims = dataset_shape(group, name);
   if (dims.size() != 1) {
-    throw Error("dataset '" + name + "' in " + object_path(group) + " has " +
-                std::to_string(dims.size()) + " dimensions, expected 1");
+    throw Error(dataset_where(group, name) + " has " + std::to_string(dims.size()) +
+                " dimensions, expected 1");
   }
   if (dims[0] > max_elements) {
-    throw Error("dataset '" + name + "' in " + object_path(group) + " holds " +
-                std::to_string(dims[0]) + " values, more than the " + std::to_string(max_elements) +
-                " it can have");
+    throw Error(dataset_where(group, name) + " holds " + std::to_string(dims[0]) +
+                " values, more than the " + std::to_string(max_elements) + " it can have");
   }
   Eigen::VectorXf v(static_cast<Eigen::Index>(dims[0]));
   if (dims[0] > 0) {
@@ -306,8 +305,8 @@ Eigen::MatrixXf read_matrix(const H5::Group& group, const std::string& name) {
   auto guard = lock();
   const auto dims = dataset_shape(group, name);
   if (dims.size() != 2) {
-    throw Error("dataset '" + name + "' in " + object_path(group) + " has " +
-                std::to_string(dims.size()) + " dimensions, expected 2");
+    throw Error(dataset_where(group, name) + " has " + std::to_string(dims.size()) +
+                " dimensions, expected 2");
   }
   using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   RowMajor m(static_cast<Eigen::Index>(dims[0]), static_cast<Eigen::Index>(dims[1]));
