@@ -1,9 +1,6 @@
 // vpucost import: a recording CSV -> an HDF5 dataset file, every row either
 // written or listed as rejected with its line and reason.
-#include <signal.h>
-
 #include <chrono>
-#include <csignal>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -11,6 +8,7 @@
 
 #include "command.hpp"
 #include "dataset_cli.hpp"
+#include "interrupt_guard.hpp"
 #include "vpucost/atomic_file.hpp"
 #include "vpucost/csv_import.hpp"
 #include "vpucost/dataset_file.hpp"
@@ -21,39 +19,11 @@ namespace {
 
 constexpr std::size_t kImportRejectsShown = 10;
 
-volatile std::sig_atomic_t g_interrupted = 0;
-void on_import_interrupt(int) {
-  g_interrupted = 1;
+// Checked between blocks of rows and columns: stopping by throwing removes
+// the temporary output files, so nothing is left half-written.
+void stop_if_interrupted() {
+  if (InterruptGuard::interrupted()) throw Error("interrupted; no dataset written");
 }
-
-// While alive, Ctrl-C (SIGINT) and SIGTERM only set a flag; the import checks
-// it between blocks of rows and columns and stops by throwing, so the
-// temporary output files are removed and nothing is left half-written.
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    g_interrupted = 0;
-    struct sigaction sa {};
-    sa.sa_handler = on_import_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;  // reads and writes go on; the flag is checked between blocks
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-  ~InterruptGuard() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  static void stop_if_interrupted() {
-    if (g_interrupted) throw Error("interrupted; no dataset written");
-  }
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 }  // namespace
 
@@ -89,9 +59,9 @@ int run_import(const std::vector<std::string>& args) {
   const auto start = std::chrono::steady_clock::now();
   ImportOptions import_options;
   import_options.progress_interval = 16384;
-  import_options.on_progress = [](std::uint64_t) { InterruptGuard::stop_if_interrupted(); };
+  import_options.on_progress = [](std::uint64_t) { stop_if_interrupted(); };
   const ImportResult result = import_csv(csv, import_options);
-  InterruptGuard::stop_if_interrupted();
+  stop_if_interrupted();
   if (const std::string w = ignored_columns_warning(result); !w.empty()) {
     std::cerr << "vpucost import: warning: " << csv.string() << ": " << w << "\n";
   }
@@ -117,7 +87,7 @@ int run_import(const std::vector<std::string>& args) {
   write.source_file = csv.filename().string();
   write.import_counts = n;
   write.assume_valid = true;  // import_csv validated every row it kept
-  write.on_column_written = [](std::size_t) { InterruptGuard::stop_if_interrupted(); };
+  write.on_column_written = [](std::size_t) { stop_if_interrupted(); };
   write_dataset_file(out, result.columns, write);
   if (rejects_file) rejects_file->commit();
   const double seconds =

@@ -5,7 +5,6 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -13,6 +12,7 @@
 
 #include "command.hpp"
 #include "dataset_cli.hpp"
+#include "interrupt_guard.hpp"
 #include "train_options.hpp"
 #include "vpucost/dataset.hpp"
 #include "vpucost/distillation.hpp"
@@ -32,36 +32,6 @@ constexpr double kFineTuneLearningRate = 3e-4;
 /// Most synthetic workloads --synthetic may ask for (their features alone
 /// take 170 bytes each).
 constexpr std::size_t kMaxSyntheticRows = 20'000'000;
-
-volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void on_interrupt(int) {
-  g_interrupted = 1;
-}
-
-/// Ctrl-C (SIGINT) or SIGTERM ask the run to stop after the current epoch
-/// (writing the checkpoint); a second Ctrl-C kills as usual.
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    g_interrupted = 0;
-    struct sigaction sa {};
-    sa.sa_handler = on_interrupt;
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-  ~InterruptGuard() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 std::string duration(double seconds) {
   char buf[32];
@@ -224,7 +194,7 @@ int run_train(const std::vector<std::string>& args) {
              base ? " from " + vm["init-from"].as<std::string>() : std::string(), o.epochs,
              o.threads);
   }
-  InterruptGuard interrupts;
+  const InterruptGuard interrupts(/*second_signal_kills=*/true);
   const EpochObserver observer = [&](const EpochReport& r) {
     if (!quiet) {
       if (val_rows > 0) {
@@ -240,7 +210,7 @@ int run_train(const std::vector<std::string>& args) {
                  duration(r.eta_seconds));
       }
     }
-    return g_interrupted == 0;
+    return !InterruptGuard::interrupted();
   };
   TrainResult result = train_model(problem, o, observer);
   if (result.interrupted) {
