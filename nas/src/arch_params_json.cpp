@@ -7,6 +7,7 @@
 
 #include "vpucost/arch_export.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/json_limits.hpp"
 
 namespace vpucost::nas {
 namespace {
@@ -15,30 +16,6 @@ using Json = nlohmann::json;
 
 constexpr std::size_t kMaxBytes = 4 << 20;
 constexpr int kMaxDepth = 8;  // the format needs 3
-
-// Deepest bracket nesting outside strings, counted before parsing so that a
-// hostile document cannot make recursive code run deep.
-int nesting_depth(std::string_view text) {
-  int depth = 0, deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return deepest;
-}
 
 std::string show(const Json& v) {
   std::string s = v.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -52,14 +29,7 @@ std::string show(const Json& v) {
 }  // namespace
 
 ArchParams parse_arch_params_json(std::string_view text, std::string_view source) {
-  if (text.size() > kMaxBytes) {
-    fail(source, "",
-         "is " + std::to_string(text.size()) + " bytes; at most " + std::to_string(kMaxBytes) +
-             " are accepted");
-  }
-  if (nesting_depth(text) > kMaxDepth) {
-    fail(source, "", "nests deeper than " + std::to_string(kMaxDepth) + " levels");
-  }
+  check_json_limits(text, source, kMaxBytes, kMaxDepth);
   Json doc;
   try {
     doc = Json::parse(text.begin(), text.end());

@@ -3,36 +3,12 @@
 #include <cmath>
 
 #include "vpucost/error.hpp"
+#include "vpucost/json_limits.hpp"
 
 namespace vpucost::json_reader {
 namespace {
 
 using std::to_string;
-
-// Deepest bracket nesting outside strings, counted before parsing so that a
-// hostile document cannot make any recursive code run deep.
-int nesting_depth(std::string_view text) {
-  int depth = 0;
-  int deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return deepest;
-}
 
 std::string kind_of(const Json& v) {
   if (v.is_null()) return "null";
@@ -58,13 +34,7 @@ void Path::fail(const std::string& message) const {
 }
 
 Json parse(std::string_view text, const Path& root) {
-  if (text.size() > kMaxJsonBytes) {
-    root.fail("is " + to_string(text.size()) + " bytes; at most " + to_string(kMaxJsonBytes) +
-              " are accepted");
-  }
-  if (nesting_depth(text) > kMaxJsonDepth) {
-    root.fail("nests deeper than " + to_string(kMaxJsonDepth) + " levels");
-  }
+  check_json_limits(text, root.source(), kMaxJsonBytes, kMaxJsonDepth);
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::exception& e) {

@@ -26,6 +26,7 @@ class Path {
   Path field(std::string_view key) const;
   Path index(std::size_t i) const;
   const std::string& text() const { return path_; }
+  const std::string& source() const { return source_; }
   [[noreturn]] void fail(const std::string& message) const;
 
  private:
