@@ -8,7 +8,9 @@
 
 #include "../support/test_workloads.hpp"
 #include "synthetic.hpp"
+#include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/workload_split.hpp"
 
 namespace vpucost {
 namespace {
@@ -58,6 +60,38 @@ TEST(Distillation, SyntheticWorkloadsAreFixedBySeedAndUseOnlyTheGivenRows) {
   const std::vector<std::size_t> one{17};
   for (const Workload& w : synthesize_workloads(d, one, 20, 3)) EXPECT_EQ(w, d.workloads[17]);
   EXPECT_THROW(synthesize_workloads(d, std::vector<std::size_t>{}, 10, 1), Error);
+}
+
+TEST(Distillation, SyntheticWorkloadsFitInTheTileMemoryAsRecordedOnesDo) {
+  // Two recorded 3x3 convolutions that fit in VPU_4_0's 1.5 MB: a large map
+  // with few channels and a small map with many. Their spatial size and
+  // channels mixed (112x112 with 256 in, 256 out) would need far more.
+  Dataset d;
+  d.source = "two rows";
+  Workload big_map = test::conv3x3(Device::VPU_4_0, 16);
+  big_map.input.width = big_map.input.height = big_map.output.width = big_map.output.height = 112;
+  Workload many_channels = test::conv3x3(Device::VPU_4_0, 256);
+  many_channels.input.width = many_channels.input.height = 7;
+  many_channels.output.width = many_channels.output.height = 7;
+  const std::int64_t cmx = device_spec(Device::VPU_4_0).cmx_bytes;
+  for (const Workload& w : {big_map, many_channels}) {
+    ASSERT_FALSE(find_problem(w).has_value()) << *find_problem(w);
+    ASSERT_LE(cmx_footprint(w).total_bytes, cmx);
+    d.workloads.push_back(w);
+    d.cycles.push_back(1000.0);
+  }
+  Workload too_big = many_channels;
+  too_big.input.width = too_big.input.height = too_big.output.width = too_big.output.height = 112;
+  ASSERT_GT(cmx_footprint(too_big).total_bytes, cmx);
+
+  const auto made = synthesize_workloads(d, all_rows(d), 500, 1);
+  ASSERT_EQ(made.size(), 500u);
+  std::size_t new_mixes = 0;
+  for (const Workload& w : made) {
+    EXPECT_LE(cmx_footprint(w).total_bytes, cmx) << describe(w);
+    new_mixes += (w == big_map || w == many_channels) ? 0 : 1;
+  }
+  EXPECT_GT(new_mixes, 50u);  // mixes that fit (e.g. 7x7 with 16 channels) are still made
 }
 
 TEST(Distillation, LabelsAreTheTeachersGeometricMean) {

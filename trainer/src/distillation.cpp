@@ -5,7 +5,9 @@
 #include <map>
 
 #include "random.hpp"
+#include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/workload_split.hpp"
 
 namespace vpucost {
 namespace {
@@ -54,6 +56,10 @@ void take(Workload& w, const Workload& donor, Factor f) {
   }
 }
 
+bool fits_in_cmx(const Workload& w) {
+  return cmx_footprint(w).total_bytes <= device_spec(w.device).cmx_bytes;
+}
+
 std::size_t below(std::mt19937_64& rng, std::size_t n) {
   return static_cast<std::size_t>(rng() % n);
 }
@@ -96,7 +102,10 @@ std::vector<Workload> synthesize_workloads(const Dataset& data, std::span<const 
                                           w.kernel_w, w.stride_w);
     w.output.height = expected_output_size(w.input.height, w.padding.top, w.padding.bottom,
                                            w.kernel_h, w.stride_h);
-    if (!find_problem(w)) out.push_back(w);
+    // A recorded DPU workload always fits in the tile memory; a mix that
+    // does not is outside what the teachers learnt from, and fitting their
+    // guesses there would spend the student's capacity where no query goes.
+    if (!find_problem(w) && fits_in_cmx(w)) out.push_back(w);
   }
   return out;
 }

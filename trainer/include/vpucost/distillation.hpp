@@ -23,9 +23,10 @@ namespace vpucost {
 /// the same operation: spatial size, input channels, output channels, kernel
 /// with stride and padding, data types, execution mode. Channel-wise
 /// operations keep equal input and output channels; output sizes are
-/// recomputed. A mix that is not a valid workload is drawn again. Fixed by
-/// `seed`. Throws vpucost::Error if `rows` is empty or valid mixes are too
-/// rare (fewer than 1 in 100 draws).
+/// recomputed. A mix that is not a valid workload, or that does not fit in
+/// the device's tile memory (cmx_footprint, as every recorded DPU workload
+/// does), is drawn again. Fixed by `seed`. Throws vpucost::Error if `rows`
+/// is empty or valid mixes are too rare (fewer than 1 in 100 draws).
 std::vector<Workload> synthesize_workloads(const Dataset& data, std::span<const std::size_t> rows,
                                            std::size_t count, std::uint64_t seed);
 
