@@ -1,4 +1,5 @@
 // vpucost info: what a model file is, how it was trained, how well it did.
+#include <charconv>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,20 @@ std::string network_shape(const Mlp& mlp) {
   std::string s = std::to_string(mlp.input_size());
   for (const auto& layer : mlp.layers()) s += " -> " + std::to_string(layer.weights.rows());
   return s;
+}
+
+// "100000 rows", or for a distilled model "100000 rows and 290000
+// teacher-labelled workloads" (TrainingMetadata::rows counts both).
+std::string rows_trained_on(const TrainingMetadata& t) {
+  const auto synthetic = t.notes.find("synthetic_rows");
+  std::uint64_t made = 0;
+  if (synthetic != t.notes.end()) {
+    const std::string& v = synthetic->second;
+    std::from_chars(v.data(), v.data() + v.size(), made);
+  }
+  if (made == 0 || made > t.rows) return std::to_string(t.rows) + " rows";
+  return std::to_string(t.rows - made) + " rows and " + std::to_string(made) +
+         " teacher-labelled workloads";
 }
 
 }  // namespace
@@ -57,7 +72,7 @@ int run_info(const std::vector<std::string>& args) {
             << "network:          " << network_shape(p.mlp) << ", " << to_string(p.mlp.activation())
             << ", " << p.mlp.parameter_count() << " parameters, predicts log-cycles\n"
             << "trained on:       " << (t.dataset.empty() ? "(not recorded)" : t.dataset) << " ("
-            << t.rows << " rows)\n"
+            << rows_trained_on(t) << ")\n"
             << "created:          " << t.created << "\n"
             << "training time:    " << std::fixed << std::setprecision(1) << t.train_seconds
             << " s\n"

@@ -188,7 +188,7 @@ int run_train(const std::vector<std::string>& args) {
   if (!quiet) {
     log.info("training {} model {} on {} rows ({} validation) of {}{}{}, {} epochs, {} thread(s)",
              to_string(device), std::to_string(kFeatureCount) + "," + join_widths(o.hidden) + ",1",
-             problem.train.size(), val_rows, data.source,
+             problem.train.size() - synthetic_rows, val_rows, data.source,
              synthetic_rows ? " and " + std::to_string(synthetic_rows) + " teacher-labelled"
                             : std::string(),
              base ? " from " + vm["init-from"].as<std::string>() : std::string(), o.epochs,

@@ -193,6 +193,11 @@ TEST(CliTrain, DistilsFromTeachersOnSyntheticWorkloads) {
   const auto& notes = student.parts().training.notes;
   EXPECT_EQ(notes.at("teachers"), teachers);
   EXPECT_EQ(notes.at("synthetic_rows"), "3000");
+  // `info` tells the recorded rows from the teacher-labelled ones.
+  r = run_cli({"info", (dir / "s.h5").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("(1800 rows and 3000 teacher-labelled workloads)"), std::string::npos)
+      << r.out;
 
   r = run_cli(quick_train(dir / "x.h5", {"--teachers", teachers}));
   EXPECT_EQ(r.exit_code, 1);
