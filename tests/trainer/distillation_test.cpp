@@ -94,6 +94,28 @@ TEST(Distillation, SyntheticWorkloadsFitInTheTileMemoryAsRecordedOnesDo) {
   EXPECT_GT(new_mixes, 50u);  // mixes that fit (e.g. 7x7 with 16 channels) are still made
 }
 
+TEST(Distillation, RowsWhoseMixesNeverFitAreRefusedWithTheReason) {
+  // A valid descriptor that no DPU could hold: every mix of it is itself.
+  Workload too_big = test::conv3x3(Device::VPU_4_0, 256);
+  too_big.input.width = too_big.input.height = too_big.output.width = too_big.output.height = 112;
+  ASSERT_FALSE(find_problem(too_big).has_value());
+  ASSERT_GT(cmx_footprint(too_big).total_bytes, device_spec(Device::VPU_4_0).cmx_bytes);
+  Dataset d;
+  d.source = "big.csv";
+  d.workloads = {too_big};
+  d.cycles = {1000.0};
+  try {
+    synthesize_workloads(d, all_rows(d), 10, 1);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("only 0 of 10 synthetic workloads made in 2000 draws "
+                                         "from big.csv"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("tile memory"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Distillation, LabelsAreTheTeachersGeometricMean) {
   const Dataset d = test::synthetic_dataset(50, 5);
   const std::vector<CostModel> teachers{CostModel(test::random_model(Device::VPU_2_7, {8}, 1)),

@@ -78,8 +78,10 @@ std::vector<Workload> synthesize_workloads(const Dataset& data, std::span<const 
   const std::size_t max_draws = 100 * count + 1000;
   for (std::size_t draw = 0; out.size() < count; ++draw) {
     if (draw == max_draws) {
-      throw Error("only " + std::to_string(out.size()) + " valid synthetic workloads in " +
-                  std::to_string(draw) + " draws from " + data.source);
+      throw Error("only " + std::to_string(out.size()) + " of " + std::to_string(count) +
+                  " synthetic workloads made in " + std::to_string(draw) + " draws from " +
+                  data.source + ": mixes of its rows are rarely valid workloads that fit in the " +
+                  "tile memory");
     }
     Workload w = data.workloads[rows[below(rng, rows.size())]];
     const auto& same_op = by_operation[w.operation];
