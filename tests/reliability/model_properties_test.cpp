@@ -24,7 +24,11 @@
 namespace vpucost {
 namespace {
 
-constexpr std::size_t kWorkloads = 100'000;
+#ifndef VPUCOST_PROPERTY_WORKLOADS
+#define VPUCOST_PROPERTY_WORKLOADS 100'000
+#endif
+// Fewer in sanitizer builds (tests/reliability/CMakeLists.txt).
+constexpr std::size_t kWorkloads = VPUCOST_PROPERTY_WORKLOADS;
 
 // Of the pairs (smaller, larger) where physics demands that the larger cost
 // more (see physics_demands_more), those whose larger workload is predicted
