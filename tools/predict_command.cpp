@@ -61,7 +61,23 @@ Workload workload_from_options(const po::variables_map& vm, const CyclePredictor
                 std::string(to_string(w.operation)));
   }
   if (vm.count("mode")) w.mode = parse<ExecutionMode>(opt(vm, "mode"));
+  if (vm.count("activation")) w.activation = parse<ActivationFunction>(opt(vm, "activation"));
+  if (vm.count("input-sparsity")) w.input_sparsity = vm["input-sparsity"].as<double>();
+  if (vm.count("weight-sparsity")) w.weight_sparsity = vm["weight-sparsity"].as<double>();
+  if (vm.count("output-write-tiles")) {
+    w.output_write_tiles = vm["output-write-tiles"].as<std::int64_t>();
+  }
+  if (vm.count("isi")) w.isi_strategy = parse<IsiStrategy>(opt(vm, "isi"));
   return w;
+}
+
+// The compiler's fields of the costed workload, for --json.
+void add_compiler_fields(nlohmann::json& j, const Workload& w) {
+  j["activation"] = std::string(to_string(w.activation));
+  j["input_sparsity"] = w.input_sparsity;
+  j["weight_sparsity"] = w.weight_sparsity;
+  j["output_write_tiles"] = w.output_write_tiles;
+  j["isi_strategy"] = std::string(to_string(w.isi_strategy));
 }
 
 // A workload beyond what one DPU workload may hold (depthwise/pool channels
@@ -90,6 +106,7 @@ int print_split_prediction(const po::variables_map& vm, const LoadedPredictor& l
                      {"split", cost.split},
                      {"split_reason", std::string(to_string(cost.split_reason))},
                      {"split_workloads", nlohmann::json::array()}};
+    add_compiler_fields(j, w);
     for (const CostedWorkload& piece : cost.workloads) {
       j["split_workloads"].push_back(
           {{"workload", describe(piece.workload)}, {"cycles", piece.cycles}});
@@ -116,9 +133,11 @@ int print_split_prediction(const po::variables_map& vm, const LoadedPredictor& l
 
 int run_predict(const std::vector<std::string>& args) {
   po::options_description options("predict options");
+  const std::string device_help = names_list<Device>() + " (default: the model's)";
+  const std::string dtype_help = "input dtype " + names_list<DType>() + " (default UINT8)";
   options.add_options()("model", po::value<std::string>(),
                         "model file (.h5); without it, the roofline estimate")(
-      "device", po::value<std::string>(), "VPU_2_0, VPU_2_7 or VPU_4_0 (default: the model's)")(
+      "device", po::value<std::string>(), device_help.c_str())(
       "op", po::value<std::string>(),
       "CONVOLUTION, DW_CONVOLUTION, CM_CONVOLUTION, ELTWISE, "
       "MAXPOOL or AVEPOOL")("input", po::value<std::string>(),
@@ -129,12 +148,25 @@ int run_predict(const std::vector<std::string>& args) {
                                                "kernel WIDTHxHEIGHT (default 1x1)")(
       "stride", po::value<std::string>(), "stride WIDTHxHEIGHT (default 1x1)")(
       "pad", po::value<std::string>(), "padding TOP,BOTTOM,LEFT,RIGHT (default 0,0,0,0)")(
-      "dtype", po::value<std::string>(), "input dtype UINT8 or FLOAT16 (default UINT8)")(
+      "dtype", po::value<std::string>(), dtype_help.c_str())(
       "output-dtype", po::value<std::string>(), "output dtype (default: the input's)")(
       "mode", po::value<std::string>(),
       "execution mode; when omitted, the fastest of the "
       "device's modes (what a compiler picks)")(
       "json", "print one JSON object: cycles, microseconds, source, ...");
+  po::options_description compiler("the compiler's fields (defaults: a dense workload)");
+  compiler.add_options()("activation", po::value<std::string>(),
+                         "activation applied to the output: NONE (default), RELU or LRELU")(
+      "input-sparsity", po::value<double>(),
+      "activation sparsity rate in [0, 1) (default 0: dense; CONVOLUTION with >= 16 input "
+      "channels and ELTWISE)")("weight-sparsity", po::value<double>(),
+                               "weight sparsity rate in [0, 1) (default 0; ELTWISE: the second "
+                               "operand)")(
+      "output-write-tiles", po::value<std::int64_t>(),
+      "tiles the output is written to, 1 (default) .. the device's tiles")(
+      "isi", po::value<std::string>(),
+      "inter-slice strategy: CLUSTERING (default), SPLIT_OVER_H or SPLIT_OVER_K");
+  options.add(compiler);
   add_predict_csv_options(options);
   po::variables_map vm;
   if (!parse_options("predict",
@@ -148,7 +180,7 @@ int run_predict(const std::vector<std::string>& args) {
   if (vm.count("csv")) return run_predict_csv(vm, loaded, model_path);
   Workload w = workload_from_options(vm, *loaded.predictor);
   Workload probe = w;
-  if (!vm.count("mode")) probe.mode = device_spec(w.device).modes.front();
+  if (!vm.count("mode")) probe.mode = operation_modes(w.device, w.operation).front();
   validate(probe);
   if (split_reason(probe) != SplitReason::None) {
     return print_split_prediction(vm, loaded, model_path, probe);
@@ -159,11 +191,11 @@ int run_predict(const std::vector<std::string>& args) {
   if (vm.count("mode")) {
     cycles = loaded.predictor->predict_cycles(w);
   } else {
-    validate(Workload{w.device, w.operation, w.input, w.output, w.kernel_w, w.kernel_h, w.stride_w,
-                      w.stride_h, w.padding, device_spec(w.device).modes.front()});
+    // The fastest of the modes the device runs this operation in.
+    const auto modes = operation_modes(w.device, w.operation);
     cycles = std::numeric_limits<double>::infinity();
-    ExecutionMode best = device_spec(w.device).modes.front();
-    for (const ExecutionMode mode : device_spec(w.device).modes) {
+    ExecutionMode best = modes.front();
+    for (const ExecutionMode mode : modes) {
       w.mode = mode;
       const double c = loaded.predictor->predict_cycles(w);
       if (c < cycles) {
@@ -185,6 +217,7 @@ int run_predict(const std::vector<std::string>& args) {
     j["execution_mode"] = std::string(to_string(w.mode));
     j["mode_chosen"] = mode_chosen;
     j["workloads"] = 1;
+    add_compiler_fields(j, w);
     if (!model_path.empty() && model_path != "roofline") j["model"] = model_path;
     std::cout << j.dump() << "\n";
     return 0;

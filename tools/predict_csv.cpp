@@ -138,6 +138,7 @@ int run_predict_csv(const po::variables_map& vm, const LoadedPredictor& loaded,
       problem = "device " + std::string(to_string(rec.workload.device)) +
                 ", but the model is for " + std::string(to_string(model->device()));
     }
+    if (!problem && model) problem = model->find_unanswerable(rec.workload);
     if (problem) {
       rejects.push_back({line.number, std::move(*problem), std::string(line.text)});
     } else {

@@ -46,6 +46,16 @@ nlohmann::json stats_json(const std::string& file, const DatasetStats& s,
     }
   }
   j["device_operations"] = by_device;
+  j["activation_functions"] = counts_json<ActivationFunction>(s.per_activation);
+  j["isi_strategies"] = counts_json<IsiStrategy>(s.per_isi_strategy);
+  j["output_broadcast"] = s.output_broadcast;
+  const auto sparsity = [&](std::uint64_t rows, const std::optional<Quantiles>& rates) {
+    return nlohmann::json{{"rows", rows},
+                          {"rates", rates ? quantiles_json(*rates) : nlohmann::json()}};
+  };
+  j["input_sparsity"] = sparsity(s.input_sparse, s.input_sparsity);
+  j["weight_sparsity"] = sparsity(s.weight_sparse, s.weight_sparsity);
+  j["both_sparse"] = s.both_sparse;
   nlohmann::json ranges = nlohmann::json::object();
   for (const auto& r : s.ranges)
     ranges[std::string(column_name(r.column))] = {{"min", r.min}, {"max", r.max}};
@@ -121,10 +131,28 @@ void print_stats(std::ostream& out, const std::string& file, const DatasetStats&
   print_counts<ExecutionMode>(out, "rows per execution mode", s.per_mode, s.rows);
   print_counts<DType>(out, "rows per input dtype", s.per_input_dtype, s.rows);
   print_counts<DType>(out, "rows per output dtype", s.per_output_dtype, s.rows);
+  print_counts<ActivationFunction>(out, "rows per activation function", s.per_activation, s.rows);
+  print_counts<IsiStrategy>(out, "rows per ISI strategy", s.per_isi_strategy, s.rows);
+  out << "output written to > 1 tile  " << std::setw(8) << s.output_broadcast << "  "
+      << percent(s.output_broadcast, s.rows) << "\n";
+  out << "sparsity (rows, then the non-zero rates: min / p5 / p50 / p95 / max)\n";
+  const auto sparse_row = [&](const char* label, std::uint64_t rows,
+                              const std::optional<Quantiles>& q) {
+    out << "  " << std::left << std::setw(14) << label << std::right << std::setw(10) << rows
+        << "  " << percent(rows, s.rows);
+    if (q) {
+      out << std::fixed << std::setprecision(3) << "   " << q->min << " / " << q->p05 << " / "
+          << q->p50 << " / " << q->p95 << " / " << q->max;
+    }
+    out << "\n";
+  };
+  sparse_row("input", s.input_sparse, s.input_sparsity);
+  sparse_row("weight", s.weight_sparse, s.weight_sparsity);
+  sparse_row("both", s.both_sparse, std::nullopt);
 
   out << "\nvalue ranges\n";
   for (const auto& r : s.ranges) {
-    out << "  " << std::left << std::setw(16) << column_name(r.column) << std::right << std::setw(8)
+    out << "  " << std::left << std::setw(18) << column_name(r.column) << std::right << std::setw(8)
         << r.min << " .. " << r.max << "\n";
   }
   out << "\ncycles\n  " << std::setw(9) << "";

@@ -25,13 +25,14 @@ void check_parts(const ModelParts& p) {
   if (!is_valid_enum_value<Device>(static_cast<int>(p.device))) {
     throw Error("model has an invalid device value " + std::to_string(static_cast<int>(p.device)));
   }
-  if (p.feature_version != kFeatureEncodingVersion) {
+  if (!is_supported_feature_version(p.feature_version)) {
     throw Error("model uses feature encoding version " + std::to_string(p.feature_version) +
-                " but this vpucost implements version " + std::to_string(kFeatureEncodingVersion) +
-                "; retrain the model with this version");
+                " but this vpucost implements versions " +
+                std::to_string(kOldestFeatureEncodingVersion) + " to " +
+                std::to_string(kFeatureEncodingVersion) + "; retrain the model with this version");
   }
   if (p.mlp.empty()) throw Error("model has no network layers");
-  const auto n = static_cast<Eigen::Index>(kFeatureCount);
+  const auto n = static_cast<Eigen::Index>(feature_count(p.feature_version));
   if (p.mlp.input_size() != n) {
     throw Error("model network takes " + std::to_string(p.mlp.input_size()) +
                 " inputs but the feature encoding has " + std::to_string(n));
@@ -73,14 +74,25 @@ CostModel::CostModel(ModelParts parts) : parts_(std::move(parts)) {
   runtime_ = fold(parts_);
 }
 
-void CostModel::check_device(const Workload& w) const {
+std::optional<std::string> CostModel::find_unanswerable(const Workload& w) const {
   if (w.device != parts_.device) {
-    throw Error("this model is for " + std::string(to_string(parts_.device)) +
-                " but the workload is for " + std::string(to_string(w.device)));
+    return "this model is for " + std::string(to_string(parts_.device)) +
+           " but the workload is for " + std::string(to_string(w.device));
   }
+  if (auto missing = unencodable_field(w, parts_.feature_version)) {
+    return "this model (feature encoding version " + std::to_string(parts_.feature_version) +
+           ") cannot cost a workload with " + *missing +
+           ": its encoding has no activation, sparsity, output write tiles, ISI strategy or HF8. "
+           "Use a model trained with encoding version " +
+           std::to_string(kFeatureEncodingVersion) +
+           " (the shipped models/, or vpucost train on recordings with these columns)";
+  }
+  return std::nullopt;
 }
 
 double CostModel::predict_validated(const Workload& w) const noexcept {
+  // Older encodings are prefixes of the current one (features.hpp): the
+  // network reads the first input_size() values.
   FeatureVector x;
   encode_features(w, x);
   return to_cycles(runtime_.forward(x));
@@ -88,7 +100,7 @@ double CostModel::predict_validated(const Workload& w) const noexcept {
 
 double CostModel::predict_cycles(const Workload& w) const {
   validate(w);
-  check_device(w);
+  if (auto problem = find_unanswerable(w)) throw Error(*problem);
   return predict_validated(w);
 }
 
@@ -114,17 +126,15 @@ void CostModel::predict_cycles(std::span<const Workload> workloads, std::span<do
       if (auto problem = find_problem(w)) {
         throw Error("workload " + std::to_string(start + j) + ": " + *problem);
       }
-      if (w.device != parts_.device) {
-        throw Error("workload " + std::to_string(start + j) + ": this model is for " +
-                    std::string(to_string(parts_.device)) + " but the workload is for " +
-                    std::string(to_string(w.device)));
+      if (auto problem = find_unanswerable(w)) {
+        throw Error("workload " + std::to_string(start + j) + ": " + *problem);
       }
       encode_features(w, std::span<float, kFeatureCount>(x.col(static_cast<Eigen::Index>(j)).data(),
                                                          kFeatureCount));
     }
     const auto cols = static_cast<Eigen::Index>(n);
     auto yn = y.head(cols);
-    runtime_.forward_batch(x.leftCols(cols), yn, workspace);
+    runtime_.forward_batch(x.topLeftCorner(runtime_.input_size(), cols), yn, workspace);
     for (std::size_t j = 0; j < n; ++j)
       out[start + j] = to_cycles(yn[static_cast<Eigen::Index>(j)]);
   }

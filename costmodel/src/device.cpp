@@ -17,12 +17,30 @@ constexpr std::array<ExecutionMode, 3> kModes20{ExecutionMode::VECTOR, Execution
                                                 ExecutionMode::VECTOR_FP16};
 constexpr std::array<ExecutionMode, 3> kModesCuboid{
     ExecutionMode::CUBOID_16x16, ExecutionMode::CUBOID_8x16, ExecutionMode::CUBOID_4x16};
+constexpr std::array<ExecutionMode, 1> kMode16x16{ExecutionMode::CUBOID_16x16};
+constexpr std::array<ExecutionMode, 1> kMode8x16{ExecutionMode::CUBOID_8x16};
 constexpr std::array<int, 3> kDwChannels27{16, 32, 64};
+constexpr std::array<DType, 2> kDTypes{DType::UINT8, DType::FLOAT16};
+constexpr std::array<DType, 3> kDTypes50{DType::UINT8, DType::FLOAT16, DType::HF8};
+constexpr std::array<IsiStrategy, 1> kIsiClustering{IsiStrategy::CLUSTERING};
+constexpr std::array<IsiStrategy, 3> kIsiAll{IsiStrategy::CLUSTERING, IsiStrategy::SPLIT_OVER_H,
+                                             IsiStrategy::SPLIT_OVER_K};
+// NPU 5.0's validator refuses SPLIT_OVER_H (v2 teacher README, section 1).
+constexpr std::array<IsiStrategy, 2> kIsi50{IsiStrategy::CLUSTERING, IsiStrategy::SPLIT_OVER_K};
 
-const std::array<DeviceSpec, 3> kSpecs{{
+using OperationModes = std::array<std::span<const ExecutionMode>, enum_count<Operation>()>;
+constexpr OperationModes every_operation(std::span<const ExecutionMode> modes) {
+  return {modes, modes, modes, modes, modes, modes};
+}
+
+const std::array<DeviceSpec, 4> kSpecs{{
     {.device = Device::VPU_2_0,
      .dpu_clock_mhz = 700.0,
      .modes = kModes20,
+     .operation_modes = every_operation(kModes20),
+     .dtypes = kDTypes,
+     .tiles = 1,
+     .isi_strategies = kIsiClustering,
      .cmx_bytes = 1 << 20,
      .max_cm_input_channels = 16,
      .dw_pool_channels = {},
@@ -36,6 +54,10 @@ const std::array<DeviceSpec, 3> kSpecs{{
     {.device = Device::VPU_2_7,
      .dpu_clock_mhz = 1300.0,
      .modes = kModesCuboid,
+     .operation_modes = every_operation(kModesCuboid),
+     .dtypes = kDTypes,
+     .tiles = 2,
+     .isi_strategies = kIsiAll,
      .cmx_bytes = 2 << 20,
      .max_cm_input_channels = 16,
      .dw_pool_channels = kDwChannels27,
@@ -49,6 +71,10 @@ const std::array<DeviceSpec, 3> kSpecs{{
     {.device = Device::VPU_4_0,
      .dpu_clock_mhz = 1700.0,
      .modes = kModesCuboid,
+     .operation_modes = every_operation(kModesCuboid),
+     .dtypes = kDTypes,
+     .tiles = 6,
+     .isi_strategies = kIsiAll,
      .cmx_bytes = 3 << 19,  // 1.5 MB
      .max_cm_input_channels = 15,
      .dw_pool_channels = kDwChannels27,
@@ -59,9 +85,35 @@ const std::array<DeviceSpec, 3> kSpecs{{
      .eltwise_elems_per_cycle = 64.0,
      .cmx_bytes_per_cycle = 146.2,  // 32 B x 8 ports at 971 MHz per 1700 MHz cycle
      .workload_overhead_cycles = 100.0},
+    // NPU 5.0: VPUNN's VPU5_0_HWCharacteristics_v0 and device_valid_valuesVPU5
+    // (its network file is vpu_5_1). operation_modes in the Operation enum's
+    // order: CONVOLUTION, DW_CONVOLUTION, CM_CONVOLUTION, ELTWISE, MAXPOOL, AVEPOOL.
+    {.device = Device::NPU_5_0,
+     .dpu_clock_mhz = 1950.0,
+     .modes = kModesCuboid,
+     .operation_modes = {kModesCuboid, kMode16x16, kModesCuboid, kMode8x16, kMode16x16, kMode16x16},
+     .dtypes = kDTypes50,
+     .tiles = 3,
+     .isi_strategies = kIsi50,
+     .cmx_bytes = 3 << 19,  // 1.5 MB
+     .max_cm_input_channels = 15,
+     .dw_pool_channels = kDwChannels27,
+     .small_conv_runs_as_cm = true,
+     .int8_macs_per_cycle = 4096.0,  // also HF8 (VPUNN's fp_ratio applies to 16-bit floats)
+     .fp16_macs_per_cycle = 2048.0,
+     .dw_macs_divisor = 8.0,
+     .eltwise_elems_per_cycle = 32.0,
+     .cmx_bytes_per_cycle = 146.2,  // 32 B x 8 ports at 1114 MHz per 1950 MHz cycle
+     .workload_overhead_cycles = 100.0},
 }};
 
-constexpr std::array<Device, 3> kDevices{Device::VPU_2_0, Device::VPU_2_7, Device::VPU_4_0};
+constexpr std::array<Device, 4> kDevices{Device::VPU_2_0, Device::VPU_2_7, Device::VPU_4_0,
+                                         Device::NPU_5_0};
+
+template <class T>
+bool contains(std::span<const T> values, T value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
 
 }  // namespace
 
@@ -92,8 +144,23 @@ ModeGrid mode_grid(ExecutionMode mode) {
 }
 
 bool device_has_mode(Device device, ExecutionMode mode) {
-  const auto modes = device_spec(device).modes;
-  return std::find(modes.begin(), modes.end(), mode) != modes.end();
+  return contains(device_spec(device).modes, mode);
+}
+
+std::span<const ExecutionMode> operation_modes(Device device, Operation operation) {
+  return device_spec(device).operation_modes.at(static_cast<std::size_t>(operation));
+}
+
+bool operation_has_mode(Device device, Operation operation, ExecutionMode mode) {
+  return contains(operation_modes(device, operation), mode);
+}
+
+bool device_has_dtype(Device device, DType dtype) {
+  return contains(device_spec(device).dtypes, dtype);
+}
+
+bool device_has_isi_strategy(Device device, IsiStrategy isi) {
+  return contains(device_spec(device).isi_strategies, isi);
 }
 
 double cycles_to_microseconds(Device device, double cycles) {

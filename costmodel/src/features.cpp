@@ -9,8 +9,9 @@ namespace vpucost {
 namespace {
 
 // Keep this table, the encoder below and costmodel/README.md in step. The
-// choice of features is the outcome of a feature study on the teacher
+// choice of features is the outcome of feature studies on the teacher
 // datasets (models/README.md, "How the encoding was chosen").
+constexpr std::size_t kFeatureCountV2 = 42;
 constexpr std::array<std::string_view, kFeatureCount> kNames{
     // 0-4: executed operation (AVEPOOL runs as DW, small CONV as CM)
     "op_convolution", "op_dw_convolution", "op_eltwise", "op_maxpool", "op_cm_convolution",
@@ -30,7 +31,20 @@ constexpr std::array<std::string_view, kFeatureCount> kNames{
     // 36-37: spatial utilisation of the MPE grid
     "mpe_util_w", "mpe_util_h",
     // 38-41: linear sizes (the log sizes flatten the large-size end)
-    "out_width", "out_height", "out_channels", "in_channels"};
+    "out_width", "out_height", "out_channels", "in_channels",
+    // version 3 from here on
+    // 42-43: the 8-bit float (NPU_5_0)
+    "in_hf8", "out_hf8",
+    // 44-45: activation fused into the output (NONE is all zero)
+    "act_relu", "act_lrelu",
+    // 46-51: sparsity rates, whether it is enabled, and log2 of the density
+    "input_sparsity", "weight_sparsity", "input_sparse", "weight_sparse", "log2_in_density",
+    "log2_weight_density",
+    // 52-53: output write tiles
+    "owt_broadcast", "log2_output_write_tiles",
+    // 54-55: inter-slice strategy (CLUSTERING is all zero)
+    "isi_split_over_h", "isi_split_over_k"};
+static_assert(kFeatureCountV2 <= kFeatureCount);
 
 // The 14 log-scaled features are staged here and take their log2 together:
 // one vectorised Eigen log instead of 14 scalar calls (a tenth of a query).
@@ -93,8 +107,31 @@ inline float util(std::int64_t size, int grid) {
 
 }  // namespace
 
-std::span<const std::string_view> feature_names() {
-  return kNames;
+bool is_supported_feature_version(int version) {
+  return version >= kOldestFeatureEncodingVersion && version <= kFeatureEncodingVersion;
+}
+
+std::size_t feature_count(int version) {
+  return version == 2 ? kFeatureCountV2 : kFeatureCount;
+}
+
+std::span<const std::string_view> feature_names(int version) {
+  return std::span<const std::string_view>(kNames).first(feature_count(version));
+}
+
+std::optional<std::string> unencodable_field(const Workload& w, int version) {
+  if (version >= 3) return std::nullopt;
+  const auto name = [](auto e) { return std::string(to_string(e)); };
+  if (w.input.dtype == DType::HF8) return "input dtype HF8";
+  if (w.output.dtype == DType::HF8) return "output dtype HF8";
+  if (w.activation != ActivationFunction::NONE) return "activation " + name(w.activation);
+  if (w.input_sparsity != 0.0) return std::string("input sparsity");
+  if (w.weight_sparsity != 0.0) return std::string("weight sparsity");
+  if (w.output_write_tiles != 1) {
+    return "output_write_tiles " + std::to_string(w.output_write_tiles);
+  }
+  if (w.isi_strategy != IsiStrategy::CLUSTERING) return "isi_strategy " + name(w.isi_strategy);
+  return std::nullopt;
 }
 
 void encode_features(const Workload& raw, std::span<float, kFeatureCount> f) noexcept {
@@ -153,8 +190,8 @@ void encode_features(const Workload& raw, std::span<float, kFeatureCount> f) noe
   const bool depthwise = w.operation == Operation::DW_CONVOLUTION;
   const bool eltwise = w.operation == Operation::ELTWISE;
   const double kernel_area = double(w.kernel_w) * double(w.kernel_h);
-  const double in_bytes_per = w.input.dtype == DType::FLOAT16 ? 2.0 : 1.0;
-  const double out_bytes_per = w.output.dtype == DType::FLOAT16 ? 2.0 : 1.0;
+  const double in_bytes_per = bytes_per_element(w.input.dtype);
+  const double out_bytes_per = bytes_per_element(w.output.dtype);
   const double outputs = double(ow) * double(oh) * double(oc);
   const double per_output = conv_like ? kernel_area * double(icp) : eltwise ? 1.0 : kernel_area;
   const double in_elems = double(w.input.width) * double(w.input.height) * double(icp);
@@ -185,6 +222,27 @@ void encode_features(const Workload& raw, std::span<float, kFeatureCount> f) noe
   f[39] = static_cast<float>(oh);
   f[40] = static_cast<float>(oc);
   f[41] = static_cast<float>(ic);
+
+  f[42] = w.input.dtype == DType::HF8 ? 1.0f : 0.0f;
+  f[43] = w.output.dtype == DType::HF8 ? 1.0f : 0.0f;
+  f[44] = w.activation == ActivationFunction::RELU ? 1.0f : 0.0f;
+  f[45] = w.activation == ActivationFunction::LRELU ? 1.0f : 0.0f;
+  f[46] = static_cast<float>(w.input_sparsity);
+  f[47] = static_cast<float>(w.weight_sparsity);
+  f[48] = w.input_sparsity > 0.0 ? 1.0f : 0.0f;
+  f[49] = w.weight_sparsity > 0.0 ? 1.0f : 0.0f;
+  // Density = 1 - rate: the share of activations / weights the DPU reads
+  // when sparsity is enabled. Its log is 0 for the dense tensors of most
+  // queries, which skip the scalar log.
+  f[50] = w.input_sparsity > 0.0 ? static_cast<float>(std::log2(1.0 - w.input_sparsity)) : 0.0f;
+  f[51] = w.weight_sparsity > 0.0 ? static_cast<float>(std::log2(1.0 - w.weight_sparsity)) : 0.0f;
+  // VPUNN's networks see only whether the output is broadcast (every value
+  // from 2 up labels like 2), the log keeps the count for other recordings.
+  f[52] = w.output_write_tiles > 1 ? 1.0f : 0.0f;
+  f[53] =
+      w.output_write_tiles > 1 ? static_cast<float>(std::log2(double(w.output_write_tiles))) : 0.0f;
+  f[54] = w.isi_strategy == IsiStrategy::SPLIT_OVER_H ? 1.0f : 0.0f;
+  f[55] = w.isi_strategy == IsiStrategy::SPLIT_OVER_K ? 1.0f : 0.0f;
 }
 
 }  // namespace vpucost

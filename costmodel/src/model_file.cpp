@@ -33,9 +33,10 @@ ModelParts read_parts(const H5::H5File& file) {
   ModelParts p;
   p.device = parse<Device>(h5::read_string_attribute(root, "device"));
   p.feature_version = static_cast<int>(h5::read_int_attribute(root, "feature_encoding_version"));
-  if (p.feature_version != kFeatureEncodingVersion) {
+  if (!is_supported_feature_version(p.feature_version)) {
     throw Error("model was trained with feature encoding version " +
-                std::to_string(p.feature_version) + " but this vpucost implements version " +
+                std::to_string(p.feature_version) + " but this vpucost implements versions " +
+                std::to_string(kOldestFeatureEncodingVersion) + " to " +
                 std::to_string(kFeatureEncodingVersion) + "; retrain it with this version");
   }
   const std::string transform = h5::read_string_attribute(root, "output_transform");
@@ -47,7 +48,7 @@ ModelParts read_parts(const H5::H5File& file) {
 
   const H5::Group features = h5::open_group(root, "features");
   const auto names = h5::read_strings(features, "names");
-  const auto expected = feature_names();
+  const auto expected = feature_names(p.feature_version);
   if (names.size() != expected.size()) {
     throw Error("model has " + std::to_string(names.size()) + " features, the encoding has " +
                 std::to_string(expected.size()));
@@ -58,8 +59,8 @@ ModelParts read_parts(const H5::H5File& file) {
                   std::string(expected[i]) + "'");
     }
   }
-  p.feature_mean = h5::read_vector(features, "mean", kFeatureCount);
-  p.feature_std = h5::read_vector(features, "std", kFeatureCount);
+  p.feature_mean = h5::read_vector(features, "mean", expected.size());
+  p.feature_std = h5::read_vector(features, "std", expected.size());
 
   const H5::Group layers = h5::open_group(root, "layers");
   const auto count = h5::read_int_attribute(layers, "count");
@@ -123,7 +124,8 @@ void write_parts(H5::H5File& file, const ModelParts& p) {
   h5::write_attribute(root, "output_scale", double{p.output_scale});
 
   H5::Group features = root.createGroup("features");
-  std::vector<std::string> names(feature_names().begin(), feature_names().end());
+  const auto encoding = feature_names(p.feature_version);
+  std::vector<std::string> names(encoding.begin(), encoding.end());
   h5::write_strings(features, "names", names);
   h5::write_vector(features, "mean", p.feature_mean);
   h5::write_vector(features, "std", p.feature_std);

@@ -39,8 +39,16 @@ RooflineBreakdown RooflineModel::breakdown(const Workload& raw) {
       compute = counts.macs / spec.eltwise_elems_per_cycle;
       break;
   }
-  const double memory =
-      (counts.input_bytes + counts.output_bytes + counts.weight_bytes) / spec.cmx_bytes_per_cycle;
+  // Sparse tensors are read compressed: only their non-zero share. On
+  // ELTWISE the weight sparsity is the second operand's (count_work counts
+  // both operands as input).
+  const double in_density = 1.0 - w.input_sparsity;
+  const double weight_density = 1.0 - w.weight_sparsity;
+  const double input_bytes = w.operation == Operation::ELTWISE
+                                 ? counts.input_bytes / 2.0 * (in_density + weight_density)
+                                 : counts.input_bytes * in_density;
+  const double memory = (input_bytes + counts.output_bytes + counts.weight_bytes * weight_density) /
+                        spec.cmx_bytes_per_cycle;
   const double overhead = spec.workload_overhead_cycles;
   return {compute, memory, overhead, std::max(compute, memory) + overhead};
 }

@@ -1,5 +1,7 @@
 #include "vpucost/workload.hpp"
 
+#include <charconv>
+
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
 
@@ -7,6 +9,13 @@ namespace vpucost {
 namespace {
 
 using std::to_string;
+
+// Shortest decimal that reads back as the same value: "0.5", not "0.500000".
+std::string rate(double value) {
+  char buffer[32];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  return std::string(buffer, end);
+}
 
 std::optional<std::string> check_positive(const char* what, std::int64_t value) {
   if (value < 1) return std::string(what) + " must be positive (got " + to_string(value) + ")";
@@ -34,7 +43,23 @@ std::optional<std::string> check_enums(const Workload& w) {
   if (!is_valid_enum_value<ExecutionMode>(static_cast<int>(w.mode))) {
     return bad("execution mode", w.mode);
   }
+  if (!is_valid_enum_value<ActivationFunction>(static_cast<int>(w.activation))) {
+    return bad("activation function", w.activation);
+  }
+  if (!is_valid_enum_value<IsiStrategy>(static_cast<int>(w.isi_strategy))) {
+    return bad("ISI strategy", w.isi_strategy);
+  }
   return std::nullopt;
+}
+
+template <class E>
+std::string accepted(std::span<const E> values) {
+  std::string out;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += (i + 1 == values.size()) ? " or " : ", ";
+    out += to_string(values[i]);
+  }
+  return out;
 }
 
 std::optional<std::string> check_sizes(const Workload& w) {
@@ -119,6 +144,56 @@ std::optional<std::string> check_operation(const Workload& w) {
     return "execution mode " + std::string(to_string(w.mode)) + " does not exist on " +
            std::string(to_string(w.device)) + " (it has " + modes + ")";
   }
+  if (!operation_has_mode(w.device, w.operation, w.mode)) {
+    return "execution mode " + std::string(to_string(w.mode)) + " is not accepted for " +
+           std::string(to_string(w.operation)) + " on " + std::string(to_string(w.device)) +
+           " (it takes " + accepted(spec.operation_modes[static_cast<std::size_t>(w.operation)]) +
+           ")";
+  }
+  for (const auto& [side, dtype] :
+       {std::pair{"input", w.input.dtype}, {"output", w.output.dtype}}) {
+    if (!device_has_dtype(w.device, dtype)) {
+      return std::string(side) + " dtype " + std::string(to_string(dtype)) + " does not exist on " +
+             std::string(to_string(w.device)) + " (it has " + accepted(spec.dtypes) + ")";
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_sparsity(const char* name, double value, const Workload& w) {
+  if (!(value >= 0.0 && value < 1.0)) {  // also NaN
+    return std::string(name) + " " + rate(value) + " is outside [0, 1) (a rate; 0 = dense)";
+  }
+  if (value > 0.0 && !takes_sparsity(w.operation, w.input.channels)) {
+    const std::string why = w.operation == Operation::CONVOLUTION
+                                ? "a CONVOLUTION with " + to_string(w.input.channels) +
+                                      " input channels (sparsity needs at least 16)"
+                                : std::string(to_string(w.operation));
+    return std::string(name) + " " + rate(value) + " is not accepted on " + why +
+           ": only CONVOLUTION with at least 16 input channels and ELTWISE take sparsity";
+  }
+  return std::nullopt;
+}
+
+// The fields the compiler sets, with the combinations VPUNN refuses.
+std::optional<std::string> check_compiler_fields(const Workload& w) {
+  if (auto p = check_sparsity("input_sparsity", w.input_sparsity, w)) return p;
+  if (auto p = check_sparsity("weight_sparsity", w.weight_sparsity, w)) return p;
+  const auto& spec = device_spec(w.device);
+  const std::string device(to_string(w.device));
+  if (w.output_write_tiles < 1 || w.output_write_tiles > spec.tiles) {
+    return "output_write_tiles " + to_string(w.output_write_tiles) + " is outside 1.." +
+           to_string(spec.tiles) + " (" + device + " has " + to_string(spec.tiles) +
+           (spec.tiles == 1 ? " tile)" : " tiles)");
+  }
+  if (!device_has_isi_strategy(w.device, w.isi_strategy)) {
+    return "isi_strategy " + std::string(to_string(w.isi_strategy)) + " is not accepted on " +
+           device + " (it takes " + accepted(spec.isi_strategies) + ")";
+  }
+  if (w.isi_strategy == IsiStrategy::SPLIT_OVER_K && w.output_write_tiles < 2) {
+    return "isi_strategy SPLIT_OVER_K needs output_write_tiles > 1 (got " +
+           to_string(w.output_write_tiles) + "): a layer split over K writes to every tile";
+  }
   return std::nullopt;
 }
 
@@ -165,6 +240,7 @@ std::optional<std::string> find_problem(const Workload& w) {
     return p;
   }
   if (auto p = check_operation(w)) return p;
+  if (auto p = check_compiler_fields(w)) return p;
   return check_overflow(w);
 }
 
@@ -189,7 +265,7 @@ Workload as_executed(const Workload& w) {
 WorkloadCounts count_work(const Workload& w) {
   const auto& i = w.input;
   const auto& o = w.output;
-  const auto bytes = [](DType t) { return t == DType::FLOAT16 ? 2.0 : 1.0; };
+  const auto bytes = bytes_per_element;
   const double out_elems = double(o.width) * double(o.height) * double(o.channels);
   const double in_elems = double(i.width) * double(i.height) * double(i.channels);
   const double kernel_area = double(w.kernel_w) * double(w.kernel_h);
@@ -220,6 +296,21 @@ WorkloadCounts count_work(const Workload& w) {
   return c;
 }
 
+namespace {
+
+std::string describe_compiler_fields(const Workload& w) {
+  std::string out;
+  if (w.activation != ActivationFunction::NONE) out += " " + std::string(to_string(w.activation));
+  if (w.input_sparsity != 0.0) out += " isp" + rate(w.input_sparsity);
+  if (w.weight_sparsity != 0.0) out += " wsp" + rate(w.weight_sparsity);
+  if (w.output_write_tiles != 1) out += " owt" + to_string(w.output_write_tiles);
+  if (w.isi_strategy != IsiStrategy::CLUSTERING)
+    out += " " + std::string(to_string(w.isi_strategy));
+  return out;
+}
+
+}  // namespace
+
 std::string describe(const Workload& w) {
   const auto shape = [](const Tensor& t) {
     return to_string(t.width) + "x" + to_string(t.height) + "x" + to_string(t.channels);
@@ -230,7 +321,7 @@ std::string describe(const Workload& w) {
          to_string(w.padding.top) + "," + to_string(w.padding.bottom) + "," +
          to_string(w.padding.left) + "," + to_string(w.padding.right) + " " +
          std::string(to_string(w.input.dtype)) + "->" + std::string(to_string(w.output.dtype)) +
-         " " + std::string(to_string(w.mode));
+         " " + std::string(to_string(w.mode)) + describe_compiler_fields(w);
 }
 
 }  // namespace vpucost

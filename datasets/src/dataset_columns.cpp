@@ -1,5 +1,6 @@
 #include "vpucost/dataset_columns.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "vpucost/error.hpp"
@@ -34,6 +35,11 @@ constexpr std::array<ColumnInfo, kColumnCount> kColumns{{
     {"input_dtype", ColumnKind::Enum},
     {"output_dtype", ColumnKind::Enum},
     {"execution_mode", ColumnKind::Enum},
+    {"activation_function", ColumnKind::Enum},
+    {"output_write_tiles", ColumnKind::Integer},
+    {"isi_strategy", ColumnKind::Enum},
+    {"input_sparsity", ColumnKind::Rate},
+    {"weight_sparsity", ColumnKind::Rate},
     {"cycles", ColumnKind::Real},
     {"theoretical_cycles", ColumnKind::Real},
 }};
@@ -83,19 +89,29 @@ std::span<const std::string_view> enum_names(Column c) {
       return EnumInfo<DType>::names;
     case Column::execution_mode:
       return EnumInfo<ExecutionMode>::names;
+    case Column::activation_function:
+      return EnumInfo<ActivationFunction>::names;
+    case Column::isi_strategy:
+      return EnumInfo<IsiStrategy>::names;
     default:
       return {};
   }
 }
 
+constexpr std::size_t rate_index(Column c) {
+  return index(c) - kIntegerColumnCount;
+}
+
 void DatasetColumns::reserve(std::size_t rows) {
   for (auto& col : descriptor_) col.reserve(rows);
+  for (auto& col : rates_) col.reserve(rows);
   cycles_.reserve(rows);
   if (has_theoretical_) theoretical_.reserve(rows);
 }
 
 void DatasetColumns::clear() {
   for (auto& col : descriptor_) col.clear();
+  for (auto& col : rates_) col.clear();
   cycles_.clear();
   theoretical_.clear();
 }
@@ -127,6 +143,11 @@ void DatasetColumns::append(const Workload& w, double cycles, double theoretical
   (d++)->push_back(value(w.input.dtype));
   (d++)->push_back(value(w.output.dtype));
   (d++)->push_back(value(w.mode));
+  (d++)->push_back(value(w.activation));
+  (d++)->push_back(narrow(w.output_write_tiles));
+  (d++)->push_back(value(w.isi_strategy));
+  rates_[rate_index(Column::input_sparsity)].push_back(w.input_sparsity);
+  rates_[rate_index(Column::weight_sparsity)].push_back(w.weight_sparsity);
   cycles_.push_back(cycles);
   if (has_theoretical_) theoretical_.push_back(theoretical);
 }
@@ -137,15 +158,12 @@ void DatasetColumns::append_rows(const DatasetColumns& other, std::size_t first,
     throw Error("append_rows: rows " + std::to_string(first) + ".." +
                 std::to_string(first + count) + " are outside 0.." + std::to_string(other.size()));
   }
-  for (std::size_t c = 0; c < kDescriptorColumnCount; ++c) {
-    const auto& src = other.descriptor_[c];
-    descriptor_[c].insert(descriptor_[c].end(), src.begin() + static_cast<std::ptrdiff_t>(first),
-                          src.begin() + static_cast<std::ptrdiff_t>(first + count));
-  }
-  const auto copy = [&](const std::vector<double>& src, std::vector<double>& dst) {
+  const auto copy = [&](const auto& src, auto& dst) {
     dst.insert(dst.end(), src.begin() + static_cast<std::ptrdiff_t>(first),
                src.begin() + static_cast<std::ptrdiff_t>(first + count));
   };
+  for (std::size_t c = 0; c < kIntegerColumnCount; ++c) copy(other.descriptor_[c], descriptor_[c]);
+  for (std::size_t c = 0; c < rates_.size(); ++c) copy(other.rates_[c], rates_[c]);
   copy(other.cycles_, cycles_);
   if (has_theoretical_) {
     if (other.has_theoretical_) {
@@ -172,29 +190,62 @@ Workload DatasetColumns::workload(std::size_t row) const {
   w.padding = {at(Column::pad_top), at(Column::pad_bottom), at(Column::pad_left),
                at(Column::pad_right)};
   w.mode = static_cast<ExecutionMode>(at(Column::execution_mode));
+  w.activation = static_cast<ActivationFunction>(at(Column::activation_function));
+  w.output_write_tiles = at(Column::output_write_tiles);
+  w.isi_strategy = static_cast<IsiStrategy>(at(Column::isi_strategy));
+  w.input_sparsity = rates_[rate_index(Column::input_sparsity)][row];
+  w.weight_sparsity = rates_[rate_index(Column::weight_sparsity)][row];
   return w;
 }
 
 std::span<const std::int32_t> DatasetColumns::descriptor(Column c) const {
-  if (index(c) >= kDescriptorColumnCount) {
-    throw Error("column " + std::string(column_name(c)) + " is not a descriptor column");
+  if (index(c) >= kIntegerColumnCount) {
+    throw Error("column " + std::string(column_name(c)) + " is not an integer descriptor column");
   }
   return descriptor_[index(c)];
 }
 
 std::vector<std::int32_t>& DatasetColumns::descriptor_mut(Column c) {
-  if (index(c) >= kDescriptorColumnCount) {
-    throw Error("column " + std::string(column_name(c)) + " is not a descriptor column");
+  if (index(c) >= kIntegerColumnCount) {
+    throw Error("column " + std::string(column_name(c)) + " is not an integer descriptor column");
   }
   return descriptor_[index(c)];
+}
+
+std::span<const double> DatasetColumns::rates(Column c) const {
+  if (column_kind(c) != ColumnKind::Rate) {
+    throw Error("column " + std::string(column_name(c)) + " is not a rate column");
+  }
+  return rates_[rate_index(c)];
+}
+
+std::vector<double>& DatasetColumns::rates_mut(Column c) {
+  if (column_kind(c) != ColumnKind::Rate) {
+    throw Error("column " + std::string(column_name(c)) + " is not a rate column");
+  }
+  return rates_[rate_index(c)];
+}
+
+bool DatasetColumns::has_compiler_fields() const {
+  const auto differs = [](const auto& values, auto default_value) {
+    return std::any_of(values.begin(), values.end(), [&](auto v) { return v != default_value; });
+  };
+  return differs(descriptor_[index(Column::activation_function)],
+                 value(ActivationFunction::NONE)) ||
+         differs(descriptor_[index(Column::output_write_tiles)], 1) ||
+         differs(descriptor_[index(Column::isi_strategy)], value(IsiStrategy::CLUSTERING)) ||
+         differs(rates_[rate_index(Column::input_sparsity)], 0.0) ||
+         differs(rates_[rate_index(Column::weight_sparsity)], 0.0);
 }
 
 void DatasetColumns::check_lengths() const {
   const std::size_t n = cycles_.size();
   for (std::size_t c = 0; c < kDescriptorColumnCount; ++c) {
-    if (descriptor_[c].size() != n) {
-      throw Error("column " + std::string(kColumns[c].name) + " has " +
-                  std::to_string(descriptor_[c].size()) + " rows, cycles has " + std::to_string(n));
+    const std::size_t size =
+        c < kIntegerColumnCount ? descriptor_[c].size() : rates_[c - kIntegerColumnCount].size();
+    if (size != n) {
+      throw Error("column " + std::string(kColumns[c].name) + " has " + std::to_string(size) +
+                  " rows, cycles has " + std::to_string(n));
     }
   }
   if (has_theoretical_ && theoretical_.size() != n) {
@@ -228,9 +279,12 @@ Eigen::MatrixXd descriptor_matrix(const DatasetColumns& columns) {
   const auto rows = static_cast<Eigen::Index>(columns.size());
   Eigen::MatrixXd m(rows, static_cast<Eigen::Index>(kDescriptorColumnCount));
   for (std::size_t c = 0; c < kDescriptorColumnCount; ++c) {
-    const auto col = columns.descriptor(static_cast<Column>(c));
+    const auto column = static_cast<Column>(c);
     for (Eigen::Index r = 0; r < rows; ++r) {
-      m(r, static_cast<Eigen::Index>(c)) = col[static_cast<std::size_t>(r)];
+      const auto row = static_cast<std::size_t>(r);
+      m(r, static_cast<Eigen::Index>(c)) = c < kIntegerColumnCount
+                                               ? double(columns.descriptor(column)[row])
+                                               : columns.rates(column)[row];
     }
   }
   return m;

@@ -62,7 +62,7 @@ H5::DataSet open_column(const std::string& file, const H5::Group& group, Column 
   }
   const H5T_class_t cls = ds.getTypeClass();
   const std::size_t size = ds.getDataType().getSize();
-  const bool real = column_kind(c) == ColumnKind::Real;
+  const bool real = column_kind(c) == ColumnKind::Real || column_kind(c) == ColumnKind::Rate;
   const bool usable_size = cls == H5T_FLOAT ? (size == 4 || size == 8)
                                             : (size == 1 || size == 2 || size == 4 || size == 8);
   if ((cls != H5T_INTEGER && !(real && cls == H5T_FLOAT)) || !usable_size) {
@@ -154,11 +154,14 @@ void DatasetFileReader::Impl::open(const std::filesystem::path& path) {
                 (format == "vpucost-model" ? " (it is a model)" : ""));
   }
   info.schema_version = h5::read_int_attribute(root, "schema_version");
-  if (info.schema_version != kDatasetSchemaVersion) {
+  if (info.schema_version < kOldestDatasetSchemaVersion ||
+      info.schema_version > kDatasetSchemaVersion) {
     throw Error("dataset file " + name + " has schema version " +
-                std::to_string(info.schema_version) + "; this vpucost reads version " +
+                std::to_string(info.schema_version) + "; this vpucost reads versions " +
+                std::to_string(kOldestDatasetSchemaVersion) + " to " +
                 std::to_string(kDatasetSchemaVersion));
   }
+  info.has_compiler_fields = info.schema_version >= 2;
   if (root.attrExists("vpucost_version")) {
     info.vpucost_version = detail::read_text_attribute(root, "vpucost_version");
   }
@@ -194,7 +197,8 @@ void DatasetFileReader::Impl::open(const std::filesystem::path& path) {
   }
   info.has_theoretical_cycles =
       group.nameExists(std::string(column_name(Column::theoretical_cycles)));
-  for (const Column c : detail::present_columns(info.has_theoretical_cycles)) {
+  for (const Column c :
+       detail::present_columns(info.has_theoretical_cycles, info.has_compiler_fields)) {
     detail::StoredType stored;
     H5::DataSet ds = open_column(name, group, c, info.rows, stored);
     columns.push_back({c, std::move(ds), stored});
@@ -210,9 +214,11 @@ void DatasetFileReader::Impl::read_into(DatasetColumns& dest, std::uint64_t coun
     try {
       H5::DataSpace space = h.data.getSpace();
       space.selectHyperslab(H5S_SELECT_SET, n, offset);
-      if (column_kind(h.column) == ColumnKind::Real) {
-        auto& values =
-            h.column == Column::cycles ? dest.cycles_mut() : dest.theoretical_cycles_mut();
+      const ColumnKind kind = column_kind(h.column);
+      if (kind == ColumnKind::Real || kind == ColumnKind::Rate) {
+        auto& values = kind == ColumnKind::Rate     ? dest.rates_mut(h.column)
+                       : h.column == Column::cycles ? dest.cycles_mut()
+                                                    : dest.theoretical_cycles_mut();
         values.resize(first_dest + count);
         h.data.read(values.data() + first_dest, H5::PredType::NATIVE_DOUBLE, memory, space);
         stored_bytes.clear();
@@ -231,6 +237,17 @@ void DatasetFileReader::Impl::read_into(DatasetColumns& dest, std::uint64_t coun
                   std::to_string(position + count) +
                   " cannot be read; the file is damaged (HDF5: " + e.getDetailMsg() + ")");
     }
+  }
+  if (!info.has_compiler_fields) {
+    // A schema-1 file: every row has the compiler's fields at their defaults.
+    const std::size_t rows = first_dest + count;
+    dest.descriptor_mut(Column::activation_function)
+        .resize(rows, static_cast<std::int32_t>(ActivationFunction::NONE));
+    dest.descriptor_mut(Column::output_write_tiles).resize(rows, 1);
+    dest.descriptor_mut(Column::isi_strategy)
+        .resize(rows, static_cast<std::int32_t>(IsiStrategy::CLUSTERING));
+    dest.rates_mut(Column::input_sparsity).resize(rows, 0.0);
+    dest.rates_mut(Column::weight_sparsity).resize(rows, 0.0);
   }
   for (std::size_t row = first_dest; row < dest.size(); ++row) {
     if (auto problem = detail::row_problem(dest, row)) {

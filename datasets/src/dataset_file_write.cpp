@@ -68,10 +68,13 @@ class ColumnPreparer {
  public:
   void prepare(const DatasetColumns& columns, PreparedColumn& out) {
     const Column c = out.column;
-    const bool real = column_kind(c) == ColumnKind::Real;
+    const ColumnKind kind = column_kind(c);
+    const bool real = kind == ColumnKind::Real || kind == ColumnKind::Rate;
     out.type = real ? detail::kFloat64 : detail::narrowest_type(columns.descriptor(c));
     stored_.clear();
-    if (real) {
+    if (kind == ColumnKind::Rate) {
+      detail::encode(columns.rates(c), out.type, stored_);
+    } else if (real) {
       detail::encode(c == Column::cycles ? columns.cycles() : columns.theoretical_cycles(),
                      out.type, stored_);
     } else {
@@ -120,7 +123,8 @@ class ColumnPreparer {
 // Prepares every present column, spreading them over up to `threads` threads
 // (the calling one included). The first exception of any thread is rethrown.
 std::vector<PreparedColumn> prepare_columns(const DatasetColumns& columns, unsigned threads) {
-  const auto present = detail::present_columns(columns.has_theoretical_cycles());
+  const auto present =
+      detail::present_columns(columns.has_theoretical_cycles(), columns.has_compiler_fields());
   std::vector<PreparedColumn> prepared(present.size());
   for (std::size_t i = 0; i < present.size(); ++i) prepared[i].column = present[i];
   std::atomic<std::size_t> next{0};
@@ -187,7 +191,12 @@ void write_content(H5::H5File& file, const DatasetColumns& columns,
                    std::span<const PreparedColumn> prepared, const DatasetWriteOptions& options) {
   H5::Group root = file.openGroup("/");
   detail::write_text_attribute(root, "format", kDatasetFormat);
-  h5::write_attribute(root, "schema_version", std::int64_t{kDatasetSchemaVersion});
+  // Schema 1 when no row needs the compiler's columns: such a file is what
+  // vpucost wrote before they existed, and older readers take it.
+  const bool compiler_fields = std::any_of(
+      prepared.begin(), prepared.end(), [](const auto& p) { return is_compiler_column(p.column); });
+  h5::write_attribute(root, "schema_version",
+                      std::int64_t{compiler_fields ? kDatasetSchemaVersion : 1});
   detail::write_text_attribute(root, "vpucost_version", kVersion);
 
   H5::Group group = root.createGroup(kDatasetGroup);
@@ -201,6 +210,8 @@ void write_content(H5::H5File& file, const DatasetColumns& columns,
     H5::DataSet ds = write_column(group, p, columns.size());
     if (column_kind(c) == ColumnKind::Real) {
       detail::write_text_attribute(ds, "units", "DPU cycles");
+    } else if (column_kind(c) == ColumnKind::Rate) {
+      detail::write_text_attribute(ds, "units", "sparsity rate (0 = dense)");
     } else if (const auto names = enum_names(c); !names.empty()) {
       detail::write_string_array_attribute(ds, "enum_names",
                                            std::vector<std::string>(names.begin(), names.end()));

@@ -146,9 +146,13 @@ std::optional<std::string> row_problem(const DatasetColumns& columns, std::size_
   return std::nullopt;
 }
 
-std::vector<Column> present_columns(bool has_theoretical_cycles) {
-  std::vector<Column> columns(all_columns().begin(), all_columns().end());
-  if (!has_theoretical_cycles) columns.pop_back();  // theoretical_cycles is last
+std::vector<Column> present_columns(bool has_theoretical_cycles, bool has_compiler_fields) {
+  std::vector<Column> columns;
+  for (const Column c : all_columns()) {
+    if (c == Column::theoretical_cycles && !has_theoretical_cycles) continue;
+    if (is_compiler_column(c) && !has_compiler_fields) continue;
+    columns.push_back(c);
+  }
   return columns;
 }
 

@@ -62,7 +62,7 @@ class ContentChecksum {
 std::optional<std::string> row_problem(const DatasetColumns& columns, std::size_t row);
 
 /// Columns a file holds, in schema order.
-std::vector<Column> present_columns(bool has_theoretical_cycles);
+std::vector<Column> present_columns(bool has_theoretical_cycles, bool has_compiler_fields);
 
 // String attributes of dataset files are fixed-length UTF-8 strings, never
 // variable-length ones: reading a variable-length string makes libhdf5 1.10

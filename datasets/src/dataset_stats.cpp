@@ -60,6 +60,20 @@ void StatsAccumulator::add(const DatasetColumns& chunk) {
   count(s.per_mode, chunk.descriptor(Column::execution_mode));
   count(s.per_input_dtype, chunk.descriptor(Column::input_dtype));
   count(s.per_output_dtype, chunk.descriptor(Column::output_dtype));
+  count(s.per_activation, chunk.descriptor(Column::activation_function));
+  count(s.per_isi_strategy, chunk.descriptor(Column::isi_strategy));
+  for (const std::int32_t tiles : chunk.descriptor(Column::output_write_tiles)) {
+    s.output_broadcast += tiles > 1;
+  }
+  const auto input_rates = chunk.rates(Column::input_sparsity);
+  const auto weight_rates = chunk.rates(Column::weight_sparsity);
+  for (std::size_t row = 0; row < chunk.size(); ++row) {
+    const bool in = input_rates[row] > 0.0;
+    const bool weight = weight_rates[row] > 0.0;
+    if (in) input_rates_.push_back(input_rates[row]);
+    if (weight) weight_rates_.push_back(weight_rates[row]);
+    s.both_sparse += in && weight;
+  }
   for (ValueRange& r : s.ranges) {
     const auto [lo, hi] =
         std::minmax_element(chunk.descriptor(r.column).begin(), chunk.descriptor(r.column).end());
@@ -97,6 +111,10 @@ DatasetStats StatsAccumulator::finish() {
     if (!cycles_[d].empty()) s.cycles_per_device[d] = compute_quantiles(cycles_[d]);
   }
   if (!all.empty()) s.cycles = compute_quantiles(all);
+  s.input_sparse = input_rates_.size();
+  s.weight_sparse = weight_rates_.size();
+  if (!input_rates_.empty()) s.input_sparsity = compute_quantiles(input_rates_);
+  if (!weight_rates_.empty()) s.weight_sparsity = compute_quantiles(weight_rates_);
   return s;
 }
 

@@ -24,9 +24,19 @@ std::uint64_t descriptor_hash(const Workload& w) {
       u(w.padding.left) | u(w.padding.right) << 21,
   };
   std::uint64_t h = 0x243F6A8885A308D3ull;
-  for (const std::uint64_t word : words) {
+  const auto add = [&h](std::uint64_t word) {
     h = (h ^ word) * 0x9E3779B97F4A7C15ull;
     h ^= h >> 29;
+  };
+  for (const std::uint64_t word : words) add(word);
+  // The compiler's fields enter only when one is set, so that a workload at
+  // the defaults hashes as it did before they existed (split places such
+  // rows exactly as it always has).
+  if (!has_default_compiler_fields(w)) {
+    add(e(w.activation) | e(w.isi_strategy) << 8 | u(w.output_write_tiles) << 16);
+    // + 0.0 turns -0.0 into 0.0: equal rates must hash equally.
+    add(std::bit_cast<std::uint64_t>(w.input_sparsity + 0.0));
+    add(std::bit_cast<std::uint64_t>(w.weight_sparsity + 0.0));
   }
   return mix64(h);
 }

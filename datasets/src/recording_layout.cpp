@@ -170,8 +170,8 @@ RecordingLayout::RecordingLayout(std::span<const std::string_view> header, Cycle
     }
   }
   for (const Column c : all_columns()) {
-    const bool optional =
-        c == Column::theoretical_cycles || (c == Column::cycles && cycles == CyclesColumn::Ignored);
+    const bool optional = c == Column::theoretical_cycles || is_compiler_column(c) ||
+                          (c == Column::cycles && cycles == CyclesColumn::Ignored);
     if (!optional && !has(c)) {
       throw Error(source + ": missing required column '" + std::string(column_name(c)) +
                   "' in the header (line 1)");
@@ -214,6 +214,7 @@ std::optional<std::string> RecordingLayout::parse(std::span<const std::string_vi
   if ((problem = parse_enum(Column::execution_mode, field(Column::execution_mode), w.mode))) {
     return problem;
   }
+  if ((problem = parse_compiler_fields(fields, w))) return problem;
 
   out.cycles = DatasetColumns::kNoValue;
   out.theoretical_cycles = DatasetColumns::kNoValue;
@@ -245,6 +246,46 @@ std::optional<std::string> RecordingLayout::parse(std::span<const std::string_vi
     }
   }
   return find_problem(w);
+}
+
+std::optional<std::string> RecordingLayout::parse_compiler_fields(
+    std::span<const std::string_view> fields, Workload& w) const {
+  // Absent columns leave the defaults (a v1 recording).
+  w.activation = ActivationFunction::NONE;
+  w.output_write_tiles = 1;
+  w.isi_strategy = IsiStrategy::CLUSTERING;
+  w.input_sparsity = 0.0;
+  w.weight_sparsity = 0.0;
+  const auto field = [&](Column c) {
+    return fields[static_cast<std::size_t>(position_[static_cast<std::size_t>(c)])];
+  };
+  std::optional<std::string> problem;
+  if (has(Column::activation_function) &&
+      (problem = parse_enum(Column::activation_function, field(Column::activation_function),
+                            w.activation))) {
+    return problem;
+  }
+  if (has(Column::output_write_tiles)) {
+    const std::string_view text = field(Column::output_write_tiles);
+    const NumberStatus status = parse_integer(text, w.output_write_tiles);
+    if (status != NumberStatus::Ok) {
+      return number_problem(Column::output_write_tiles, text, status, "an integer");
+    }
+  }
+  if (has(Column::isi_strategy) &&
+      (problem = parse_enum(Column::isi_strategy, field(Column::isi_strategy), w.isi_strategy))) {
+    return problem;
+  }
+  for (const auto& [column, rate] : {std::pair{Column::input_sparsity, &w.input_sparsity},
+                                     std::pair{Column::weight_sparsity, &w.weight_sparsity}}) {
+    if (!has(column)) continue;
+    const std::string_view text = field(column);
+    const NumberStatus status = parse_real(text, *rate);
+    if (status != NumberStatus::Ok) return number_problem(column, text, status, "a number");
+    if (!std::isfinite(*rate))
+      return column_prefix(column) + shown(text) + " is not a finite number";
+  }
+  return std::nullopt;
 }
 
 std::string csv_field(std::string_view text) {

@@ -80,9 +80,80 @@ TEST(CostModel, PredictionsAreClampedFinitePositive) {
   EXPECT_DOUBLE_EQ(CostModel(parts).predict_cycles(conv3x3()), kMinCycles);
 }
 
+// A model of encoding version 2 (before the compiler's fields): its network
+// reads the first 42 features.
+ModelParts version2_model(Device device) {
+  ModelParts p = random_model(device);
+  const auto n = static_cast<Eigen::Index>(feature_count(2));
+  p.feature_version = 2;
+  DenseLayer first = p.mlp.layers().front();
+  first.weights = first.weights.leftCols(n).eval();
+  std::vector<DenseLayer> layers = p.mlp.layers();
+  layers.front() = first;
+  p.mlp = Mlp(std::move(layers), p.mlp.activation());
+  p.feature_mean = p.feature_mean.head(n).eval();
+  p.feature_std = p.feature_std.head(n).eval();
+  return p;
+}
+
+TEST(CostModel, Version2ModelPredictsDefaultFieldWorkloadsAsItAlwaysDid) {
+  const ModelParts parts = version2_model(Device::VPU_2_7);
+  const CostModel model(parts);
+  std::vector<Workload> ws;
+  for (std::int64_t c : {16, 32, 48, 64, 256}) ws.push_back(conv3x3(Device::VPU_2_7, c));
+  std::vector<double> batch(ws.size());
+  model.predict_cycles(ws, batch);
+  for (std::size_t i = 0; i < ws.size(); ++i) {
+    // The documented formula on the version-2 prefix of the features.
+    const FeatureVector f = encode_features(ws[i]);
+    Eigen::VectorXf x(parts.feature_mean.size());
+    for (Eigen::Index k = 0; k < x.size(); ++k) {
+      x[k] = (f[static_cast<std::size_t>(k)] - parts.feature_mean[k]) / parts.feature_std[k];
+    }
+    const double want =
+        std::exp(double(parts.output_offset) +
+                 double(parts.output_scale) *
+                     double(parts.mlp.forward(std::span<const float>(x.data(), x.size()))));
+    EXPECT_NEAR(model.predict_cycles(ws[i]) / want, 1.0, 1e-4);
+    EXPECT_NEAR(batch[i] / want, 1.0, 1e-4);
+  }
+}
+
+TEST(CostModel, Version2ModelRefusesFieldsItNeverSaw) {
+  const CostModel model(version2_model(Device::VPU_2_7));
+  auto w = conv3x3();
+  w.output_write_tiles = 2;
+  try {
+    model.predict_cycles(w);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "this model (feature encoding version 2) cannot cost a workload with "
+                 "output_write_tiles 2: its encoding has no activation, sparsity, output write "
+                 "tiles, ISI strategy or HF8. Use a model trained with encoding version 3 (the "
+                 "shipped models/, or vpucost train on recordings with these columns)");
+  }
+  std::vector<Workload> ws{conv3x3(), conv3x3()};
+  ws[1].activation = ActivationFunction::RELU;
+  std::vector<double> out(2);
+  try {
+    model.predict_cycles(ws, out);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("workload 1: this model (feature encoding version 2) "
+                                          "cannot cost a workload with activation RELU",
+                                          0),
+              0u)
+        << e.what();
+  }
+}
+
 TEST(CostModel, RejectsInconsistentParts) {
   ModelParts parts = random_model(Device::VPU_2_7);
   parts.feature_version = kFeatureEncodingVersion + 1;
+  EXPECT_THROW(CostModel{parts}, Error);
+  parts = random_model(Device::VPU_2_7);
+  parts.feature_version = 2;  // 56 inputs, but version 2 has 42 features
   EXPECT_THROW(CostModel{parts}, Error);
   parts = random_model(Device::VPU_2_7);
   parts.feature_std[3] = 0.0f;

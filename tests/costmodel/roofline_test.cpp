@@ -29,29 +29,63 @@ TEST(Roofline, Float16IsSlowerAndMoreChannelsCostMore) {
                    r.predict_cycles(conv3x3(Device::VPU_2_7, 80)));
 }
 
-TEST(Roofline, EveryDeviceAndOperationGivesPositiveCycles) {
+TEST(Roofline, EveryDeviceOperationModeAndDtypeGivesPositiveCycles) {
   const RooflineModel r;
+  int checked = 0;
   for (Device d : all_devices()) {
     for (ExecutionMode m : device_spec(d).modes) {
-      auto w = conv3x3(d);
-      w.mode = m;
-      for (auto op : {Operation::CONVOLUTION, Operation::DW_CONVOLUTION, Operation::MAXPOOL,
-                      Operation::AVEPOOL}) {
-        w.operation = op;
+      for (DType t : device_spec(d).dtypes) {
+        auto w = conv3x3(d);
+        w.mode = m;
+        w.input.dtype = w.output.dtype = t;
+        for (auto op : {Operation::CONVOLUTION, Operation::DW_CONVOLUTION, Operation::MAXPOOL,
+                        Operation::AVEPOOL}) {
+          w.operation = op;
+          if (!operation_has_mode(d, op, m)) continue;
+          EXPECT_GT(r.predict_cycles(w), 100.0);
+          ++checked;
+        }
+        w.operation = Operation::ELTWISE;
+        w.kernel_w = w.kernel_h = 1;
+        w.padding = {};
+        if (!operation_has_mode(d, Operation::ELTWISE, m)) continue;
         EXPECT_GT(r.predict_cycles(w), 100.0);
+        ++checked;
       }
-      w.operation = Operation::ELTWISE;
-      w.kernel_w = w.kernel_h = 1;
-      w.padding = {};
-      EXPECT_GT(r.predict_cycles(w), 100.0);
     }
   }
+  EXPECT_EQ(checked, 3 * 5 * 2 + 3 * 5 * 2 + 3 * 5 * 2 + (3 + 1 * 3 + 1) * 3);
+}
+
+TEST(Roofline, Npu50ComputesTwiceAsManyMacsAndHf8AtTheEightBitRate) {
+  auto w = conv3x3(Device::NPU_5_0);
+  const auto b50 = RooflineModel::breakdown(w);
+  EXPECT_DOUBLE_EQ(b50.compute_cycles, 64.0 * 64 * 64 * 9 * 64 / 4096);
+  w.input.dtype = DType::HF8;
+  EXPECT_DOUBLE_EQ(RooflineModel::breakdown(w).compute_cycles, b50.compute_cycles);
+  w.input.dtype = DType::FLOAT16;
+  EXPECT_DOUBLE_EQ(RooflineModel::breakdown(w).compute_cycles, 2 * b50.compute_cycles);
+}
+
+TEST(Roofline, SparseTensorsAreReadCompressed) {
+  auto w = conv3x3(Device::VPU_4_0, 256);
+  w.kernel_w = w.kernel_h = 1;
+  w.padding = {};
+  const auto dense = RooflineModel::breakdown(w);
+  const auto c = count_work(as_executed(w));
+  EXPECT_DOUBLE_EQ(dense.memory_cycles, (c.input_bytes + c.output_bytes + c.weight_bytes) / 146.2);
+  w.input_sparsity = 0.5;
+  w.weight_sparsity = 0.75;
+  EXPECT_DOUBLE_EQ(RooflineModel::breakdown(w).memory_cycles,
+                   (c.input_bytes * 0.5 + c.output_bytes + c.weight_bytes * 0.25) / 146.2);
+  EXPECT_DOUBLE_EQ(RooflineModel::breakdown(w).compute_cycles, dense.compute_cycles);
 }
 
 TEST(Device, ClockConvertsCyclesToMicroseconds) {
   EXPECT_DOUBLE_EQ(cycles_to_microseconds(Device::VPU_2_0, 700.0), 1.0);
   EXPECT_DOUBLE_EQ(cycles_to_microseconds(Device::VPU_2_7, 1300.0), 1.0);
   EXPECT_DOUBLE_EQ(cycles_to_microseconds(Device::VPU_4_0, 3400.0), 2.0);
+  EXPECT_DOUBLE_EQ(cycles_to_microseconds(Device::NPU_5_0, 1950.0), 1.0);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../support/test_workloads.hpp"
+#include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
 
 namespace vpucost {
@@ -131,10 +132,148 @@ TEST(Workload, AbsurdSizesAreRejectedBeforeOverflow) {
   EXPECT_NE(problem(w).find("overflows 64 bits"), std::string::npos);
 }
 
+TEST(Workload, CompilerFieldsDefaultToAV1Workload) {
+  const Workload w = conv3x3();
+  EXPECT_TRUE(has_default_compiler_fields(w));
+  EXPECT_EQ(w.activation, ActivationFunction::NONE);
+  EXPECT_EQ(w.input_sparsity, 0.0);
+  EXPECT_EQ(w.weight_sparsity, 0.0);
+  EXPECT_EQ(w.output_write_tiles, 1);
+  EXPECT_EQ(w.isi_strategy, IsiStrategy::CLUSTERING);
+  EXPECT_EQ(describe(w),
+            "VPU_2_7 CONVOLUTION 56x56x64 -> 56x56x64 k3x3 s1x1 p1,1,1,1 UINT8->UINT8 "
+            "CUBOID_16x16");
+  auto v = w;
+  v.activation = ActivationFunction::RELU;
+  v.input_sparsity = 0.5;
+  v.weight_sparsity = 0.125;
+  v.output_write_tiles = 2;
+  v.isi_strategy = IsiStrategy::SPLIT_OVER_K;
+  EXPECT_FALSE(has_default_compiler_fields(v));
+  EXPECT_EQ(problem(v), "<valid>");
+  EXPECT_EQ(describe(v), describe(w) + " RELU isp0.5 wsp0.125 owt2 SPLIT_OVER_K");
+}
+
+TEST(Workload, SparsityRatesAreCheckedAndOnlyWhereVpunnTakesThem) {
+  auto w = conv3x3();
+  w.input_sparsity = 1.0;
+  EXPECT_EQ(problem(w), "input_sparsity 1 is outside [0, 1) (a rate; 0 = dense)");
+  w.input_sparsity = -0.25;
+  EXPECT_EQ(problem(w), "input_sparsity -0.25 is outside [0, 1) (a rate; 0 = dense)");
+  w.input_sparsity = NAN;
+  EXPECT_EQ(problem(w), "input_sparsity nan is outside [0, 1) (a rate; 0 = dense)");
+  w = conv3x3();
+  w.weight_sparsity = 0.5;
+  w.operation = Operation::DW_CONVOLUTION;
+  EXPECT_EQ(problem(w),
+            "weight_sparsity 0.5 is not accepted on DW_CONVOLUTION: only CONVOLUTION with at "
+            "least 16 input channels and ELTWISE take sparsity");
+  w = conv3x3(Device::VPU_2_7, 8);
+  w.input_sparsity = 0.5;
+  EXPECT_EQ(problem(w),
+            "input_sparsity 0.5 is not accepted on a CONVOLUTION with 8 input channels (sparsity "
+            "needs at least 16): only CONVOLUTION with at least 16 input channels and ELTWISE "
+            "take sparsity");
+  for (auto op : {Operation::CM_CONVOLUTION, Operation::MAXPOOL, Operation::AVEPOOL}) {
+    w = conv3x3(Device::VPU_2_7, 16);
+    w.operation = op;
+    w.input_sparsity = 0.5;
+    EXPECT_NE(problem(w).find("is not accepted on " + std::string(to_string(op))),
+              std::string::npos);
+  }
+  w = conv3x3();
+  w.operation = Operation::ELTWISE;
+  w.kernel_w = w.kernel_h = 1;
+  w.padding = {};
+  w.input_sparsity = 0.3;
+  w.weight_sparsity = 0.6;
+  EXPECT_EQ(problem(w), "<valid>");
+}
+
+TEST(Workload, OutputWriteTilesStayWithinTheDevicesTiles) {
+  auto w = conv3x3(Device::VPU_2_0);
+  w.output_write_tiles = 2;
+  EXPECT_EQ(problem(w), "output_write_tiles 2 is outside 1..1 (VPU_2_0 has 1 tile)");
+  w = conv3x3(Device::VPU_2_7);
+  w.output_write_tiles = 3;
+  EXPECT_EQ(problem(w), "output_write_tiles 3 is outside 1..2 (VPU_2_7 has 2 tiles)");
+  w.output_write_tiles = 0;
+  EXPECT_EQ(problem(w), "output_write_tiles 0 is outside 1..2 (VPU_2_7 has 2 tiles)");
+  w = conv3x3(Device::VPU_4_0);
+  w.output_write_tiles = 6;
+  EXPECT_EQ(problem(w), "<valid>");
+  w = conv3x3(Device::NPU_5_0);
+  w.output_write_tiles = 3;
+  EXPECT_EQ(problem(w), "<valid>");
+  w.output_write_tiles = 4;
+  EXPECT_EQ(problem(w), "output_write_tiles 4 is outside 1..3 (NPU_5_0 has 3 tiles)");
+}
+
+TEST(Workload, IsiStrategiesTheDeviceTakes) {
+  auto w = conv3x3(Device::VPU_2_0);
+  w.isi_strategy = IsiStrategy::SPLIT_OVER_H;
+  EXPECT_EQ(problem(w),
+            "isi_strategy SPLIT_OVER_H is not accepted on VPU_2_0 (it takes CLUSTERING)");
+  w = conv3x3(Device::NPU_5_0);
+  w.isi_strategy = IsiStrategy::SPLIT_OVER_H;
+  EXPECT_EQ(problem(w),
+            "isi_strategy SPLIT_OVER_H is not accepted on NPU_5_0 (it takes CLUSTERING or "
+            "SPLIT_OVER_K)");
+  w = conv3x3(Device::VPU_4_0);
+  w.isi_strategy = IsiStrategy::SPLIT_OVER_K;
+  EXPECT_EQ(problem(w),
+            "isi_strategy SPLIT_OVER_K needs output_write_tiles > 1 (got 1): a layer split over "
+            "K writes to every tile");
+  w.output_write_tiles = 4;
+  EXPECT_EQ(problem(w), "<valid>");
+  w.isi_strategy = IsiStrategy::SPLIT_OVER_H;
+  EXPECT_EQ(problem(w), "<valid>");
+}
+
+TEST(Workload, Npu50ModesPerOperationAndHf8) {
+  auto w = conv3x3(Device::NPU_5_0);
+  for (auto mode : device_spec(Device::NPU_5_0).modes) {
+    w.mode = mode;
+    EXPECT_EQ(problem(w), "<valid>") << to_string(mode);
+  }
+  w.operation = Operation::DW_CONVOLUTION;
+  w.mode = ExecutionMode::CUBOID_4x16;
+  EXPECT_EQ(problem(w),
+            "execution mode CUBOID_4x16 is not accepted for DW_CONVOLUTION on NPU_5_0 (it takes "
+            "CUBOID_16x16)");
+  w = conv3x3(Device::NPU_5_0);
+  w.operation = Operation::ELTWISE;
+  w.kernel_w = w.kernel_h = 1;
+  w.padding = {};
+  EXPECT_EQ(problem(w),
+            "execution mode CUBOID_16x16 is not accepted for ELTWISE on NPU_5_0 (it takes "
+            "CUBOID_8x16)");
+  w.mode = ExecutionMode::CUBOID_8x16;
+  w.input.dtype = w.output.dtype = DType::HF8;
+  EXPECT_EQ(problem(w), "<valid>");
+  w = conv3x3(Device::VPU_4_0);
+  w.output.dtype = DType::HF8;
+  EXPECT_EQ(problem(w), "output dtype HF8 does not exist on VPU_4_0 (it has UINT8 or FLOAT16)");
+  // On the other devices every operation takes every mode of the device.
+  for (auto d : {Device::VPU_2_0, Device::VPU_2_7, Device::VPU_4_0}) {
+    for (std::size_t op = 0; op < enum_count<Operation>(); ++op) {
+      for (auto mode : device_spec(d).modes) {
+        EXPECT_TRUE(operation_has_mode(d, static_cast<Operation>(op), mode));
+      }
+    }
+  }
+}
+
 TEST(Workload, InvalidEnumValuesAreCaught) {
   auto w = conv3x3();
   w.operation = static_cast<Operation>(42);
   EXPECT_EQ(problem(w), "invalid operation value 42");
+  w = conv3x3();
+  w.activation = static_cast<ActivationFunction>(7);
+  EXPECT_EQ(problem(w), "invalid activation function value 7");
+  w = conv3x3();
+  w.isi_strategy = static_cast<IsiStrategy>(9);
+  EXPECT_EQ(problem(w), "invalid ISI strategy value 9");
 }
 
 TEST(Workload, ValidateThrowsProjectError) {
@@ -200,6 +339,11 @@ TEST(Enums, ParseAndNames) {
                  "CM_CONVOLUTION, ELTWISE, MAXPOOL or AVEPOOL)");
   }
   EXPECT_FALSE(try_parse<DType>("uint8").has_value());  // spellings are exact
+  EXPECT_EQ(parse<Device>("NPU_5_0"), Device::NPU_5_0);
+  EXPECT_EQ(parse<DType>("HF8"), DType::HF8);
+  EXPECT_EQ(parse<ActivationFunction>("LRELU"), ActivationFunction::LRELU);
+  EXPECT_EQ(parse<IsiStrategy>("SPLIT_OVER_H"), IsiStrategy::SPLIT_OVER_H);
+  EXPECT_EQ(names_list<IsiStrategy>(), "CLUSTERING, SPLIT_OVER_H or SPLIT_OVER_K");
 }
 
 }  // namespace

@@ -46,10 +46,15 @@ void expect_same(const ImportResult& a, const ImportResult& b) {
   EXPECT_EQ(a.ignored_columns, b.ignored_columns);
   ASSERT_EQ(a.columns.size(), b.columns.size());
   ASSERT_EQ(a.columns.has_theoretical_cycles(), b.columns.has_theoretical_cycles());
-  for (std::size_t c = 0; c < kDescriptorColumnCount; ++c) {
+  for (std::size_t c = 0; c < kIntegerColumnCount; ++c) {
     const auto col = static_cast<Column>(c);
     const auto x = a.columns.descriptor(col);
     const auto y = b.columns.descriptor(col);
+    EXPECT_TRUE(std::equal(x.begin(), x.end(), y.begin(), y.end())) << column_name(col);
+  }
+  for (const auto col : {Column::input_sparsity, Column::weight_sparsity}) {
+    const auto x = a.columns.rates(col);
+    const auto y = b.columns.rates(col);
     EXPECT_TRUE(std::equal(x.begin(), x.end(), y.begin(), y.end())) << column_name(col);
   }
   for (std::size_t r = 0; r < a.columns.size(); ++r) {

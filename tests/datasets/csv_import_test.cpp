@@ -25,8 +25,15 @@ void expect_reconciled(const ImportResult& r) {
   EXPECT_EQ(r.counts.rows_rejected, r.rejects.size());
 }
 
-TEST(CsvImport, SampleValuesMatchANaiveReadingOfTheFile) {
-  const auto path = test::sample("vpu_2_7_train.csv");
+class CsvImportSample : public ::testing::TestWithParam<std::string> {};
+
+// v1 (with theoretical_cycles) and v2 (with the compiler's fields and HF8).
+INSTANTIATE_TEST_SUITE_P(V1AndV2, CsvImportSample,
+                         ::testing::Values("vpu_2_7_train.csv", "v2/npu_5_0_train.csv",
+                                           "v2/vpu_4_0_train.csv"));
+
+TEST_P(CsvImportSample, ValuesMatchANaiveReadingOfTheFile) {
+  const auto path = test::sample(GetParam());
   const ImportResult r = import_csv(path);
   const auto rows = test::naive_csv(path);
   ASSERT_EQ(rows.size(), 2001u);
@@ -34,7 +41,9 @@ TEST(CsvImport, SampleValuesMatchANaiveReadingOfTheFile) {
   ASSERT_EQ(r.counts.rows_written, 2000u);
   EXPECT_TRUE(r.rejects.empty());
   EXPECT_TRUE(r.ignored_columns.empty());
-  ASSERT_TRUE(r.columns.has_theoretical_cycles());
+  const bool v2 = GetParam().starts_with("v2/");
+  ASSERT_EQ(r.columns.has_theoretical_cycles(), !v2);
+  ASSERT_EQ(r.columns.has_compiler_fields(), v2);
   const auto& header = rows[0];
   for (std::size_t i = 1; i < rows.size(); ++i) {
     const std::size_t row = i - 1;
@@ -48,6 +57,9 @@ TEST(CsvImport, SampleValuesMatchANaiveReadingOfTheFile) {
           break;
         case ColumnKind::Integer:
           EXPECT_EQ(r.columns.descriptor(c)[row], std::stoll(text)) << "row " << row;
+          break;
+        case ColumnKind::Rate:
+          EXPECT_EQ(r.columns.rates(c)[row], std::stod(text)) << "row " << row;
           break;
         case ColumnKind::Real: {
           const double v =
@@ -117,6 +129,70 @@ TEST(CsvImport, EveryKindOfBadRowIsRejectedWithItsLineAndReason) {
   EXPECT_EQ(r.columns.workload(4).operation, Operation::ELTWISE);
   EXPECT_EQ(r.columns.cycles(4), 96.0);
   EXPECT_EQ(r.columns.theoretical_cycles()[4], 100.0);
+}
+
+TEST(CsvImport, CompilerFieldsAreCheckedRowByRow) {
+  const ImportResult r = import_csv(test::test_data("bad_rows_v2.csv"));
+  const std::vector<std::pair<std::uint64_t, std::string>> expected = {
+      {3,
+       "column activation_function: 'RELU6' is not a known activation function (NONE, RELU or "
+       "LRELU)"},
+      {4, "column input_sparsity: 'half' is not a number"},
+      {5, "input_sparsity 1.5 is outside [0, 1) (a rate; 0 = dense)"},
+      {6,
+       "weight_sparsity 0.5 is not accepted on DW_CONVOLUTION: only CONVOLUTION with at least 16 "
+       "input channels and ELTWISE take sparsity"},
+      {7, "output_write_tiles 3 is outside 1..2 (VPU_2_7 has 2 tiles)"},
+      {8, "column output_write_tiles: '2.0' is not an integer"},
+      {9,
+       "isi_strategy SPLIT_OVER_K needs output_write_tiles > 1 (got 1): a layer split over K "
+       "writes to every tile"},
+      {10,
+       "isi_strategy SPLIT_OVER_H is not accepted on NPU_5_0 (it takes CLUSTERING or "
+       "SPLIT_OVER_K)"},
+      {11,
+       "column isi_strategy: 'SOK' is not a known ISI strategy (CLUSTERING, SPLIT_OVER_H or "
+       "SPLIT_OVER_K)"},
+      {12, "input dtype HF8 does not exist on VPU_2_7 (it has UINT8 or FLOAT16)"},
+      {13,
+       "execution mode CUBOID_4x16 is not accepted for MAXPOOL on NPU_5_0 (it takes "
+       "CUBOID_16x16)"},
+      {14, "column weight_sparsity: value is missing"},
+      {15, "column input_sparsity: 'inf' is not a finite number"},
+  };
+  ASSERT_EQ(r.rejects.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(r.rejects[i].line, expected[i].first) << i;
+    EXPECT_EQ(r.rejects[i].reason, expected[i].second) << i;
+  }
+  ASSERT_EQ(r.columns.size(), 2u);  // lines 2 and 16
+  const Workload w = r.columns.workload(0);
+  EXPECT_EQ(w.activation, ActivationFunction::LRELU);
+  EXPECT_EQ(w.input_sparsity, 0.25);
+  EXPECT_EQ(w.output_write_tiles, 2);
+  EXPECT_EQ(w.isi_strategy, IsiStrategy::SPLIT_OVER_K);
+  EXPECT_EQ(r.columns.workload(1).input.dtype, DType::HF8);
+}
+
+TEST(CsvImport, AbsentCompilerColumnsMeanTheDefaults) {
+  TempDir dir;
+  // Only activation_function and isi_strategy given: the other three default.
+  std::ofstream(dir / "some.csv")
+      << "device,operation,input_width,input_height,input_channels,output_width,output_height,"
+         "output_channels,kernel_width,kernel_height,stride_width,stride_height,pad_top,"
+         "pad_bottom,pad_left,pad_right,input_dtype,output_dtype,execution_mode,cycles,"
+         "activation_function,isi_strategy\n"
+         "VPU_2_7,CONVOLUTION,56,56,64,56,56,64,3,3,1,1,1,1,1,1,UINT8,UINT8,CUBOID_16x16,30746,"
+         "RELU,SPLIT_OVER_H\n";
+  const ImportResult r = import_csv(dir / "some.csv");
+  ASSERT_EQ(r.columns.size(), 1u) << (r.rejects.empty() ? "" : r.rejects[0].reason);
+  const Workload w = r.columns.workload(0);
+  EXPECT_EQ(w.activation, ActivationFunction::RELU);
+  EXPECT_EQ(w.isi_strategy, IsiStrategy::SPLIT_OVER_H);
+  EXPECT_EQ(w.input_sparsity, 0.0);
+  EXPECT_EQ(w.weight_sparsity, 0.0);
+  EXPECT_EQ(w.output_write_tiles, 1);
+  EXPECT_TRUE(r.ignored_columns.empty());
 }
 
 TEST(CsvImport, ColumnsInAnyOrderAndUnknownColumnsGiveTheSameValues) {

@@ -135,9 +135,17 @@ TEST_F(DatasetFileErrors, StructuralDamageNamesTheColumn) {
   const auto newer = edited("newer.h5", [](H5::H5File& f) {
     H5::Group root = f.openGroup("/");
     root.removeAttr("schema_version");
+    h5::write_attribute(root, "schema_version", std::int64_t{3});
+  });
+  EXPECT_TRUE(
+      contains(load_error(newer), "has schema version 3; this vpucost reads versions 1 to 2"));
+  // Schema 2 promises the compiler's columns; a file claiming it without them is damaged.
+  const auto promised = edited("promised.h5", [](H5::H5File& f) {
+    H5::Group root = f.openGroup("/");
+    root.removeAttr("schema_version");
     h5::write_attribute(root, "schema_version", std::int64_t{2});
   });
-  EXPECT_TRUE(contains(load_error(newer), "has schema version 2; this vpucost reads version 1"));
+  EXPECT_TRUE(contains(load_error(promised), "has no column 'activation_function' in /dataset"));
 
   const auto missing =
       edited("missing.h5", [](H5::H5File& f) { f.openGroup("dataset").unlink("kernel_height"); });

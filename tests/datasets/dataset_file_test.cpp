@@ -44,6 +44,60 @@ TEST(DatasetFile, CsvToHdf5GivesIdenticalValuesAndRecordsWhereTheyCameFrom) {
   EXPECT_EQ(read_dataset_info(dir / "d.h5").checksum, info.checksum);
 }
 
+TEST(DatasetFile, CompilerFieldsRoundTripInSchema2) {
+  TempDir dir;
+  const DatasetColumns c = test::compiler_field_columns(500);
+  ASSERT_TRUE(c.has_compiler_fields());
+  write_dataset_file(dir / "v2.h5", c);
+  DatasetInfo info;
+  const DatasetColumns loaded = read_dataset_file(dir / "v2.h5", &info);
+  std::string why;
+  EXPECT_TRUE(test::same_rows(loaded, c, &why)) << why;
+  EXPECT_EQ(info.schema_version, 2);
+  EXPECT_TRUE(info.has_compiler_fields);
+  auto guard = h5::lock();
+  H5::H5File file((dir / "v2.h5").string(), H5F_ACC_RDONLY);
+  H5::Group g = file.openGroup("dataset");
+  EXPECT_EQ(g.openDataSet("input_sparsity").getTypeClass(), H5T_FLOAT);
+  EXPECT_EQ(g.openDataSet("output_write_tiles").getTypeClass(), H5T_INTEGER);
+  EXPECT_TRUE(g.openDataSet("activation_function").attrExists("enum_names"));
+  EXPECT_TRUE(g.openDataSet("isi_strategy").attrExists("enum_names"));
+}
+
+// A dataset whose rows all have the compiler's fields at their defaults is
+// what vpucost wrote before they existed: schema 1, the same columns, the
+// same stored values (hence the same checksum as the file of that time).
+TEST(DatasetFile, DefaultFieldsAreWrittenExactlyAsSchema1) {
+  TempDir dir;
+  const ImportResult imported = import_csv(test::sample("vpu_2_7_train.csv"));
+  ASSERT_FALSE(imported.columns.has_compiler_fields());
+  write_dataset_file(dir / "v1.h5", imported.columns);
+  const DatasetInfo info = read_dataset_info(dir / "v1.h5");
+  EXPECT_EQ(info.schema_version, 1);
+  EXPECT_FALSE(info.has_compiler_fields);
+  // Recorded from `vpucost import` of this sample before the fields existed.
+  EXPECT_EQ(info.checksum, "crc32:ceff68f0");
+  auto guard = h5::lock();
+  H5::H5File file((dir / "v1.h5").string(), H5F_ACC_RDONLY);
+  H5::Group g = file.openGroup("dataset");
+  EXPECT_EQ(g.getNumObjs(), 21u);  // v1's 19 descriptor columns, cycles, theoretical_cycles
+  EXPECT_FALSE(g.nameExists("activation_function"));
+}
+
+TEST(DatasetFile, ReadsAFileWrittenBeforeSchema2) {
+  DatasetInfo info;
+  const DatasetColumns old =
+      read_dataset_file(VPUCOST_TEST_DATA "/schema1_written_before_v2.h5", &info);
+  EXPECT_EQ(info.schema_version, 1);
+  EXPECT_EQ(info.vpucost_version, "0.1.0");
+  const ImportResult csv = import_csv(VPUCOST_TEST_DATA "/schema1_written_before_v2.csv");
+  std::string why;
+  EXPECT_TRUE(test::same_rows(old, csv.columns, &why)) << why;
+  for (std::size_t r = 0; r < old.size(); ++r) {
+    EXPECT_TRUE(has_default_compiler_fields(old.workload(r))) << r;
+  }
+}
+
 TEST(DatasetFile, ColumnsUseSmallIntegerTypesWithEnumNamesAndFloat64Cycles) {
   TempDir dir;
   DatasetColumns c = test::varied_columns(300);
@@ -141,6 +195,12 @@ TEST(DatasetFile, EigenViewsMatchTheColumnsAndTheFeatureEncoding) {
   const Eigen::MatrixXd d = descriptor_matrix(c);
   ASSERT_EQ(d.rows(), 50);
   ASSERT_EQ(d.cols(), static_cast<Eigen::Index>(kDescriptorColumnCount));
+  const DatasetColumns v2 = test::compiler_field_columns(20);
+  const Eigen::MatrixXd d2 = descriptor_matrix(v2);
+  EXPECT_EQ(d2(6, static_cast<Eigen::Index>(Column::input_sparsity)),
+            v2.workload(6).input_sparsity);
+  EXPECT_EQ(d2(4, static_cast<Eigen::Index>(Column::output_write_tiles)),
+            double(v2.workload(4).output_write_tiles));
   EXPECT_EQ(d(7, static_cast<Eigen::Index>(Column::input_width)), c.workload(7).input.width);
   EXPECT_EQ(d(7, static_cast<Eigen::Index>(Column::execution_mode)),
             static_cast<double>(c.workload(7).mode));

@@ -72,6 +72,32 @@ inline DatasetColumns varied_columns(std::size_t n, bool theoretical = true) {
   return c;
 }
 
+/// `n` valid rows of VPU_4_0 convolutions and ELTWISEs whose compiler fields
+/// (activation, sparsity, output write tiles, ISI strategy) vary from row to row.
+inline DatasetColumns compiler_field_columns(std::size_t n) {
+  DatasetColumns c;
+  const ActivationFunction activations[] = {ActivationFunction::NONE, ActivationFunction::RELU,
+                                            ActivationFunction::LRELU};
+  for (std::size_t i = 0; i < n; ++i) {
+    Workload w = conv3x3(Device::VPU_4_0, 16 * static_cast<std::int64_t>(1 + i % 5));
+    if (i % 4 == 3) {
+      w.operation = Operation::ELTWISE;
+      w.kernel_w = w.kernel_h = 1;
+      w.padding = {};
+    }
+    w.input.width = w.output.width = 8 + static_cast<std::int64_t>(i % 37);
+    w.activation = activations[i % 3];
+    w.input_sparsity = (i % 5 == 1) ? 0.001 * static_cast<double>(i % 900) : 0.0;
+    w.weight_sparsity = (i % 7 == 2) ? 0.125 : 0.0;
+    w.output_write_tiles = 1 + static_cast<std::int64_t>(i % 6);
+    w.isi_strategy = w.output_write_tiles > 1 && i % 2 == 0 ? IsiStrategy::SPLIT_OVER_K
+                     : i % 3 == 0                           ? IsiStrategy::SPLIT_OVER_H
+                                                            : IsiStrategy::CLUSTERING;
+    c.append(w, 50.0 + static_cast<double>(i));
+  }
+  return c;
+}
+
 /// Whether two column sets hold the same rows (NaN equal to NaN).
 inline bool same_rows(const DatasetColumns& a, const DatasetColumns& b,
                       std::string* why = nullptr) {

@@ -41,8 +41,11 @@ inline ModelParts random_model(Device device, std::vector<int> hidden = {16, 8},
   ModelParts p;
   p.device = device;
   p.mlp = Mlp(std::move(layers), Activation::ReLU);
-  p.feature_mean = Eigen::VectorXf::Constant(kFeatureCount, 2.0f);
-  p.feature_std = Eigen::VectorXf::Constant(kFeatureCount, 3.0f);
+  // Centred on a typical workload, so that predictions stay far from the
+  // clamping bounds whatever the features are.
+  const FeatureVector typical = encode_features(conv3x3(device));
+  p.feature_mean = Eigen::Map<const Eigen::VectorXf>(typical.data(), kFeatureCount);
+  p.feature_std = p.feature_mean.cwiseAbs().array() + 3.0f;
   p.output_offset = 9.0f;
   p.output_scale = 1.5f;
   p.training.dataset = "synthetic";

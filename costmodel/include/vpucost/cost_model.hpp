@@ -11,6 +11,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "vpucost/enums.hpp"
@@ -36,8 +37,8 @@ struct ModelParts {
   Device device = Device::VPU_2_7;
   int feature_version = kFeatureEncodingVersion;
   Mlp mlp;
-  Eigen::VectorXf feature_mean;  ///< kFeatureCount values
-  Eigen::VectorXf feature_std;   ///< kFeatureCount values, all > 0
+  Eigen::VectorXf feature_mean;  ///< feature_count(feature_version) values
+  Eigen::VectorXf feature_std;   ///< feature_count(feature_version) values, all > 0
   float output_offset = 0.0f;
   float output_scale = 1.0f;
   TrainingMetadata training;
@@ -62,12 +63,14 @@ class CostModel final : public CyclePredictor {
   void predict_cycles(std::span<const Workload> workloads, std::span<double> out) const override;
   std::string_view source() const override { return "model"; }
 
-  /// Prediction for an already validated workload of this model's device.
+  /// Why this model cannot answer for a valid workload (another device, or
+  /// a field its feature encoding predates), or std::nullopt.
+  std::optional<std::string> find_unanswerable(const Workload& w) const;
+
+  /// Prediction for an already validated workload that find_unanswerable accepts.
   double predict_validated(const Workload& w) const noexcept;
 
  private:
-  void check_device(const Workload& w) const;
-
   ModelParts parts_;
   Mlp runtime_;  ///< parts_.mlp with normalisation and output scale folded in
 };

@@ -2,6 +2,7 @@
 // What vpucost knows about each VPU generation: its DPU clock, execution
 // modes, tile memory, per-workload limits and the roofline constants.
 // Adding a generation = a new Device member + one entry in device.cpp.
+#include <array>
 #include <cstdint>
 #include <span>
 
@@ -22,8 +23,17 @@ struct DeviceSpec {
   Device device;
   double dpu_clock_mhz;                  ///< nominal DPU clock; cycles -> microseconds
   std::span<const ExecutionMode> modes;  ///< modes this generation accepts
-  std::int64_t cmx_bytes;                ///< tile memory one workload must fit in
-  int max_cm_input_channels;             ///< CM_CONVOLUTION input channel limit
+  /// Modes accepted per operation (indexed by Operation), each a subset of
+  /// `modes`: NPU_5_0 runs depthwise and pooling only as CUBOID_16x16 and
+  /// ELTWISE only as CUBOID_8x16.
+  std::array<std::span<const ExecutionMode>, enum_count<Operation>()> operation_modes;
+  std::span<const DType> dtypes;  ///< data types of input and output tensors
+  /// Tiles a workload's output can be written to: output_write_tiles is
+  /// 1..tiles. VPUNN takes only 1 on VPU_2_0 (one tile of 5 DPUs).
+  int tiles;
+  std::span<const IsiStrategy> isi_strategies;  ///< inter-slice strategies accepted
+  std::int64_t cmx_bytes;                       ///< tile memory one workload must fit in
+  int max_cm_input_channels;                    ///< CM_CONVOLUTION input channel limit
   /// Channel counts one depthwise/pool workload may have; empty = any multiple of 16.
   std::span<const int> dw_pool_channels;
   /// Whether this generation runs a CONVOLUTION with < 16 input channels as
@@ -47,6 +57,17 @@ std::span<const Device> all_devices();
 ModeGrid mode_grid(ExecutionMode mode);
 
 bool device_has_mode(Device device, ExecutionMode mode);
+/// Whether `device` runs `operation` in `mode` (a stricter check than device_has_mode).
+bool operation_has_mode(Device device, Operation operation, ExecutionMode mode);
+/// The modes `device` runs `operation` in (the first is the default choice).
+std::span<const ExecutionMode> operation_modes(Device device, Operation operation);
+bool device_has_dtype(Device device, DType dtype);
+bool device_has_isi_strategy(Device device, IsiStrategy isi);
+
+/// Bytes per tensor element: 2 for FLOAT16, 1 for UINT8 and HF8.
+constexpr double bytes_per_element(DType t) {
+  return t == DType::FLOAT16 ? 2.0 : 1.0;
+}
 
 /// Cycles at the device's DPU clock to microseconds.
 double cycles_to_microseconds(Device device, double cycles);

@@ -12,7 +12,7 @@
 
 namespace vpucost {
 
-enum class Device : std::uint8_t { VPU_2_0, VPU_2_7, VPU_4_0 };
+enum class Device : std::uint8_t { VPU_2_0, VPU_2_7, VPU_4_0, NPU_5_0 };
 enum class Operation : std::uint8_t {
   CONVOLUTION,
   DW_CONVOLUTION,
@@ -21,7 +21,8 @@ enum class Operation : std::uint8_t {
   MAXPOOL,
   AVEPOOL,
 };
-enum class DType : std::uint8_t { UINT8, FLOAT16 };
+/// HF8 is an 8-bit float (NPU_5_0 only).
+enum class DType : std::uint8_t { UINT8, FLOAT16, HF8 };
 enum class ExecutionMode : std::uint8_t {
   VECTOR,
   MATRIX,
@@ -30,6 +31,11 @@ enum class ExecutionMode : std::uint8_t {
   CUBOID_8x16,
   CUBOID_4x16,
 };
+/// The activation the DPU's post-processing applies to a workload's output.
+enum class ActivationFunction : std::uint8_t { NONE, RELU, LRELU };
+/// Inter-slice strategy: how the layer a workload belongs to is split over
+/// tiles (VPUNN's ISIStrategy).
+enum class IsiStrategy : std::uint8_t { CLUSTERING, SPLIT_OVER_H, SPLIT_OVER_K };
 
 /// Name table of an enum: `names[i]` is the spelling of the member with value i.
 template <class E>
@@ -38,7 +44,8 @@ struct EnumInfo;
 template <>
 struct EnumInfo<Device> {
   static constexpr std::string_view kind = "device";
-  static constexpr std::array<std::string_view, 3> names{"VPU_2_0", "VPU_2_7", "VPU_4_0"};
+  static constexpr std::array<std::string_view, 4> names{"VPU_2_0", "VPU_2_7", "VPU_4_0",
+                                                         "NPU_5_0"};
 };
 template <>
 struct EnumInfo<Operation> {
@@ -49,13 +56,24 @@ struct EnumInfo<Operation> {
 template <>
 struct EnumInfo<DType> {
   static constexpr std::string_view kind = "dtype";
-  static constexpr std::array<std::string_view, 2> names{"UINT8", "FLOAT16"};
+  static constexpr std::array<std::string_view, 3> names{"UINT8", "FLOAT16", "HF8"};
 };
 template <>
 struct EnumInfo<ExecutionMode> {
   static constexpr std::string_view kind = "execution mode";
   static constexpr std::array<std::string_view, 6> names{
       "VECTOR", "MATRIX", "VECTOR_FP16", "CUBOID_16x16", "CUBOID_8x16", "CUBOID_4x16"};
+};
+template <>
+struct EnumInfo<ActivationFunction> {
+  static constexpr std::string_view kind = "activation function";
+  static constexpr std::array<std::string_view, 3> names{"NONE", "RELU", "LRELU"};
+};
+template <>
+struct EnumInfo<IsiStrategy> {
+  static constexpr std::string_view kind = "ISI strategy";
+  static constexpr std::array<std::string_view, 3> names{"CLUSTERING", "SPLIT_OVER_H",
+                                                         "SPLIT_OVER_K"};
 };
 
 template <class E>

@@ -10,12 +10,16 @@
 //     MAC rate: int8_macs_per_cycle (UINT8 input) or fp16_macs_per_cycle
 //       (FLOAT16 input), divided by dw_macs_divisor for depthwise and pooling;
 //     ELTWISE: output elements / eltwise_elems_per_cycle instead.
-//   memory  = (input + output + weight bytes) / cmx_bytes_per_cycle
+//     MAC rate of HF8 (NPU_5_0) is the 8-bit one.
+//   memory  = (input + output + weight bytes) / cmx_bytes_per_cycle, where a
+//     sparse input or weight tensor counts only its non-zero share
+//     (1 - rate; ELTWISE's weight sparsity is its second operand's)
 //   cycles  = max(compute, memory) + workload_overhead_cycles
 //
 // The constants per device are in device.cpp. It ignores pipeline stalls,
-// sparsity, halo and per-mode efficiency beyond the grid, so expect errors of
-// tens of percent; it is a bound, not a prediction.
+// the compute skipped on sparse data, halo, activation, output broadcast and
+// per-mode efficiency beyond the grid, so expect errors of tens of percent;
+// it is a bound, not a prediction.
 #include "vpucost/predictor.hpp"
 
 namespace vpucost {

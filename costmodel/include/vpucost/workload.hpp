@@ -1,8 +1,10 @@
 #pragma once
 // The workload descriptor: one DPU operation with its tensors, as recorded by
-// profilers and as VPUNN describes it. A Workload is a plain value; validate()
-// checks that it describes something a DPU could execute, and as_executed()
-// gives the form the hardware actually runs (channels padded to 16, ...).
+// profilers and as VPUNN describes it, plus the fields the compiler sets
+// (activation, sparsity, output write tiles, inter-slice strategy). A
+// Workload is a plain value; validate() checks that it describes something a
+// DPU could execute, and as_executed() gives the form the hardware actually
+// runs (channels padded to 16, ...).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,8 +40,31 @@ struct Workload {
   std::int64_t stride_h = 1;
   Padding padding;
   ExecutionMode mode = ExecutionMode::CUBOID_16x16;
+
+  // The compiler's fields. Their defaults are VPUNN's, and a workload with
+  // all of them at the default is exactly a v1 workload (recordings and
+  // models from before these fields existed describe such workloads).
+  ActivationFunction activation = ActivationFunction::NONE;  ///< applied to the output
+  double input_sparsity = 0.0;          ///< activation sparsity rate in [0, 1); 0 = dense
+  double weight_sparsity = 0.0;         ///< weight sparsity rate in [0, 1); ELTWISE: second operand
+  std::int64_t output_write_tiles = 1;  ///< tiles the output is written to (> 1: broadcast)
+  IsiStrategy isi_strategy = IsiStrategy::CLUSTERING;
+
   bool operator==(const Workload&) const = default;
 };
+
+/// Whether every compiler field of `w` is at its default (a v1 workload).
+constexpr bool has_default_compiler_fields(const Workload& w) {
+  return w.activation == ActivationFunction::NONE && w.input_sparsity == 0.0 &&
+         w.weight_sparsity == 0.0 && w.output_write_tiles == 1 &&
+         w.isi_strategy == IsiStrategy::CLUSTERING;
+}
+
+/// Whether `op` (as given, before as_executed) may carry sparsity: VPUNN
+/// takes it on CONVOLUTION with at least 16 input channels and on ELTWISE.
+constexpr bool takes_sparsity(Operation op, std::int64_t input_channels) {
+  return op == Operation::ELTWISE || (op == Operation::CONVOLUTION && input_channels >= 16);
+}
 
 /// Largest accepted width, height, channel count, kernel or stride. Far above
 /// any real DPU workload; it keeps every derived size far from overflow.
@@ -93,7 +118,9 @@ struct WorkloadCounts {
 WorkloadCounts count_work(const Workload& w);
 
 /// One-line human description, e.g.
-/// "VPU_2_7 CONVOLUTION 56x56x64 -> 56x56x64 k3x3 s1x1 p1,1,1,1 UINT8->UINT8 CUBOID_16x16".
+/// "VPU_2_7 CONVOLUTION 56x56x64 -> 56x56x64 k3x3 s1x1 p1,1,1,1 UINT8->UINT8 CUBOID_16x16";
+/// compiler fields follow only where they are not at their default
+/// (" RELU isp0.5 wsp0.25 owt2 SPLIT_OVER_K").
 std::string describe(const Workload& w);
 
 }  // namespace vpucost

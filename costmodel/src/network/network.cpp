@@ -168,7 +168,7 @@ Workload layer_workload(const Layer& l, Device device, DType dtype) {
   w.kernel_h = l.kernel_h;
   w.stride_w = w.stride_h = l.stride;
   w.padding = l.padding;
-  w.mode = spec.modes.front();
+  w.mode = operation_modes(device, w.operation).front();
   return w;
 }
 

@@ -30,7 +30,10 @@ struct WorkloadHash {
                                    w.padding.bottom,
                                    w.padding.left,
                                    w.padding.right,
-                                   static_cast<std::int64_t>(w.mode)};
+                                   static_cast<std::int64_t>(w.mode),
+                                   static_cast<std::int64_t>(w.activation),
+                                   w.output_write_tiles,
+                                   static_cast<std::int64_t>(w.isi_strategy)};
     std::size_t h = 0x9e3779b97f4a7c15ULL;
     for (const std::int64_t f : fields) {
       h ^= std::hash<std::int64_t>{}(f) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
@@ -68,7 +71,7 @@ class BatchCoster {
     std::vector<Workload> queries;
     std::vector<std::size_t> owner;  // piece of each query
     for (std::size_t i = 0; i < pieces_.size(); ++i) {
-      const auto modes = device_spec(pieces_[i].device).modes;
+      const auto modes = operation_modes(pieces_[i].device, pieces_[i].operation);
       if (mode_) {
         queries.push_back(pieces_[i]);
         queries.back().mode = *mode_;
@@ -141,7 +144,7 @@ WorkloadCost cost_workload(const CyclePredictor& predictor, const Workload& w,
                            std::optional<ExecutionMode> mode) {
   // The workload's own mode matters only when it is the one to use.
   Workload checked = w;
-  checked.mode = mode ? *mode : device_spec(w.device).modes.front();
+  checked.mode = mode ? *mode : operation_modes(w.device, w.operation).front();
   validate(checked);  // with a mode the device lacks, names the modes it has
   BatchCoster batch(predictor, mode);
   const std::size_t slot = batch.add(checked);

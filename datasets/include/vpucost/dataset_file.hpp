@@ -22,7 +22,11 @@
 namespace vpucost {
 
 inline constexpr const char* kDatasetFormat = "vpucost-dataset";
-inline constexpr int kDatasetSchemaVersion = 1;
+/// Schema 2 adds the compiler's five columns (activation_function ..
+/// weight_sparsity). A dataset whose rows all have them at their defaults is
+/// written in schema 1, exactly as before they existed; both are read.
+inline constexpr int kDatasetSchemaVersion = 2;
+inline constexpr int kOldestDatasetSchemaVersion = 1;
 inline constexpr const char* kDatasetGroup = "dataset";
 
 /// What a dataset file says about itself (its attributes).
@@ -35,6 +39,8 @@ struct DatasetInfo {
   std::string checksum;         ///< "crc32:xxxxxxxx", see datasets/README.md
   std::string vpucost_version;
   bool has_theoretical_cycles = false;
+  /// Whether the file has the compiler's columns (schema 2).
+  bool has_compiler_fields = false;
   /// How the rows were obtained, when the file was made by an import.
   std::optional<ImportCounts> import_counts;
 };

@@ -40,6 +40,16 @@ struct DatasetStats {
   std::array<std::uint64_t, enum_count<DType>()> per_output_dtype{};
   std::array<std::array<std::uint64_t, enum_count<Operation>()>, enum_count<Device>()>
       per_device_operation{};
+  std::array<std::uint64_t, enum_count<ActivationFunction>()> per_activation{};
+  std::array<std::uint64_t, enum_count<IsiStrategy>()> per_isi_strategy{};
+  std::uint64_t output_broadcast = 0;  ///< rows with output_write_tiles > 1
+  /// Rows with input / weight sparsity (rate > 0), and with both.
+  std::uint64_t input_sparse = 0;
+  std::uint64_t weight_sparse = 0;
+  std::uint64_t both_sparse = 0;
+  /// Quantiles of the non-zero rates (empty when no row is sparse).
+  std::optional<Quantiles> input_sparsity;
+  std::optional<Quantiles> weight_sparsity;
   /// One entry per Integer column (empty when rows == 0).
   std::vector<ValueRange> ranges;
   std::optional<Quantiles> cycles;  ///< empty when rows == 0
@@ -57,6 +67,8 @@ class StatsAccumulator {
   DatasetStats stats_;
   std::vector<std::uint64_t> hashes_;
   std::array<std::vector<double>, enum_count<Device>()> cycles_;
+  std::vector<double> input_rates_;   // the non-zero ones
+  std::vector<double> weight_rates_;  // the non-zero ones
   bool theoretical_seen_ = false;
 };
 

@@ -96,6 +96,9 @@ class RecordingLayout {
   std::optional<std::string> parse(std::span<const std::string_view> fields, Recording& out) const;
 
  private:
+  std::optional<std::string> parse_compiler_fields(std::span<const std::string_view> fields,
+                                                   Workload& w) const;
+
   std::array<int, kColumnCount> position_{};
   std::size_t field_count_ = 0;
   CyclesColumn cycles_ = CyclesColumn::Required;
