@@ -108,6 +108,13 @@ int run_train(const std::vector<std::string>& args) {
                 " is more than " + std::to_string(kMaxSyntheticRows) + " workloads");
   }
 
+  // Until training starts vpucost only reads (models, data), so Ctrl-C may
+  // end it at once; it must still say so, and that nothing was saved.
+  InterruptGuard interrupts(/*second_signal_kills=*/true);
+  interrupts.exit_at_once(
+      "vpucost train: interrupted before training started; nothing was saved and " + out.string() +
+      " was not written\n");
+
   TrainOptions o = options_from(vm);
   std::optional<ModelParts> base;
   if (vm.count("init-from")) {
@@ -194,7 +201,9 @@ int run_train(const std::vector<std::string>& args) {
              base ? " from " + vm["init-from"].as<std::string>() : std::string(), o.epochs,
              o.threads);
   }
-  const InterruptGuard interrupts(/*second_signal_kills=*/true);
+  // From the first epoch on, a signal stops the run after the current epoch,
+  // whose checkpoint (with --checkpoint) is written first.
+  interrupts.check_from_here();
   const EpochObserver observer = [&](const EpochReport& r) {
     if (!quiet) {
       if (val_rows > 0) {
@@ -214,11 +223,15 @@ int run_train(const std::vector<std::string>& args) {
   };
   TrainResult result = train_model(problem, o, observer);
   if (result.interrupted) {
+    // train_model writes the checkpoint before it returns interrupted, so
+    // with --checkpoint there is always one to resume from.
     std::cerr << "vpucost train: interrupted after epoch " << result.history.back().epoch << "; "
               << (o.checkpoint.empty()
-                      ? "no --checkpoint was given, so the progress is lost"
-                      : "continue with the same command plus --resume " + o.checkpoint.string())
-              << "; " << out.string() << " was not written\n";
+                      ? "no --checkpoint was given, so nothing was saved and " + out.string() +
+                            " was not written"
+                      : "continue with the same command plus --resume " + o.checkpoint.string() +
+                            "; " + out.string() + " was not written")
+              << "\n";
     return 130;
   }
 

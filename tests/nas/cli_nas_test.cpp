@@ -141,7 +141,8 @@ TEST(CliNas, HangingEvaluatorTimesOut) {
   args.insert(args.end(), {"--evaluator", "sleep 60", "--evaluator-timeout", "0.3", "--quiet"});
   const auto start = std::chrono::steady_clock::now();
   const auto r = run_cli(args);
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 10);
+  // Not the 60 s of the hang; loose for a busy machine or a sanitizer build.
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 30);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(line_count(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("timed out after 0.3 s"), std::string::npos) << r.err;

@@ -4,14 +4,10 @@
 // the temporary file stays; it must be a hidden dot-file next to the target
 // (".<name>.tmp-<random>") that never replaces it. Also: `vpucost train`
 // killed mid-run keeps the previous model, which loads.
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "bad_input_files.hpp"
@@ -25,25 +21,6 @@ using test::run_in;
 using test::TempDir;
 namespace fs = std::filesystem;
 
-// Starts `vpucost args...` in the background (output to /dev/null).
-pid_t spawn(const std::vector<std::string>& args) {
-  std::vector<std::string> argv_text = {VPUCOST_EXE};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_RDWR);
-    ::dup2(null, 0);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
 // Hidden temporaries of `target` in its folder.
 std::vector<fs::path> temporaries_of(const fs::path& target) {
   std::vector<fs::path> out;
@@ -56,22 +33,21 @@ std::vector<fs::path> temporaries_of(const fs::path& target) {
 
 // Runs the writer and SIGKILLs it as soon as a temporary file of one of
 // `targets` exists (it is then writing). Returns false if the writer ended
-// before one appeared.
+// before one appeared. Polled often: a temporary file may exist only briefly.
 bool kill_while_writing(const std::vector<std::string>& args,
                         const std::vector<fs::path>& targets) {
-  const pid_t pid = spawn(args);
-  int status = 0;
-  for (;;) {
-    for (const auto& t : targets) {
-      if (!temporaries_of(t).empty()) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, &status, 0);
-        return WIFSIGNALED(status);
-      }
-    }
-    if (::waitpid(pid, &status, WNOHANG) == pid) return false;
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
+  test::CliProcess writer(args);
+  bool writing = false;
+  test::wait_for(
+      [&] {
+        for (const auto& t : targets) writing = writing || !temporaries_of(t).empty();
+        return writing || !writer.running();
+      },
+      test::kEventDeadline, std::chrono::microseconds(200));
+  if (!writing) return false;
+  writer.signal(SIGKILL);  // unreaped even if it has just ended: the pid is still its own
+  writer.wait();
+  return writer.signalled();
 }
 
 // Rows of the bundled sample, repeated to `rows` data rows.
@@ -168,17 +144,15 @@ TEST(Durability, TrainingKilledKeepsThePreviousModel) {
   ASSERT_EQ(run_in(dir.path(), "import --csv data.csv --out data.h5").exit_code, 0);
   // Many epochs: it is still training when killed. The checkpoint is written
   // every epoch, so the kill may also land while one is being written.
-  const pid_t pid =
-      spawn({"train", "--data", (dir / "data.h5").string(), "--out", (dir / "model.h5").string(),
-             "--epochs", "100000", "--checkpoint", (dir / "ck.h5").string()});
-  int status = 0;
-  while (!fs::exists(dir / "ck.h5")) {
-    ASSERT_EQ(::waitpid(pid, &status, WNOHANG), 0) << "train ended before its first checkpoint";
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status));
+  test::CliProcess train({"train", "--data", (dir / "data.h5").string(), "--out",
+                          (dir / "model.h5").string(), "--epochs", "100000", "--checkpoint",
+                          (dir / "ck.h5").string()});
+  ASSERT_TRUE(test::wait_for([&] { return fs::exists(dir / "ck.h5") || !train.running(); }))
+      << "no checkpoint after " << test::kEventDeadline.count() << " s";
+  ASSERT_TRUE(train.running()) << "train ended before its first checkpoint: " << train.err();
+  train.signal(SIGKILL);
+  train.wait();
+  ASSERT_TRUE(train.signalled());
   EXPECT_EQ(test::slurp(dir / "model.h5"), old);
   EXPECT_EQ(load_model(dir / "model.h5").device(), Device::VPU_2_7);
   EXPECT_TRUE(temporaries_of(dir / "model.h5").empty());

@@ -1,15 +1,22 @@
 #pragma once
 // Runs the vpucost program (path compiled in as VPUCOST_EXE) and captures its
 // exit code, stdout and stderr, for end-to-end tests of the command line.
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "wait_for.hpp"
 
 namespace vpucost::test {
 
@@ -57,6 +64,126 @@ inline CliResult run_cli(const std::vector<std::string>& args, const std::string
   }
   return r;
 }
+
+/// `vpucost args...` running in the background, for tests that act on it
+/// while it runs (signal it once it has written its first checkpoint, say).
+/// Its stdin is /dev/null; stdout goes to a file, and so does stderr unless
+/// held (below); out() and err() read them at any time. Killed and reaped if
+/// still running when destroyed, so a failed assertion leaves no process
+/// behind.
+class CliProcess {
+ public:
+  enum class Stderr {
+    file,
+    /// Into a pipe of one page that the test reads only in wait(): once a
+    /// page of it is unread the process blocks writing to it, so a run that
+    /// reports progress cannot get more than a page of output ahead of the
+    /// test (e.g. cannot finish before the test has signalled it).
+    held,
+  };
+
+  explicit CliProcess(const std::vector<std::string>& args, Stderr stderr_to = Stderr::file) {
+    static std::mt19937_64 rng{std::random_device{}()};
+    base_ = (std::filesystem::temp_directory_path() / ("vpucost-cli-" + std::to_string(rng())))
+                .string();
+    std::vector<std::string> text = {VPUCOST_EXE};
+    text.insert(text.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : text) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    // Opened before fork: after it the child may only make async-signal-safe
+    // calls (the test process may have threads).
+    const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    const int out =
+        ::open((base_ + ".out").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int err = -1;
+    if (stderr_to == Stderr::held) {
+      int ends[2];
+      if (::pipe2(ends, O_CLOEXEC) != 0) throw std::runtime_error("CliProcess: no pipe");
+      held_ = true;
+      held_err_ = ends[0];
+      err = ends[1];
+      if (::fcntl(err, F_SETPIPE_SZ, 4096) < 0) {
+        throw std::runtime_error("CliProcess: cannot shrink the stderr pipe");
+      }
+    } else {
+      err = ::open((base_ + ".err").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    }
+    if (in < 0 || out < 0 || err < 0) throw std::runtime_error("CliProcess: cannot open files");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(in, 0);
+      ::dup2(out, 1);
+      ::dup2(err, 2);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    for (const int fd : {in, out, err}) ::close(fd);
+    if (pid_ < 0) throw std::runtime_error("CliProcess: cannot fork");
+  }
+  CliProcess(const CliProcess&) = delete;
+  CliProcess& operator=(const CliProcess&) = delete;
+  ~CliProcess() {
+    if (running()) {
+      ::kill(pid_, SIGKILL);
+      wait();
+    }
+    if (held_err_ >= 0) ::close(held_err_);
+    for (const char* ext : {".out", ".err"}) {
+      std::error_code ec;
+      std::filesystem::remove(base_ + ext, ec);
+    }
+  }
+
+  pid_t pid() const { return pid_; }
+  /// False once it has ended (it is then reaped; wait() gives its code).
+  bool running() {
+    if (!ended_) reap(WNOHANG);
+    return !ended_;
+  }
+  void signal(int signo) const { ::kill(pid_, signo); }
+  /// Waits for the end (reading held stderr meanwhile); the exit code, or
+  /// 128 + the signal that ended it; -1 if it was reaped elsewhere (its code
+  /// is then unknown).
+  int wait() {
+    if (held_err_ >= 0) {
+      char buffer[4096];
+      for (;;) {
+        const ssize_t n = ::read(held_err_, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        held_err_text_.append(buffer, static_cast<std::size_t>(n));
+      }
+      ::close(held_err_);
+      held_err_ = -1;
+    }
+    while (!ended_) reap(0);
+    if (lost_) return -1;
+    return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+  }
+  /// Whether it was ended by a signal (after wait()).
+  bool signalled() const { return ended_ && !lost_ && WIFSIGNALED(status_); }
+  /// What it has written to stdout / stderr so far (held stderr: what
+  /// wait() has read).
+  std::string out() const { return slurp(base_ + ".out"); }
+  std::string err() const { return held_ ? held_err_text_ : slurp(base_ + ".err"); }
+
+ private:
+  void reap(int options) {
+    const pid_t r = ::waitpid(pid_, &status_, options);
+    lost_ = r < 0 && errno == ECHILD;
+    ended_ = r == pid_ || lost_;
+  }
+
+  std::string base_;
+  pid_t pid_ = -1;
+  int status_ = 0;
+  bool ended_ = false;
+  bool lost_ = false;
+  bool held_ = false;
+  int held_err_ = -1;
+  std::string held_err_text_;
+};
 
 /// Number of lines in `s` (a trailing newline does not start a new line).
 inline int line_count(const std::string& s) {
