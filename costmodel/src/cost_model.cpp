@@ -90,12 +90,19 @@ std::optional<std::string> CostModel::find_unanswerable(const Workload& w) const
   return std::nullopt;
 }
 
-double CostModel::predict_validated(const Workload& w) const noexcept {
+double CostModel::predict_one(const Workload& w) const noexcept {
   // Older encodings are prefixes of the current one (features.hpp): the
   // network reads the first input_size() values.
   FeatureVector x;
   encode_features(w, x);
   return to_cycles(runtime_.forward(x));
+}
+
+double CostModel::predict_validated(const Workload& w) const noexcept {
+  if (const auto dual = dual_sparsity_variants(w)) {
+    return std::min(predict_one(dual->input_only), predict_one(dual->weight_only));
+  }
+  return predict_one(w);
 }
 
 double CostModel::predict_cycles(const Workload& w) const {
@@ -121,6 +128,7 @@ void CostModel::predict_cycles(std::span<const Workload> workloads, std::span<do
   }
   for (std::size_t start = 0; start < workloads.size(); start += block) {
     const std::size_t n = std::min(block, workloads.size() - start);
+    bool any_dual = false;
     for (std::size_t j = 0; j < n; ++j) {
       const Workload& w = workloads[start + j];
       if (auto problem = find_problem(w)) {
@@ -131,12 +139,19 @@ void CostModel::predict_cycles(std::span<const Workload> workloads, std::span<do
       }
       encode_features(w, std::span<float, kFeatureCount>(x.col(static_cast<Eigen::Index>(j)).data(),
                                                          kFeatureCount));
+      any_dual = any_dual || (w.input_sparsity > 0.0 && w.weight_sparsity > 0.0);
     }
     const auto cols = static_cast<Eigen::Index>(n);
     auto yn = y.head(cols);
     runtime_.forward_batch(x.topLeftCorner(runtime_.input_size(), cols), yn, workspace);
     for (std::size_t j = 0; j < n; ++j)
       out[start + j] = to_cycles(yn[static_cast<Eigen::Index>(j)]);
+    // The few workloads with both sparsities cost the cheaper variant
+    // (dual_sparsity_variants); they are answered one by one.
+    for (std::size_t j = 0; any_dual && j < n; ++j) {
+      const Workload& w = workloads[start + j];
+      if (w.input_sparsity > 0.0 && w.weight_sparsity > 0.0) out[start + j] = predict_validated(w);
+    }
   }
 }
 

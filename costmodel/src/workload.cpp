@@ -262,6 +262,14 @@ Workload as_executed(const Workload& w) {
   return e;
 }
 
+std::optional<SparsityVariants> dual_sparsity_variants(const Workload& w) {
+  if (!(w.input_sparsity > 0.0 && w.weight_sparsity > 0.0)) return std::nullopt;
+  SparsityVariants v{w, w};
+  v.input_only.weight_sparsity = 0.0;
+  v.weight_only.input_sparsity = 0.0;
+  return v;
+}
+
 WorkloadCounts count_work(const Workload& w) {
   const auto& i = w.input;
   const auto& o = w.output;

@@ -148,6 +148,29 @@ TEST(CostModel, Version2ModelRefusesFieldsItNeverSaw) {
   }
 }
 
+TEST(CostModel, BothSparsitiesCostTheCheaperSingleSparsityVariant) {
+  const CostModel model(random_model(Device::VPU_4_0, {32, 16}));
+  auto w = conv3x3(Device::VPU_4_0);
+  w.input_sparsity = 0.4;
+  w.weight_sparsity = 0.7;
+  const auto v = dual_sparsity_variants(w);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->input_only.weight_sparsity, 0.0);
+  EXPECT_EQ(v->input_only.input_sparsity, 0.4);
+  EXPECT_EQ(v->weight_only.input_sparsity, 0.0);
+  EXPECT_EQ(v->weight_only.weight_sparsity, 0.7);
+  const double expected =
+      std::min(model.predict_cycles(v->input_only), model.predict_cycles(v->weight_only));
+  EXPECT_EQ(model.predict_cycles(w), expected);
+  std::vector<Workload> ws(300, conv3x3(Device::VPU_4_0));
+  ws[7] = w;
+  std::vector<double> out(ws.size());
+  model.predict_cycles(ws, out);
+  EXPECT_NEAR(out[7] / expected, 1.0, 1e-5);
+  EXPECT_NEAR(out[8] / model.predict_cycles(ws[8]), 1.0, 1e-5);
+  EXPECT_FALSE(dual_sparsity_variants(v->input_only).has_value());
+}
+
 TEST(CostModel, RejectsInconsistentParts) {
   ModelParts parts = random_model(Device::VPU_2_7);
   parts.feature_version = kFeatureEncodingVersion + 1;

@@ -63,4 +63,46 @@ inline Dataset synthetic_dataset(std::size_t rows, unsigned seed, Device device 
   return d;
 }
 
+/// Like synthetic_dataset, with sparsity on a third of the convolutions and
+/// ELTWISEs (input, weight or both). One sparsity scales the known function
+/// by (1 - rate / 2) for input and (1 - rate / 4) for weights; with both, the
+/// cheaper of the two single-sparsity costs counts (VPUNN's dual-sparsity rule).
+inline double sparse_synthetic_cycles(const Workload& w) {
+  const double dense = synthetic_cycles(w);
+  const double input_only = dense * (1.0 - w.input_sparsity / 2.0);
+  const double weight_only = dense * (1.0 - w.weight_sparsity / 4.0);
+  if (w.input_sparsity > 0 && w.weight_sparsity > 0) return std::min(input_only, weight_only);
+  return w.input_sparsity > 0 ? input_only : weight_only;
+}
+
+inline Dataset sparse_synthetic_dataset(std::size_t rows, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> rate(0.05, 0.9);
+  Dataset d;
+  d.source = "synthetic sparse";
+  for (std::size_t i = 0; i < rows; ++i) {
+    Workload w = random_workload(rng, Device::VPU_4_0);
+    if (takes_sparsity(w.operation, w.input.channels)) {
+      switch (rng() % 6) {
+        case 0:
+          w.input_sparsity = rate(rng);
+          break;
+        case 1:
+          w.weight_sparsity = rate(rng);
+          break;
+        case 2:
+        case 3:
+          w.input_sparsity = rate(rng);
+          w.weight_sparsity = rate(rng);
+          break;
+        default:
+          break;
+      }
+    }
+    d.workloads.push_back(w);
+    d.cycles.push_back(sparse_synthetic_cycles(w));
+  }
+  return d;
+}
+
 }  // namespace vpucost::test

@@ -57,6 +57,42 @@ TEST(TrainingData, ValidationSplitIsSeededAndKeepsIdenticalRowsTogether) {
   EXPECT_THROW(split_for_validation(d, 1.0, 1), Error);
 }
 
+TEST(TrainingData, DualSparsityRowsCarryBothVariants) {
+  const Dataset d = test::sparse_synthetic_dataset(300, 3);
+  std::vector<std::size_t> rows;
+  for (std::size_t r = 0; r < d.size(); r += 2) rows.push_back(r);  // every other row
+  const EncodedRows enc = encode_rows(d, rows);
+  std::size_t expected = 0;
+  for (std::size_t j = 0; j < rows.size(); ++j) {
+    const auto dual = dual_sparsity_variants(d.workloads[rows[j]]);
+    if (!dual) continue;
+    ASSERT_LT(expected, enc.dual.size());
+    EXPECT_EQ(enc.dual.columns[expected], j);
+    const FeatureVector a = encode_features(dual->input_only);
+    const FeatureVector b = encode_features(dual->weight_only);
+    for (std::size_t f = 0; f < kFeatureCount; ++f) {
+      const auto i = static_cast<Eigen::Index>(f);
+      EXPECT_EQ(enc.dual.variants(i, static_cast<Eigen::Index>(2 * expected)), a[f]);
+      EXPECT_EQ(enc.dual.variants(i, static_cast<Eigen::Index>(2 * expected + 1)), b[f]);
+      // Until the trainer reassigns it, the row holds its input-only variant.
+      EXPECT_EQ(enc.features(i, static_cast<Eigen::Index>(j)), a[f]);
+    }
+    ++expected;
+  }
+  EXPECT_EQ(enc.dual.size(), expected);
+  EXPECT_GT(expected, 20u);
+
+  // Concatenation shifts the second part's columns; standardisation scales
+  // the variants like the main matrix.
+  const EncodedRows both = concatenate(enc, enc);
+  ASSERT_EQ(both.dual.size(), 2 * expected);
+  EXPECT_EQ(both.dual.columns[expected], enc.dual.columns[0] + rows.size());
+  const Normalisation norm = fit_normalisation(both);
+  const TrainingSet set = standardise(both, norm);
+  const auto c = static_cast<Eigen::Index>(set.dual.columns[0]);
+  EXPECT_TRUE(set.x.col(c).isApprox(set.dual.variants.col(0)));
+}
+
 TEST(TrainingData, MixedDevicesAreNamed) {
   Dataset d = test::synthetic_dataset(3, 3);
   EXPECT_EQ(single_device(d, "training data"), Device::VPU_2_7);

@@ -20,6 +20,12 @@ EncodedRows encode_rows(const Dataset& data, std::span<const std::size_t> rows) 
   out.features.resize(static_cast<Eigen::Index>(kFeatureCount), n);
   out.log_cycles.resize(rows.size());
   out.operations.resize(rows.size());
+  std::size_t duals = 0;
+  for (const std::size_t r : rows) {
+    duals += r < data.size() && dual_sparsity_variants(data.workloads[r]).has_value();
+  }
+  out.dual.variants.resize(static_cast<Eigen::Index>(kFeatureCount),
+                           static_cast<Eigen::Index>(2 * duals));
   for (std::size_t j = 0; j < rows.size(); ++j) {
     const std::size_t r = rows[j];
     if (r >= data.size()) throw Error("row index " + std::to_string(r) + " is out of range");
@@ -28,9 +34,20 @@ EncodedRows encode_rows(const Dataset& data, std::span<const std::size_t> rows) 
       throw Error("dataset " + data.source + " row " + std::to_string(r) + " has cycles " +
                   std::to_string(c) + " (must be finite and > 0)");
     }
-    encode_features(data.workloads[r],
-                    std::span<float, kFeatureCount>(
-                        out.features.col(static_cast<Eigen::Index>(j)).data(), kFeatureCount));
+    const auto column = [](Eigen::MatrixXf& m, std::size_t i) {
+      return std::span<float, kFeatureCount>(m.col(static_cast<Eigen::Index>(i)).data(),
+                                             kFeatureCount);
+    };
+    if (const auto dual = dual_sparsity_variants(data.workloads[r])) {
+      const std::size_t k = out.dual.size();
+      out.dual.columns.push_back(j);
+      encode_features(dual->input_only, column(out.dual.variants, 2 * k));
+      encode_features(dual->weight_only, column(out.dual.variants, 2 * k + 1));
+      out.features.col(static_cast<Eigen::Index>(j)) =
+          out.dual.variants.col(static_cast<Eigen::Index>(2 * k));
+    } else {
+      encode_features(data.workloads[r], column(out.features, j));
+    }
     out.log_cycles[j] = std::log(c);
     out.operations[j] = data.workloads[r].operation;
   }
@@ -49,6 +66,10 @@ EncodedRows concatenate(EncodedRows a, const EncodedRows& b) {
   a.features.rightCols(b.features.cols()) = b.features;
   a.log_cycles.insert(a.log_cycles.end(), b.log_cycles.begin(), b.log_cycles.end());
   a.operations.insert(a.operations.end(), b.operations.begin(), b.operations.end());
+  for (const std::size_t c : b.dual.columns) a.dual.columns.push_back(c + std::size_t(n));
+  const Eigen::Index k = a.dual.variants.cols();
+  a.dual.variants.conservativeResize(a.features.rows(), k + b.dual.variants.cols());
+  a.dual.variants.rightCols(b.dual.variants.cols()) = b.dual.variants;
   return a;
 }
 
@@ -89,8 +110,12 @@ TrainingSet standardise(const EncodedRows& rows, const Normalisation& norm) {
                 " features, the data " + std::to_string(rows.features.rows()));
   }
   TrainingSet set;
-  set.x =
-      (rows.features.colwise() - norm.feature_mean).array().colwise() / norm.feature_std.array();
+  const auto scaled = [&](const Eigen::MatrixXf& m) -> Eigen::MatrixXf {
+    return (m.colwise() - norm.feature_mean).array().colwise() / norm.feature_std.array();
+  };
+  set.x = scaled(rows.features);
+  set.dual.columns = rows.dual.columns;
+  if (rows.dual.size() > 0) set.dual.variants = scaled(rows.dual.variants);
   set.target.resize(static_cast<Eigen::Index>(rows.size()));
   for (std::size_t j = 0; j < rows.size(); ++j) {
     set.target[static_cast<Eigen::Index>(j)] = static_cast<float>(

@@ -7,7 +7,9 @@
 //              y = mlp(x)
 //              cycles = exp(output_offset + output_scale * y)
 // i.e. the network predicts standardised natural-log cycles. The log makes
-// the training loss a relative error and keeps predictions positive.
+// the training loss a relative error and keeps predictions positive. A
+// workload with both input and weight sparsity is two such queries, and
+// costs the smaller (dual_sparsity_variants in workload.hpp).
 #include <Eigen/Core>
 #include <cstdint>
 #include <map>
@@ -67,10 +69,14 @@ class CostModel final : public CyclePredictor {
   /// a field its feature encoding predates), or std::nullopt.
   std::optional<std::string> find_unanswerable(const Workload& w) const;
 
-  /// Prediction for an already validated workload that find_unanswerable accepts.
+  /// Prediction for an already validated workload that find_unanswerable
+  /// accepts. A workload with both sparsities costs the cheaper of its two
+  /// single-sparsity variants (dual_sparsity_variants, VPUNN's rule).
   double predict_validated(const Workload& w) const noexcept;
 
  private:
+  double predict_one(const Workload& w) const noexcept;
+
   ModelParts parts_;
   Mlp runtime_;  ///< parts_.mlp with normalisation and output scale folded in
 };

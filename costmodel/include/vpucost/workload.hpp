@@ -107,6 +107,16 @@ void validate(const Workload& w);
 /// Two workloads with the same executed form cost the same.
 Workload as_executed(const Workload& w);
 
+/// VPUNN's dual-sparsity rule: the DPU exploits one sparsity at a time, so a
+/// workload with both input and weight sparsity costs the cheaper of the
+/// two workloads that keep only one of them. Those two (input sparsity only,
+/// weight sparsity only), or std::nullopt unless both rates are > 0.
+struct SparsityVariants {
+  Workload input_only;
+  Workload weight_only;
+};
+std::optional<SparsityVariants> dual_sparsity_variants(const Workload& w);
+
 /// Work and traffic of a workload, computed on the form given (call it on
 /// as_executed(w) to count what the hardware does).
 struct WorkloadCounts {

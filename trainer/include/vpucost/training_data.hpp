@@ -15,11 +15,27 @@
 
 namespace vpucost {
 
+/// Rows whose workload has both input and weight sparsity. Such a workload
+/// costs the cheaper of its two single-sparsity variants
+/// (dual_sparsity_variants, as CostModel predicts it), so its row has two
+/// encodings. The row's column in the main matrix holds one of them: the
+/// training loop puts there, every epoch, the variant the network currently
+/// finds cheaper, which is what the gradient of a minimum does.
+struct DualSparsityRows {
+  std::vector<std::size_t> columns;  ///< column of each such row in the main matrix
+  /// kFeatureCount x 2m: column 2i encodes row i's input-only variant,
+  /// column 2i + 1 its weight-only variant.
+  Eigen::MatrixXf variants;
+  std::size_t size() const { return columns.size(); }
+};
+
 /// Raw encoding of some rows of a dataset.
 struct EncodedRows {
   Eigen::MatrixXf features;           ///< kFeatureCount x n, column j = row j
   std::vector<double> log_cycles;     ///< ln(cycles) per row
   std::vector<Operation> operations;  ///< recorded operation per row (per-operation metrics)
+  /// Rows with both sparsities; their column in `features` holds the input-only variant.
+  DualSparsityRows dual;
   std::size_t size() const { return log_cycles.size(); }
 };
 
@@ -55,6 +71,7 @@ struct TrainingSet {
   Eigen::RowVectorXf target;       ///< standardised ln(cycles), 1 x n
   std::vector<double> log_cycles;  ///< ln(cycles), for exact error metrics
   std::vector<Operation> operations;
+  DualSparsityRows dual;  ///< standardised like x
   std::size_t size() const { return log_cycles.size(); }
 };
 
