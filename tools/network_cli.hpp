@@ -9,20 +9,23 @@
 #include "command.hpp"
 #include "predictor_option.hpp"
 #include "vpucost/cost_model.hpp"
+#include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/search_space.hpp"
 
 namespace vpucost::cli {
 
 inline void add_costing_options(po::options_description& options) {
+  const std::string device_help =
+      names_list<Device>() + " (default: the model's; required without a model)";
+  const std::string dtype_help =
+      "activation and weight data type: " + names_list<DType>() + " (HF8: NPU_5_0 only)";
   // clang-format off
   options.add_options()
       ("model", po::value<std::string>(),
        "model file (.h5); without it (or 'roofline'), the roofline estimate")
-      ("device", po::value<std::string>(),
-       "VPU_2_0, VPU_2_7 or VPU_4_0 (default: the model's; required without a model)")
-      ("dtype", po::value<std::string>()->default_value("UINT8"),
-       "activation and weight data type: UINT8 or FLOAT16");
+      ("device", po::value<std::string>(), device_help.c_str())
+      ("dtype", po::value<std::string>()->default_value("UINT8"), dtype_help.c_str());
   // clang-format on
 }
 
@@ -49,6 +52,10 @@ inline CostingSetup costing_setup(const po::variables_map& vm) {
     throw Error("--device is required without --model (" + names_list<Device>() + ")");
   }
   s.dtype = parse<DType>(vm["dtype"].as<std::string>());
+  if (!device_has_dtype(s.device, s.dtype)) {
+    throw Error("--dtype " + std::string(to_string(s.dtype)) + " does not exist on " +
+                std::string(to_string(s.device)));
+  }
   return s;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "../support/test_workloads.hpp"
 #include "vpucost/error.hpp"
@@ -176,6 +177,60 @@ void patch_root_attribute(const std::filesystem::path& path, const std::string& 
     root.removeAttr(name);
     h5::write_attribute(root, name, value);
   });
+}
+
+// The VPU_2_7 model shipped before the compiler's fields existed (feature
+// encoding 2) with its predictions, as vpucost of that time printed them
+// (`predict --csv` of data/samples/vpu_2_7_test.csv): it still loads and
+// predicts exactly that, and refuses what its encoding cannot describe.
+TEST(ModelFile, AnEncoding2ModelPredictsAsItDidBeforeTheNewFields) {
+  const CostModel model = load_model(VPUCOST_TEST_DATA "/encoding2/vpu_2_7.h5");
+  EXPECT_EQ(model.parts().feature_version, 2);
+  EXPECT_EQ(model.parts().mlp.input_size(), 42);
+  std::ifstream in(VPUCOST_TEST_DATA "/encoding2/vpu_2_7_test_predictions.csv");
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<Workload> workloads;
+  std::vector<double> expected;
+  while (std::getline(in, line)) {
+    std::vector<std::string> c;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) c.push_back(cell);
+    ASSERT_EQ(c.size(), 22u) << line;
+    const auto num = [&](std::size_t i) { return std::stoll(c[i]); };
+    Workload w;
+    w.device = parse<Device>(c[0]);
+    w.operation = parse<Operation>(c[1]);
+    w.input = {num(2), num(3), num(4), parse<DType>(c[16])};
+    w.output = {num(5), num(6), num(7), parse<DType>(c[17])};
+    w.kernel_w = num(8);
+    w.kernel_h = num(9);
+    w.stride_w = num(10);
+    w.stride_h = num(11);
+    w.padding = {num(12), num(13), num(14), num(15)};
+    w.mode = parse<ExecutionMode>(c[18]);
+    workloads.push_back(w);
+    expected.push_back(std::stod(c[21]));
+  }
+  ASSERT_EQ(workloads.size(), 200u);
+  std::vector<double> batch(workloads.size());
+  model.predict_cycles(workloads, batch);
+  for (std::size_t i = 0; i < workloads.size(); ++i) {
+    // predict --csv runs the batched path and prints shortest round-trip
+    // decimals: the same double. The single-query path rounds differently.
+    EXPECT_EQ(batch[i], expected[i]) << describe(workloads[i]);
+    EXPECT_NEAR(model.predict_cycles(workloads[i]) / expected[i], 1.0, 1e-5);
+  }
+  auto relu = workloads[0];
+  relu.activation = ActivationFunction::RELU;
+  try {
+    model.predict_cycles(relu);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_TRUE(contains(e.what(), "feature encoding version 2) cannot cost a workload with "
+                                   "activation RELU"))
+        << e.what();
+  }
 }
 
 TEST(ModelFile, OtherEncodingVersionOrDeviceIsRejected) {

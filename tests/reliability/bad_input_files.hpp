@@ -69,6 +69,19 @@ class BadInputFiles {
     ::chmod((d / "locked.h5").c_str(), 0);
     ::chmod((d / "locked.csv").c_str(), 0);
 
+    // A model of feature encoding 2, from before the compiler's fields.
+    std::filesystem::copy_file(
+        std::string(VPUCOST_SOURCE_DIR) + "/tests/costmodel/data/encoding2/vpu_2_7.h5",
+        d / "model_encoding2.h5");
+    {
+      // Compiler fields VPUNN refuses: SOK on one tile, sparsity on a pool.
+      std::string v2 = sample_rows("v2/vpu_2_7_train.csv", 1);
+      v2 += "VPU_2_7,CONVOLUTION,56,56,64,56,56,64,3,3,1,1,1,1,1,1,UINT8,UINT8,CUBOID_16x16,"
+            "NONE,0,0,1,SPLIT_OVER_K,30746\n";
+      v2 += "VPU_2_7,MAXPOOL,56,56,64,56,56,64,3,3,1,1,1,1,1,1,UINT8,UINT8,CUBOID_16x16,"
+            "NONE,0.5,0,1,CLUSTERING,30746\n";
+      write_text(d / "bad_fields.csv", v2);
+    }
     std::filesystem::copy_file(d / "model.h5", d / "model_v99.h5");
     patch_model_attribute(d / "model_v99.h5", "feature_encoding_version", std::int64_t{99});
     std::filesystem::copy_file(d / "model.h5", d / "model_format4.h5");

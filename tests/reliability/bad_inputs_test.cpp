@@ -116,6 +116,47 @@ const Case kCases[] = {
      "lut --device VPU_2_7 --space negative_space.json --out out.yaml", "negative_space.json"},
     {"HugeAlpha", "architecture parameters beyond double (1e400)",
      "nas-export --device VPU_2_7 --alpha huge_alpha.json --out out.json", "huge_alpha.json"},
+    // The compiler's fields (activation, sparsity, output write tiles, ISI strategy), HF8.
+    {"UnknownActivation", "an unknown activation function",
+     "predict --device VPU_2_7 --op CONVOLUTION --input 5x5x16 --output 5x5x16 --activation "
+     "RELU6",
+     "unknown activation function 'RELU6' (expected NONE, RELU or LRELU)"},
+    {"SparsityOutOfRange", "a sparsity rate of 1.5",
+     "predict --device VPU_2_7 --op CONVOLUTION --input 5x5x16 --output 5x5x16 "
+     "--input-sparsity 1.5",
+     "input_sparsity 1.5 is outside [0, 1)"},
+    {"NanSparsity", "a sparsity rate of nan",
+     "predict --device VPU_2_7 --op CONVOLUTION --input 5x5x16 --output 5x5x16 "
+     "--weight-sparsity nan",
+     "weight_sparsity nan is outside [0, 1)"},
+    {"SparsityOnAPool", "sparsity where VPUNN takes none (a MAXPOOL)",
+     "predict --device VPU_4_0 --op MAXPOOL --input 8x8x16 --kernel 2x2 --stride 2x2 "
+     "--input-sparsity 0.5",
+     "input_sparsity 0.5 is not accepted on MAXPOOL"},
+    {"TooManyWriteTiles", "more output write tiles than the device has",
+     "predict --device VPU_4_0 --op CONVOLUTION --input 5x5x16 --output 5x5x16 "
+     "--output-write-tiles 7",
+     "output_write_tiles 7 is outside 1..6 (VPU_4_0 has 6 tiles)"},
+    {"SplitOverHOnNpu50", "SPLIT_OVER_H on NPU_5_0",
+     "predict --device NPU_5_0 --op CONVOLUTION --input 5x5x16 --output 5x5x16 --isi SPLIT_OVER_H",
+     "isi_strategy SPLIT_OVER_H is not accepted on NPU_5_0"},
+    {"SplitOverKOnOneTile", "SPLIT_OVER_K writing one tile",
+     "predict --device VPU_2_7 --op CONVOLUTION --input 5x5x16 --output 5x5x16 --isi SPLIT_OVER_K",
+     "isi_strategy SPLIT_OVER_K needs output_write_tiles > 1 (got 1)"},
+    {"Hf8BeforeNpu50", "HF8 on a device without it",
+     "predict --device VPU_4_0 --op CONVOLUTION --input 5x5x16 --output 5x5x16 --dtype HF8",
+     "input dtype HF8 does not exist on VPU_4_0"},
+    {"Hf8LutBeforeNpu50", "a HF8 latency table for VPU_2_7",
+     "lut --device VPU_2_7 --dtype HF8 --out out.yaml", "--dtype HF8 does not exist on VPU_2_7"},
+    {"ModeOfAnotherOperation", "an execution mode NPU_5_0 does not run the operation in",
+     "predict --device NPU_5_0 --op ELTWISE --input 8x8x16 --mode CUBOID_16x16",
+     "execution mode CUBOID_16x16 is not accepted for ELTWISE on NPU_5_0 (it takes CUBOID_8x16)"},
+    {"CompilerFieldsStrict", "CSV rows with compiler fields VPUNN refuses (--strict)",
+     "import --csv bad_fields.csv --out out.h5 --strict", "2 of 3 rows of bad_fields.csv"},
+    {"Encoding2ModelNewField", "a field an encoding-2 model never saw",
+     "predict --model model_encoding2.h5 --op CONVOLUTION --input 56x56x64 --output 56x56x64 "
+     "--output-write-tiles 2",
+     "this model (feature encoding version 2) cannot cost a workload with output_write_tiles 2"},
     // Another device, another version.
     {"ModelOfAnotherDevice", "model of another device",
      "predict --model model.h5 --device VPU_4_0 --op CONVOLUTION --input 56x56x64 --output "
