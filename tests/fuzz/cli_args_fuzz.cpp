@@ -34,5 +34,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     parse<ExecutionMode>(text);
   } catch (const Error&) {
   }
+  try {
+    parse<DType>(text);
+  } catch (const Error&) {
+  }
+  try {
+    parse<ActivationFunction>(text);
+  } catch (const Error&) {
+  }
+  try {
+    parse<IsiStrategy>(text);
+  } catch (const Error&) {
+  }
   return 0;
 }

@@ -40,6 +40,19 @@ int main(int argc, char** argv) {
   gelu.training.metrics["val_within_10"] = 0.5;
   save_model(gelu, dir / "gelu_3_vpu_2_7_notes.h5");
 
+  // NPU_5_0, and a model of feature encoding 2 (42 inputs: before the
+  // compiler's fields), which still loads.
+  save_model(test::random_model(Device::NPU_5_0, {5}, 5), dir / "relu_5_npu_5_0.h5");
+  ModelParts old = test::random_model(Device::VPU_4_0, {6}, 6);
+  const auto n = static_cast<Eigen::Index>(feature_count(2));
+  std::vector<DenseLayer> layers = old.mlp.layers();
+  layers.front().weights = layers.front().weights.leftCols(n).eval();
+  old.mlp = Mlp(std::move(layers), Activation::SiLU);
+  old.feature_version = 2;
+  old.feature_mean = old.feature_mean.head(n).eval();
+  old.feature_std = old.feature_std.head(n).eval();
+  save_model(old, dir / "silu_6_vpu_4_0_encoding2.h5");
+
   // Damaged: cut in half, as after an interrupted copy.
   const auto cut = dir / "relu_4_vpu_2_7_cut.h5";
   std::filesystem::copy_file(dir / "relu_4_vpu_2_7.h5", cut,

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "file_input.hpp"
+#include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/model_file.hpp"
 #include "vpucost/workload.hpp"
@@ -36,7 +37,7 @@ vpucost::Workload workload(vpucost::Device device, vpucost::Operation op, std::i
   w.kernel_w = w.kernel_h = kernel;
   const std::int64_t pad = kernel / 2;
   w.padding = {pad, pad, pad, pad};
-  w.mode = device == Device::VPU_2_0 ? ExecutionMode::VECTOR : ExecutionMode::CUBOID_8x16;
+  w.mode = operation_modes(device, op).back();
   return w;
 }
 

@@ -18,8 +18,10 @@ void check(bool ok) {
   if (!ok) __builtin_trap();
 }
 
-const std::vector<std::string_view>& header() {
-  static const std::vector<std::string_view> h = {
+// v1's header (with theoretical_cycles) and v2's (with the compiler's
+// fields): a row of 21 fields or fewer is read against the first.
+const std::vector<std::string_view>& header(bool v2) {
+  static const std::vector<std::string_view> v1_header = {
       "device",         "operation",       "input_width",
       "input_height",   "input_channels",  "output_width",
       "output_height",  "output_channels", "kernel_width",
@@ -27,7 +29,15 @@ const std::vector<std::string_view>& header() {
       "pad_top",        "pad_bottom",      "pad_left",
       "pad_right",      "input_dtype",     "output_dtype",
       "execution_mode", "cycles",          "theoretical_cycles"};
-  return h;
+  static const std::vector<std::string_view> v2_header = {
+      "device",         "operation",           "input_width",    "input_height",
+      "input_channels", "output_width",        "output_height",  "output_channels",
+      "kernel_width",   "kernel_height",       "stride_width",   "stride_height",
+      "pad_top",        "pad_bottom",          "pad_left",       "pad_right",
+      "input_dtype",    "output_dtype",        "execution_mode", "activation_function",
+      "input_sparsity", "weight_sparsity",     "output_write_tiles",
+      "isi_strategy",   "cycles"};
+  return v2 ? v2_header : v1_header;
 }
 
 }  // namespace
@@ -43,8 +53,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       begin = i + 1;
     }
   }
-  static const RecordingLayout recordings(header(), CyclesColumn::Required, "fuzz.csv");
-  static const RecordingLayout workloads(header(), CyclesColumn::Ignored, "fuzz.csv");
+  const bool v2 = fields.size() > 21;
+  static const RecordingLayout v1_recordings(header(false), CyclesColumn::Required, "fuzz.csv");
+  static const RecordingLayout v1_workloads(header(false), CyclesColumn::Ignored, "fuzz.csv");
+  static const RecordingLayout v2_recordings(header(true), CyclesColumn::Required, "fuzz.csv");
+  static const RecordingLayout v2_workloads(header(true), CyclesColumn::Ignored, "fuzz.csv");
+  const RecordingLayout& recordings = v2 ? v2_recordings : v1_recordings;
+  const RecordingLayout& workloads = v2 ? v2_workloads : v1_workloads;
   Recording rec;
   if (const auto problem = recordings.parse(fields, rec); !problem) {
     check(!find_problem(rec.workload).has_value());
