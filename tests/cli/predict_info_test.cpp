@@ -13,16 +13,12 @@ namespace {
 
 using test::line_count;
 using test::run_cli;
+using test::with;
 
 const std::vector<std::string> kConv = {
     "predict",  "--device", "VPU_2_7",  "--op",   "CONVOLUTION", "--input", "56x56x64",
     "--output", "56x56x64", "--kernel", "3x3",    "--stride",    "1x1",     "--pad",
     "1,1,1,1",  "--dtype",  "UINT8",    "--mode", "CUBOID_16x16"};
-
-std::vector<std::string> with(std::vector<std::string> base, const std::vector<std::string>& more) {
-  base.insert(base.end(), more.begin(), more.end());
-  return base;
-}
 
 TEST(CliPredict, RooflineWithoutModelSaysSo) {
   const auto r = run_cli(with(kConv, {"--json"}));

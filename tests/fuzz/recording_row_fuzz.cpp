@@ -30,13 +30,13 @@ const std::vector<std::string_view>& header(bool v2) {
       "pad_right",      "input_dtype",     "output_dtype",
       "execution_mode", "cycles",          "theoretical_cycles"};
   static const std::vector<std::string_view> v2_header = {
-      "device",         "operation",           "input_width",    "input_height",
-      "input_channels", "output_width",        "output_height",  "output_channels",
-      "kernel_width",   "kernel_height",       "stride_width",   "stride_height",
-      "pad_top",        "pad_bottom",          "pad_left",       "pad_right",
-      "input_dtype",    "output_dtype",        "execution_mode", "activation_function",
-      "input_sparsity", "weight_sparsity",     "output_write_tiles",
-      "isi_strategy",   "cycles"};
+      "device",         "operation",       "input_width",        "input_height",
+      "input_channels", "output_width",    "output_height",      "output_channels",
+      "kernel_width",   "kernel_height",   "stride_width",       "stride_height",
+      "pad_top",        "pad_bottom",      "pad_left",           "pad_right",
+      "input_dtype",    "output_dtype",    "execution_mode",     "activation_function",
+      "input_sparsity", "weight_sparsity", "output_write_tiles", "isi_strategy",
+      "cycles"};
   return v2 ? v2_header : v1_header;
 }
 

@@ -76,10 +76,12 @@ class BadInputFiles {
     {
       // Compiler fields VPUNN refuses: SOK on one tile, sparsity on a pool.
       std::string v2 = sample_rows("v2/vpu_2_7_train.csv", 1);
-      v2 += "VPU_2_7,CONVOLUTION,56,56,64,56,56,64,3,3,1,1,1,1,1,1,UINT8,UINT8,CUBOID_16x16,"
-            "NONE,0,0,1,SPLIT_OVER_K,30746\n";
-      v2 += "VPU_2_7,MAXPOOL,56,56,64,56,56,64,3,3,1,1,1,1,1,1,UINT8,UINT8,CUBOID_16x16,"
-            "NONE,0.5,0,1,CLUSTERING,30746\n";
+      v2 +=
+          "VPU_2_7,CONVOLUTION,56,56,64,56,56,64,3,3,1,1,1,1,1,1,UINT8,UINT8,CUBOID_16x16,"
+          "NONE,0,0,1,SPLIT_OVER_K,30746\n";
+      v2 +=
+          "VPU_2_7,MAXPOOL,56,56,64,56,56,64,3,3,1,1,1,1,1,1,UINT8,UINT8,CUBOID_16x16,"
+          "NONE,0.5,0,1,CLUSTERING,30746\n";
       write_text(d / "bad_fields.csv", v2);
     }
     std::filesystem::copy_file(d / "model.h5", d / "model_v99.h5");

@@ -39,6 +39,13 @@ inline std::string slurp(const std::filesystem::path& p) {
   return ss.str();
 }
 
+/// `base` followed by `more`: a command line with some options added.
+inline std::vector<std::string> with(std::vector<std::string> base,
+                                     const std::vector<std::string>& more) {
+  base.insert(base.end(), more.begin(), more.end());
+  return base;
+}
+
 /// Runs `vpucost args...`; `stdin_text`, if given, is fed on standard input.
 inline CliResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text = {}) {
   static std::mt19937_64 rng{std::random_device{}()};
