@@ -1,7 +1,7 @@
 """Checks that a dataset written by `vpucost import` is readable with h5py
 alone, exactly as datasets/README.md shows, and holds the CSV's values.
 
-usage: h5py_check.py VPUCOST_EXE RECORDINGS.csv BAD_ROWS.csv
+usage: h5py_check.py VPUCOST_EXE RECORDINGS.csv BAD_ROWS.csv [V2_RECORDINGS.csv]
 Exit code 77 (skipped) when h5py or numpy is not installed.
 """
 import csv
@@ -99,11 +99,41 @@ def check_rejects_recorded(exe, bad_csv, tmp):
     assert list(columns["cycles"]) == [30746.0, 1234.5, 31000.0, 812.0, 96.0]
 
 
+COMPILER = ["activation_function", "input_sparsity", "weight_sparsity", "output_write_tiles",
+            "isi_strategy"]
+
+
+def check_schema2(exe, csv_path, tmp):
+    """A recording with the compiler's fields: schema 2, its five columns read by the same
+    snippet (enum names for activation and ISI strategy, float64 rates)."""
+    out = os.path.join(tmp, "v2.h5")
+    import_csv(exe, csv_path, out)
+    with h5py.File(out, "r") as f:
+        assert int(f.attrs["schema_version"]) == 2
+    columns, names, ops, attrs = read_like_the_readme(out)
+    with open(csv_path, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert int(attrs["rows"]) == len(rows)
+    for name in COMPILER:
+        assert columns[name].shape == (len(rows),), name
+    assert columns["input_sparsity"].dtype == np.float64
+    for i, row in enumerate(rows):
+        assert ops[i] == row["operation"]
+        for name in ("activation_function", "isi_strategy", "input_dtype", "device"):
+            assert names[name][columns[name][i]] == row[name], (i, name)
+        for name in ("input_sparsity", "weight_sparsity"):
+            assert columns[name][i] == float(row[name]), (i, name)
+        assert int(columns["output_write_tiles"][i]) == int(row["output_write_tiles"]), i
+    print(f"h5py read {len(rows)} schema-2 rows of {csv_path} correctly")
+
+
 def main():
     exe, csv_path, bad_csv = sys.argv[1:4]
     with tempfile.TemporaryDirectory() as tmp:
         check(exe, csv_path, tmp)
         check_rejects_recorded(exe, bad_csv, tmp)
+        if len(sys.argv) > 4:
+            check_schema2(exe, sys.argv[4], tmp)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ enum Factor : unsigned {
   kWindow,
   kDataTypes,
   kMode,
+  kCompilerFields,
   kFactorCount
 };
 
@@ -50,6 +51,15 @@ void take(Workload& w, const Workload& donor, Factor f) {
       break;
     case kMode:
       w.mode = donor.mode;
+      break;
+    case kCompilerFields:
+      // Activation, sparsity, output write tiles and ISI strategy were set
+      // together by the compiler (e.g. SPLIT_OVER_K with a broadcast).
+      w.activation = donor.activation;
+      w.input_sparsity = donor.input_sparsity;
+      w.weight_sparsity = donor.weight_sparsity;
+      w.output_write_tiles = donor.output_write_tiles;
+      w.isi_strategy = donor.isi_strategy;
       break;
     case kFactorCount:
       break;
@@ -85,7 +95,7 @@ std::vector<Workload> synthesize_workloads(const Dataset& data, std::span<const 
     }
     Workload w = data.workloads[rows[below(rng, rows.size())]];
     const auto& same_op = by_operation[w.operation];
-    // Choose 1-3 distinct factors: a partial Fisher-Yates over the six.
+    // Choose 1-3 distinct factors: a partial Fisher-Yates over all of them.
     std::array<unsigned, kFactorCount> factors{};
     for (unsigned i = 0; i < kFactorCount; ++i) factors[i] = i;
     const std::size_t replaced = 1 + below(rng, 3);
