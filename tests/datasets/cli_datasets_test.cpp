@@ -271,6 +271,29 @@ TEST(CliPredictCsv, EveryValidRowIsPredictedAndEveryInvalidOneNamed) {
   }
 }
 
+// v2 rows through a model of feature encoding 2: the rows at their defaults
+// are predicted, each row with a field the model never saw is named.
+TEST(CliPredictCsv, AnEncoding2ModelNamesEveryRowWithAFieldItNeverSaw) {
+  TempDir dir;
+  const auto r = run_cli({"predict", "--model",
+                          VPUCOST_SOURCE_DIR "/tests/costmodel/data/encoding2/vpu_2_7.h5", "--csv",
+                          test::sample("v2/vpu_2_7_test.csv").string(), "--out",
+                          (dir / "p.csv").string(), "--rejects", (dir / "r.csv").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const ImportResult all = import_csv(test::sample("v2/vpu_2_7_test.csv"));
+  std::size_t defaults = 0;
+  for (std::size_t i = 0; i < all.columns.size(); ++i) {
+    defaults += has_default_compiler_fields(all.columns.workload(i));
+  }
+  ASSERT_GT(defaults, 100u);
+  EXPECT_EQ(line_count(test::read_text(dir / "p.csv")), defaults + 1);
+  const std::string rejects = test::read_text(dir / "r.csv");
+  EXPECT_EQ(line_count(rejects), 1000 - defaults + 1);
+  EXPECT_NE(rejects.find("this model (feature encoding version 2) cannot cost a workload with "),
+            std::string::npos)
+      << rejects.substr(0, 400);
+}
+
 TEST(CliPredictCsv, RooflineToStdoutAndStrictMode) {
   TempDir dir;
   const auto r = run_cli({"predict", "--csv", test::sample("vpu_4_0_test.csv").string()});

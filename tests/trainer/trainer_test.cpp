@@ -97,7 +97,7 @@ TEST(Trainer, LearnsTheMinimumOfDualSparsityRowsAsTheModelPredictsIt) {
   EXPECT_NEAR(r.validation->mape, ape_sum / double(split.validation.size()), 1e-5);
   ASSERT_GT(duals, 50u);
   EXPECT_LT(dual_sum / double(duals), 0.05);  // 2.9 % in the Release build
-  EXPECT_LT(r.validation->mape, 0.04);  // 2.0 %
+  EXPECT_LT(r.validation->mape, 0.04);        // 2.0 %
 }
 
 TEST(Trainer, SameSeedAndThreadsGiveIdenticalWeights) {
