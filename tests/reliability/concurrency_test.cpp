@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "../support/test_workloads.hpp"
-#include "random_workloads.hpp"
+#include "../support/random_workloads.hpp"
 #include "vpucost/model_file.hpp"
 #include "vpucost/roofline.hpp"
 

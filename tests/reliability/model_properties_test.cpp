@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "random_workloads.hpp"
+#include "../support/random_workloads.hpp"
 #include "vpucost/model_file.hpp"
 
 namespace vpucost {
@@ -149,10 +149,23 @@ void check_device(Device device) {
     }
     clamped += cycles[i] <= kMinCycles || cycles[i] >= kMaxCycles;
   }
+  // The same number again with the compiler's fields drawn as in the v2 teacher data
+  // (activation, sparsity, output write tiles, ISI strategy).
+  const std::vector<Workload> with_fields =
+      test::WorkloadSampler(device, 2126 + static_cast<int>(device), true, true).take(kWorkloads);
+  std::vector<double> field_cycles(with_fields.size());
+  model.predict_cycles(with_fields, field_cycles);
+  for (std::size_t i = 0; i < field_cycles.size(); ++i) {
+    if (!std::isfinite(field_cycles[i]) || !(field_cycles[i] > 0)) {
+      if (++bad <= 5) ADD_FAILURE() << describe(with_fields[i]) << " -> " << field_cycles[i];
+    }
+    clamped += field_cycles[i] <= kMinCycles || field_cycles[i] >= kMaxCycles;
+  }
   EXPECT_EQ(bad, 0u) << "predictions that are not finite and positive";
-  std::cout << "[ properties ] " << to_string(device) << ": " << workloads.size()
-            << " workloads, all finite and > 0: " << (bad == 0 ? "yes" : "NO") << ", at the clamp ["
-            << kMinCycles << ", " << kMaxCycles << "]: " << clamped << "\n";
+  std::cout << "[ properties ] " << to_string(device) << ": " << workloads.size() << " + "
+            << with_fields.size()
+            << " (compiler fields set) workloads, all finite and > 0: " << (bad == 0 ? "yes" : "NO")
+            << ", at the clamp [" << kMinCycles << ", " << kMaxCycles << "]: " << clamped << "\n";
 
   for (const Check& check : checks()) {
     std::vector<Workload> small;
@@ -212,6 +225,9 @@ TEST(ModelProperties, Vpu27) {
 }
 TEST(ModelProperties, Vpu40) {
   check_device(Device::VPU_4_0);
+}
+TEST(ModelProperties, Npu50) {
+  check_device(Device::NPU_5_0);
 }
 
 }  // namespace

@@ -3,13 +3,17 @@
 // (/work/shared/datasets/vpunn-teacher/README.md, "How the workloads were
 // sampled"): operation mix, log-uniform sizes 1..224, kernels {1,3,5,7,11},
 // strides 1..2, 'same' or no padding, channels up to 2048 (mostly multiples
-// of 16), dtypes and modes of the device. With `in_distribution`, only
-// workloads the teacher could contain are kept: one DPU workload's limits
-// (CMX, depthwise/pool channels on 2.7/4.0) respected.
+// of 16), dtypes of the device and modes it runs the operation in. With
+// `in_distribution`, only workloads the teacher could contain are kept: one
+// DPU workload's limits (CMX, depthwise/pool channels on 2.7/4.0/5.0)
+// respected. With `compiler_fields`, the fields the compiler sets are drawn
+// as in v2 of the teacher data (vpunn-teacher-v2/README.md, section 1);
+// otherwise they stay at their defaults.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <span>
 #include <vector>
 
 #include "vpucost/device.hpp"
@@ -20,8 +24,12 @@ namespace vpucost::test {
 
 class WorkloadSampler {
  public:
-  WorkloadSampler(Device device, std::uint64_t seed, bool in_distribution = true)
-      : device_(device), rng_(seed), in_distribution_(in_distribution) {}
+  WorkloadSampler(Device device, std::uint64_t seed, bool in_distribution = true,
+                  bool compiler_fields = false)
+      : device_(device),
+        rng_(seed),
+        in_distribution_(in_distribution),
+        compiler_fields_(compiler_fields) {}
 
   Workload next() {
     for (;;) {
@@ -105,21 +113,57 @@ class WorkloadSampler {
                                           w.kernel_w, w.stride_w);
     w.output.height = expected_output_size(w.input.height, w.padding.top, w.padding.bottom,
                                            w.kernel_h, w.stride_h);
-    w.input.dtype = chance(0.5) ? DType::UINT8 : DType::FLOAT16;
+    const auto dtypes = spec.dtypes;
+    w.input.dtype = pick(dtypes);
     const bool may_convert = op == Operation::CONVOLUTION || op == Operation::CM_CONVOLUTION ||
                              op == Operation::DW_CONVOLUTION;
     w.output.dtype = w.input.dtype;
     if (may_convert && chance(0.25)) {
-      w.output.dtype = w.input.dtype == DType::UINT8 ? DType::FLOAT16 : DType::UINT8;
+      while (w.output.dtype == w.input.dtype) w.output.dtype = pick(dtypes);
     }
-    const auto modes = spec.modes;
-    w.mode = modes[static_cast<std::size_t>(uniform() * double(modes.size())) % modes.size()];
+    w.mode = pick(operation_modes(device_, op));
+    if (compiler_fields_) draw_compiler_fields(w);
     return w;
+  }
+
+  // Activation NONE 50 %, RELU 35 %, LRELU 15 %; each sparsity 0 with p 0.75,
+  // else U(0.05, 0.9) where VPUNN takes sparsity; output write tiles 1 with
+  // p 0.6, else 2..tiles; ISI strategy 60/20/20 % redrawn until valid.
+  void draw_compiler_fields(Workload& w) {
+    const double a = uniform();
+    w.activation = a < 0.5    ? ActivationFunction::NONE
+                   : a < 0.85 ? ActivationFunction::RELU
+                              : ActivationFunction::LRELU;
+    if (takes_sparsity(w.operation, w.input.channels)) {
+      const auto rate = [&] {
+        return chance(0.75) ? 0.0 : std::round(1000.0 * (0.05 + 0.85 * uniform())) / 1000.0;
+      };
+      w.input_sparsity = rate();
+      w.weight_sparsity = rate();
+    }
+    const int tiles = device_spec(w.device).tiles;
+    w.output_write_tiles =
+        tiles == 1 || chance(0.6) ? 1 : 2 + static_cast<std::int64_t>(uniform() * (tiles - 1));
+    for (;;) {
+      const double s = uniform();
+      w.isi_strategy = s < 0.6   ? IsiStrategy::CLUSTERING
+                       : s < 0.8 ? IsiStrategy::SPLIT_OVER_H
+                                 : IsiStrategy::SPLIT_OVER_K;
+      const bool sok_alone =
+          w.isi_strategy == IsiStrategy::SPLIT_OVER_K && w.output_write_tiles < 2;
+      if (device_has_isi_strategy(w.device, w.isi_strategy) && !sok_alone) return;
+    }
+  }
+
+  template <class T>
+  T pick(std::span<const T> values) {
+    return values[static_cast<std::size_t>(uniform() * double(values.size())) % values.size()];
   }
 
   Device device_;
   std::mt19937_64 rng_;
   bool in_distribution_;
+  bool compiler_fields_;
 };
 
 }  // namespace vpucost::test
