@@ -82,10 +82,11 @@ int run_train(const std::vector<std::string>& args) {
                      options, args, vm)) {
     return 0;
   }
-  const std::filesystem::path data_path = vm["data"].as<std::string>();
+  std::vector<std::filesystem::path> data_paths;
+  for (const auto& d : split_list(vm["data"].as<std::string>(), "--data")) data_paths.push_back(d);
   const std::filesystem::path out = vm["out"].as<std::string>();
-  std::vector<std::pair<std::string, std::filesystem::path>> files{{"--data", data_path},
-                                                                   {"--out", out}};
+  std::vector<std::pair<std::string, std::filesystem::path>> files{{"--out", out}};
+  for (const auto& d : data_paths) files.emplace_back("--data", d);
   for (const char* name : {"val", "init-from", "checkpoint"}) {
     if (vm.count(name)) files.emplace_back(std::string("--") + name, vm[name].as<std::string>());
   }
@@ -139,7 +140,7 @@ int run_train(const std::vector<std::string>& args) {
   check_options(o);
 
   // Data: one device; validation from --val or a seeded split of --data.
-  const Dataset data = load_dataset(data_path);
+  const Dataset data = load_datasets(data_paths);
   const Device device = single_device(data, "training data");
   std::optional<Dataset> val_data;
   RowSplit split;

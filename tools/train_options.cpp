@@ -90,7 +90,9 @@ po::options_description describe_train_options() {
   // clang-format off
   po::options_description data("data");
   data.add_options()
-      ("data", po::value<std::string>()->required(), "training data: dataset (.h5) or recording CSV")
+      ("data", po::value<std::string>()->required(),
+       "training data: dataset (.h5) or recording CSV; several, comma-separated, are trained on "
+       "together (one device)")
       ("val", po::value<std::string>(), "validation data (default: --val-fraction of --data)")
       ("val-fraction", po::value<double>()->default_value(0.1, "0.1"),
        "share of --data held out for validation (identical workloads kept together; 0: none, "

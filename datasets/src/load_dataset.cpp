@@ -50,4 +50,15 @@ Dataset load_dataset(const std::filesystem::path& path) {
   return to_dataset(load_dataset_columns(path), path.string());
 }
 
+Dataset load_datasets(std::span<const std::filesystem::path> paths) {
+  Dataset all;
+  for (const auto& path : paths) {
+    Dataset d = load_dataset(path);
+    all.source += (all.source.empty() ? "" : ",") + d.source;
+    all.workloads.insert(all.workloads.end(), d.workloads.begin(), d.workloads.end());
+    all.cycles.insert(all.cycles.end(), d.cycles.begin(), d.cycles.end());
+  }
+  return all;
+}
+
 }  // namespace vpucost

@@ -67,6 +67,27 @@ TEST(CliTrain, TrainsAModelThatLoadsAndRecordsHowItWasMade) {
   EXPECT_EQ(weights(dir / "m.h5"), weights(dir / "again.h5"));
 }
 
+// v1 recordings (no compiler columns) next to v2 ones of the same device.
+TEST(CliTrain, TrainsOnSeveralRecordingsOfOneDevice) {
+  test::TempDir dir;
+  const std::string v1 = kSamples + "vpu_4_0_train.csv";
+  const std::string v2 = kSamples + "v2/vpu_4_0_train.csv";
+  auto r = run_cli({"train", "--data", v1 + "," + v2, "--out", (dir / "m.h5").string(), "--hidden",
+                    "8", "--epochs", "2", "--val-fraction", "0", "--json", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["train_rows"], 4000);
+  EXPECT_EQ(load_model(dir / "m.h5").parts().training.dataset, v1 + "," + v2);
+  r = run_cli({"train", "--data", v1 + "," + kSamples + "v2/npu_5_0_train.csv", "--out",
+               (dir / "x.h5").string(), "--epochs", "1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("mixes devices (VPU_4_0 in row 0, NPU_5_0 in row 2000)"), std::string::npos)
+      << r.err;
+  r = run_cli({"train", "--data", v1 + ",", "--out", (dir / "x.h5").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("an empty item"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.h5"));
+}
+
 TEST(CliTrain, ProgressGoesToStderrOnePerEpoch) {
   test::TempDir dir;
   auto args = quick_train(dir / "m.h5");

@@ -3,6 +3,7 @@
 // and `vpucost eval` consume. Files are read by load_dataset.
 #include <cstddef>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,5 +24,10 @@ struct Dataset {
 /// as `vpucost import`; rejected rows are left out and reported through a
 /// warning naming their count and the first reasons). Throws vpucost::Error.
 Dataset load_dataset(const std::filesystem::path& path);
+
+/// Several datasets, loaded as load_dataset does, one after another (rows
+/// in the order given; e.g. v1 recordings next to v2 ones, whose missing
+/// columns take their defaults). `source` names them all, joined by ",".
+Dataset load_datasets(std::span<const std::filesystem::path> paths);
 
 }  // namespace vpucost
