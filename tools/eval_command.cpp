@@ -107,6 +107,9 @@ int run_eval(const std::vector<std::string>& args) {
     j["per_operation"] = nlohmann::json::object();
     for (const auto& [op, s] : ev.per_operation)
       j["per_operation"][std::string(to_string(op))] = to_json(s);
+    j["per_sparsity"] = nlohmann::json::object();
+    for (const auto& [g, s] : ev.per_sparsity)
+      j["per_sparsity"][std::string(to_string(g))] = to_json(s);
     j["worst"] = nlohmann::json::array();
     for (const auto& w : ev.worst) {
       j["worst"].push_back({{"row", w.row},
@@ -127,6 +130,13 @@ int run_eval(const std::vector<std::string>& args) {
             << "\n";
   print_row("all", ev.overall);
   for (const auto& [op, s] : ev.per_operation) print_row(std::string(to_string(op)), s);
+  // Recordings with sparse workloads: the error per sparsity too.
+  if (ev.per_sparsity.size() > 1 || !ev.per_sparsity.contains(SparsityGroup::Dense)) {
+    std::cout << "\n"
+              << std::left << std::setw(16) << "sparsity"
+              << "\n";
+    for (const auto& [g, s] : ev.per_sparsity) print_row(std::string(to_string(g)), s);
+  }
   if (!ev.worst.empty()) {
     std::cout << "\n"
               << ev.worst.size() << " worst predictions:\n"

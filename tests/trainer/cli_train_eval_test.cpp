@@ -377,6 +377,9 @@ TEST(CliEval, JsonHasTheDocumentedKeysAsFractions) {
       }
     }
     EXPECT_EQ(j["worst"].size(), 10u);
+    // The v1 sample is dense throughout.
+    ASSERT_EQ(j["per_sparsity"].size(), 1u);
+    EXPECT_EQ(j["per_sparsity"]["dense"]["n"], 1000);
   }
 }
 

@@ -48,5 +48,30 @@ TEST(Evaluation, PerOperationAndWorstRows) {
   EXPECT_THROW(evaluate_predictions(d, std::vector<double>{1.0}), Error);
 }
 
+TEST(Evaluation, PerSparsityGroup) {
+  Dataset d;
+  auto dense = test::conv3x3(Device::VPU_4_0);
+  auto in = dense;
+  in.input_sparsity = 0.5;
+  auto weight = dense;
+  weight.weight_sparsity = 0.25;
+  auto both = in;
+  both.weight_sparsity = 0.25;
+  d.workloads = {dense, in, in, weight, both};
+  d.cycles = {100, 100, 100, 100, 100};
+  const std::vector<double> predicted{101, 120, 140, 110, 95};  // APE .01 .2 .4 .1 .05
+  const Evaluation ev = evaluate_predictions(d, predicted);
+  ASSERT_EQ(ev.per_sparsity.size(), 4u);
+  EXPECT_NEAR(ev.per_sparsity.at(SparsityGroup::Dense).mape, 0.01, 1e-12);
+  EXPECT_NEAR(ev.per_sparsity.at(SparsityGroup::InputOnly).mape, 0.3, 1e-12);
+  EXPECT_EQ(ev.per_sparsity.at(SparsityGroup::InputOnly).n, 2u);
+  EXPECT_NEAR(ev.per_sparsity.at(SparsityGroup::WeightOnly).mape, 0.1, 1e-12);
+  EXPECT_NEAR(ev.per_sparsity.at(SparsityGroup::Both).mape, 0.05, 1e-12);
+  EXPECT_EQ(to_string(SparsityGroup::Both), "both");
+  d.workloads = {dense};
+  d.cycles = {100};
+  EXPECT_EQ(evaluate_predictions(d, std::vector<double>{100}).per_sparsity.size(), 1u);
+}
+
 }  // namespace
 }  // namespace vpucost

@@ -39,6 +39,29 @@ ErrorSummary summarise_errors(std::span<const double> ape) {
   return s;
 }
 
+std::string_view to_string(SparsityGroup g) {
+  switch (g) {
+    case SparsityGroup::Dense:
+      return "dense";
+    case SparsityGroup::InputOnly:
+      return "input";
+    case SparsityGroup::WeightOnly:
+      return "weight";
+    case SparsityGroup::Both:
+      return "both";
+  }
+  return "?";
+}
+
+SparsityGroup sparsity_group(const Workload& w) {
+  const bool in = w.input_sparsity > 0.0;
+  const bool weight = w.weight_sparsity > 0.0;
+  return in && weight ? SparsityGroup::Both
+         : in         ? SparsityGroup::InputOnly
+         : weight     ? SparsityGroup::WeightOnly
+                      : SparsityGroup::Dense;
+}
+
 Evaluation evaluate_predictions(const Dataset& data, std::span<const double> predicted,
                                 std::size_t worst_count) {
   if (predicted.size() != data.size() || data.cycles.size() != data.size()) {
@@ -47,6 +70,7 @@ Evaluation evaluate_predictions(const Dataset& data, std::span<const double> pre
   }
   std::vector<double> ape(data.size());
   std::map<Operation, std::vector<double>> by_op;
+  std::map<SparsityGroup, std::vector<double>> by_sparsity;
   for (std::size_t i = 0; i < data.size(); ++i) {
     const double truth = data.cycles[i];
     if (!(truth > 0) || !std::isfinite(truth)) {
@@ -56,10 +80,12 @@ Evaluation evaluate_predictions(const Dataset& data, std::span<const double> pre
     ape[i] = std::abs(predicted[i] / truth - 1.0);
     if (std::isnan(ape[i])) throw Error("prediction for row " + std::to_string(i) + " is NaN");
     by_op[data.workloads[i].operation].push_back(ape[i]);
+    by_sparsity[sparsity_group(data.workloads[i])].push_back(ape[i]);
   }
   Evaluation ev;
   ev.overall = summarise_errors(ape);
   for (const auto& [op, errors] : by_op) ev.per_operation[op] = summarise_errors(errors);
+  for (const auto& [g, errors] : by_sparsity) ev.per_sparsity[g] = summarise_errors(errors);
 
   std::vector<std::size_t> order(data.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;

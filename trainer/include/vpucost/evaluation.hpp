@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <map>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "vpucost/dataset.hpp"
@@ -31,10 +32,18 @@ struct WorstPrediction {
   double ape = 0;
 };
 
+/// Which sparsities a workload has: the groups whose errors differ most on
+/// the teachers of VPU_4_0 and NPU_5_0 (models/README.md).
+enum class SparsityGroup { Dense, InputOnly, WeightOnly, Both };
+std::string_view to_string(SparsityGroup g);  ///< "dense", "input", "weight", "both"
+SparsityGroup sparsity_group(const Workload& w);
+
 struct Evaluation {
   ErrorSummary overall;
   /// Keyed by the recorded operation (AVEPOOL separately from DW_CONVOLUTION).
   std::map<Operation, ErrorSummary> per_operation;
+  /// Keyed by the sparsity group; only groups with rows appear.
+  std::map<SparsityGroup, ErrorSummary> per_sparsity;
   /// Largest errors first; ties broken by row index.
   std::vector<WorstPrediction> worst;
 };
