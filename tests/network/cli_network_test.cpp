@@ -20,6 +20,7 @@ using test::line_count;
 using test::run_cli;
 using test::TempDir;
 
+const std::string kSource = VPUCOST_SOURCE_DIR;
 const std::string kNets = std::string(VPUCOST_SOURCE_DIR) + "/nets/";
 
 std::set<std::string> keys(const YAML::Node& doc) {
@@ -40,6 +41,18 @@ TEST(CliLut, WritesTheProxylessTableNasToolsRead) {
       YAML::LoadFile(std::string(VPUCOST_TEST_DATA_DIR) + "/proxylessnas_mobile_trim.yaml");
   EXPECT_EQ(keys(ours), keys(published));
   EXPECT_GT(ours["Conv-input:224x224x3-output:112x112x32"]["mean"].as<double>(), 0.0);
+}
+
+// A model of feature encoding 2 (shipped before the compiler's fields) writes
+// the table it wrote then, byte for byte (the file was made by vpucost 0.1.0
+// with that model: `vpucost lut --model models/vpu_2_7.h5 --out ...`).
+TEST(CliLut, AnEncoding2ModelWritesTheTableItWroteBefore) {
+  test::TempDir dir;
+  const auto r = run_cli({"lut", "--model", kSource + "/tests/costmodel/data/encoding2/vpu_2_7.h5",
+                          "--out", (dir / "t.yaml").string(), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(test::slurp(dir / "t.yaml"), test::slurp(std::string(VPUCOST_TEST_DATA_DIR) +
+                                                     "/encoding2_vpu_2_7_proxyless_224.yaml"));
 }
 
 TEST(CliLut, WithAModelAndSeveralResolutions) {
