@@ -223,8 +223,11 @@ void encode_features(const Workload& raw, std::span<float, kFeatureCount> f) noe
   f[40] = static_cast<float>(oc);
   f[41] = static_cast<float>(ic);
 
+  // Version 3: all zero (as set above) for a default-field, non-HF8 workload,
+  // which most queries are.
   f[42] = w.input.dtype == DType::HF8 ? 1.0f : 0.0f;
   f[43] = w.output.dtype == DType::HF8 ? 1.0f : 0.0f;
+  if (has_default_compiler_fields(w)) return;
   f[44] = w.activation == ActivationFunction::RELU ? 1.0f : 0.0f;
   f[45] = w.activation == ActivationFunction::LRELU ? 1.0f : 0.0f;
   f[46] = static_cast<float>(w.input_sparsity);
@@ -232,8 +235,7 @@ void encode_features(const Workload& raw, std::span<float, kFeatureCount> f) noe
   f[48] = w.input_sparsity > 0.0 ? 1.0f : 0.0f;
   f[49] = w.weight_sparsity > 0.0 ? 1.0f : 0.0f;
   // Density = 1 - rate: the share of activations / weights the DPU reads
-  // when sparsity is enabled. Its log is 0 for the dense tensors of most
-  // queries, which skip the scalar log.
+  // when sparsity is enabled (its log is 0 for a dense tensor).
   f[50] = w.input_sparsity > 0.0 ? static_cast<float>(std::log2(1.0 - w.input_sparsity)) : 0.0f;
   f[51] = w.weight_sparsity > 0.0 ? static_cast<float>(std::log2(1.0 - w.weight_sparsity)) : 0.0f;
   // VPUNN's networks see only whether the output is broadcast (every value

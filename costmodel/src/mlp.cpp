@@ -97,7 +97,8 @@ float Mlp::forward(std::span<const float> x) const noexcept {
   float* out = buffer_a;
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const auto& layer = layers_[l];
-    detail::dense_forward(layer.weights, layer.bias, in, out);
+    // The first layer reads the raw features, most of them zero.
+    detail::dense_forward(layer.weights, layer.bias, in, out, /*sparse_input=*/l == 0);
     if (l + 1 < layers_.size()) {
       Eigen::Map<Eigen::ArrayXXf> act(out, layer.weights.rows(), 1);
       activate(activation_, act);

@@ -177,6 +177,7 @@ std::optional<std::string> check_sparsity(const char* name, double value, const 
 
 // The fields the compiler sets, with the combinations VPUNN refuses.
 std::optional<std::string> check_compiler_fields(const Workload& w) {
+  if (has_default_compiler_fields(w)) return std::nullopt;  // valid on every device
   if (auto p = check_sparsity("input_sparsity", w.input_sparsity, w)) return p;
   if (auto p = check_sparsity("weight_sparsity", w.weight_sparsity, w)) return p;
   const auto& spec = device_spec(w.device);
