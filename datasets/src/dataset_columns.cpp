@@ -54,6 +54,11 @@ constexpr std::size_t index(Column c) {
   return static_cast<std::size_t>(c);
 }
 
+// Position of a rate column in DatasetColumns::rates_.
+constexpr std::size_t rate_index(Column c) {
+  return index(c) - kIntegerColumnCount;
+}
+
 template <class E>
 std::int32_t value(E e) {
   return static_cast<std::int32_t>(e);
@@ -96,10 +101,6 @@ std::span<const std::string_view> enum_names(Column c) {
     default:
       return {};
   }
-}
-
-constexpr std::size_t rate_index(Column c) {
-  return index(c) - kIntegerColumnCount;
 }
 
 void DatasetColumns::reserve(std::size_t rows) {

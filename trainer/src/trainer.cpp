@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "batch_engine.hpp"
+#include "dual_sparsity.hpp"
 #include "random.hpp"
 #include "vpucost/checkpoint.hpp"
 #include "vpucost/error.hpp"
@@ -64,50 +65,13 @@ struct SetErrors {
   std::vector<double> ape;
 };
 
-// Network outputs for both variants of every dual-sparsity row of `set`
-// (DualSparsityRows): out[2i] input-only, out[2i + 1] weight-only.
-std::vector<float> predict_variants(detail::BatchEngine& engine, std::span<const float> params,
-                                    const TrainingSet& set) {
-  TrainingSet variants;
-  variants.x = set.dual.variants;
-  variants.target.resize(variants.x.cols());
-  variants.log_cycles.resize(static_cast<std::size_t>(variants.x.cols()));
-  for (std::size_t i = 0; i < set.dual.size(); ++i) {
-    const auto c = static_cast<Eigen::Index>(set.dual.columns[i]);
-    variants.target[static_cast<Eigen::Index>(2 * i)] = set.target[c];
-    variants.target[static_cast<Eigen::Index>(2 * i + 1)] = set.target[c];
-  }
-  std::vector<float> y(variants.size());
-  engine.predict(params, variants, y);
-  return y;
-}
-
-// Puts into each dual-sparsity row's column the variant the network finds
-// cheaper now: the label is the minimum of the two, so only that variant
-// gets the gradient.
-void assign_dual_rows(detail::BatchEngine& engine, std::span<const float> params,
-                      TrainingSet& set) {
-  if (set.dual.size() == 0) return;
-  const std::vector<float> y = predict_variants(engine, params, set);
-  for (std::size_t i = 0; i < set.dual.size(); ++i) {
-    const std::size_t cheaper = y[2 * i] <= y[2 * i + 1] ? 2 * i : 2 * i + 1;
-    set.x.col(static_cast<Eigen::Index>(set.dual.columns[i])) =
-        set.dual.variants.col(static_cast<Eigen::Index>(cheaper));
-  }
-}
-
 SetErrors set_errors(detail::BatchEngine& engine, std::span<const float> params,
                      const TrainingSet& set, const Normalisation& norm) {
   std::vector<float> y(set.size());
   SetErrors e;
   e.loss = engine.predict(params, set, y) / double(std::max<std::size_t>(set.size(), 1));
-  if (set.dual.size() > 0) {
-    // As CostModel predicts them: the cheaper variant (loss left as computed).
-    const std::vector<float> v = predict_variants(engine, params, set);
-    for (std::size_t i = 0; i < set.dual.size(); ++i) {
-      y[set.dual.columns[i]] = std::min(v[2 * i], v[2 * i + 1]);
-    }
-  }
+  // As CostModel predicts them (the loss stays as computed).
+  detail::take_cheaper_variants(engine, params, set, y);
   e.ape.resize(set.size());
   for (std::size_t i = 0; i < set.size(); ++i) {
     const double log_pred = double(norm.output_offset) + double(norm.output_scale) * double(y[i]);
@@ -329,7 +293,7 @@ TrainResult train_model(const TrainingProblem& problem, const TrainOptions& o,
   const int first_epoch = s.epochs_done + 1;
   while (!s.finished && s.epochs_done < o.epochs) {
     const int epoch = s.epochs_done + 1;
-    if (reassigned) assign_dual_rows(engine, s.params, *reassigned);
+    if (reassigned) detail::assign_dual_rows(engine, s.params, *reassigned);
     std::iota(order.begin(), order.end(), std::size_t{0});
     auto rng = detail::stream(o.seed, detail::kEpochShuffle, static_cast<std::uint64_t>(epoch));
     detail::shuffle(order, rng);
