@@ -160,23 +160,10 @@ TEST(Features, MatchTheResearchReferenceImplementation) {
   std::size_t rows = 0;
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#' || line.starts_with("device,")) continue;
-    std::vector<std::string> c;
-    std::stringstream ss(line);
-    for (std::string cell; std::getline(ss, cell, ',');) c.push_back(cell);
+    const std::vector<std::string> c = test::split_csv_line(line);
     const std::size_t v2 = feature_count(2);
     ASSERT_EQ(c.size(), 19 + v2) << line;
-    const auto num = [&](std::size_t i) { return std::stoll(c[i]); };
-    Workload w;
-    w.device = parse<Device>(c[0]);
-    w.operation = parse<Operation>(c[1]);
-    w.input = {num(2), num(3), num(4), parse<DType>(c[16])};
-    w.output = {num(5), num(6), num(7), parse<DType>(c[17])};
-    w.kernel_w = num(8);
-    w.kernel_h = num(9);
-    w.stride_w = num(10);
-    w.stride_h = num(11);
-    w.padding = {num(12), num(13), num(14), num(15)};
-    w.mode = parse<ExecutionMode>(c[18]);
+    const Workload w = test::workload_from_v1_cells(c);
     const auto f = encode_features(w);
     for (std::size_t i = 0; i < kFeatureCount; ++i) {
       const double want = i < v2 ? std::stod(c[19 + i]) : 0.0;

@@ -193,23 +193,9 @@ TEST(ModelFile, AnEncoding2ModelPredictsAsItDidBeforeTheNewFields) {
   std::vector<Workload> workloads;
   std::vector<double> expected;
   while (std::getline(in, line)) {
-    std::vector<std::string> c;
-    std::stringstream ss(line);
-    for (std::string cell; std::getline(ss, cell, ',');) c.push_back(cell);
+    const std::vector<std::string> c = test::split_csv_line(line);
     ASSERT_EQ(c.size(), 22u) << line;
-    const auto num = [&](std::size_t i) { return std::stoll(c[i]); };
-    Workload w;
-    w.device = parse<Device>(c[0]);
-    w.operation = parse<Operation>(c[1]);
-    w.input = {num(2), num(3), num(4), parse<DType>(c[16])};
-    w.output = {num(5), num(6), num(7), parse<DType>(c[17])};
-    w.kernel_w = num(8);
-    w.kernel_h = num(9);
-    w.stride_w = num(10);
-    w.stride_h = num(11);
-    w.padding = {num(12), num(13), num(14), num(15)};
-    w.mode = parse<ExecutionMode>(c[18]);
-    workloads.push_back(w);
+    workloads.push_back(test::workload_from_v1_cells(c));
     expected.push_back(std::stod(c[21]));
   }
   ASSERT_EQ(workloads.size(), 200u);
@@ -227,8 +213,9 @@ TEST(ModelFile, AnEncoding2ModelPredictsAsItDidBeforeTheNewFields) {
     model.predict_cycles(relu);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_TRUE(contains(e.what(), "feature encoding version 2) cannot cost a workload with "
-                                   "activation RELU"))
+    EXPECT_TRUE(contains(e.what(),
+                         "feature encoding version 2) cannot cost a workload with "
+                         "activation RELU"))
         << e.what();
   }
 }

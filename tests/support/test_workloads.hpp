@@ -3,7 +3,9 @@
 #include <Eigen/Core>
 #include <filesystem>
 #include <random>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "vpucost/cost_model.hpp"
 #include "vpucost/workload.hpp"
@@ -20,6 +22,33 @@ inline Workload conv3x3(Device device = Device::VPU_2_7, std::int64_t channels =
   w.kernel_w = w.kernel_h = 3;
   w.padding = {1, 1, 1, 1};
   w.mode = device == Device::VPU_2_0 ? ExecutionMode::MATRIX : ExecutionMode::CUBOID_16x16;
+  return w;
+}
+
+/// The cells of one line of a simple CSV (no quoting), in order.
+inline std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream ss(line);
+  for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+  return cells;
+}
+
+/// The workload of a v1 recording row's first 19 cells (device ..
+/// execution_mode, in the teacher files' order); the compiler's fields at
+/// their defaults.
+inline Workload workload_from_v1_cells(const std::vector<std::string>& c) {
+  const auto num = [&](std::size_t i) { return std::stoll(c.at(i)); };
+  Workload w;
+  w.device = parse<Device>(c.at(0));
+  w.operation = parse<Operation>(c.at(1));
+  w.input = {num(2), num(3), num(4), parse<DType>(c.at(16))};
+  w.output = {num(5), num(6), num(7), parse<DType>(c.at(17))};
+  w.kernel_w = num(8);
+  w.kernel_h = num(9);
+  w.stride_w = num(10);
+  w.stride_h = num(11);
+  w.padding = {num(12), num(13), num(14), num(15)};
+  w.mode = parse<ExecutionMode>(c.at(18));
   return w;
 }
 
