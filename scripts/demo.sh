@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on data bundled in the repository: installs dependencies,
 # builds, then: predict, import/split/stats, batch predict, train a small model,
-# evaluate it with a plot, predict and build a LUT with a shipped model.
+# evaluate it with a plot, predict and build a LUT with a shipped model, and
+# cost NPU_5_0 workloads with the compiler's fields.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -48,6 +49,15 @@ echo "== vpucost predict with the shipped model"
 "$vpucost" predict --model models/vpu_2_7.h5 --device VPU_2_7 --op CONVOLUTION \
   --input 56x56x64 --output 56x56x64 --kernel 3x3 --stride 1x1 --pad 1,1,1,1 --dtype UINT8 \
   --mode CUBOID_16x16
+echo
+echo "== the compiler's fields on NPU_5_0 with its shipped model: HF8 data, a fused ReLU, sparse"
+echo "   activations and weights, the output broadcast to all 3 tiles (split over K)"
+"$vpucost" predict --model models/npu_5_0.h5 --op CONVOLUTION --input 28x28x128 \
+  --output 28x28x128 --kernel 3x3 --pad 1,1,1,1 --dtype HF8 --activation RELU \
+  --input-sparsity 0.4 --weight-sparsity 0.5 --output-write-tiles 3 --isi SPLIT_OVER_K
+echo
+echo "== the NPU_5_0 model on 1,000 held-out v2 workloads (errors per operation and per sparsity)"
+"$vpucost" eval --model models/npu_5_0.h5 --data data/samples/v2/npu_5_0_test.csv --worst 3
 echo
 echo "== a ProxylessNAS latency table for VPU_2_7 with the shipped model"
 "$vpucost" lut --model models/vpu_2_7.h5 --space proxyless --resolution 224 \

@@ -68,7 +68,12 @@ int run_info(const std::vector<std::string>& args) {
   std::cout << "model:            " << path << "\n"
             << "device:           " << to_string(p.device) << " (DPU clock "
             << device_spec(p.device).dpu_clock_mhz << " MHz)\n"
-            << "feature encoding: version " << p.feature_version << "\n"
+            << "feature encoding: version " << p.feature_version
+            << (p.feature_version < 3 ? " (before the compiler's fields: workloads with an "
+                                        "activation, sparsity, output write tiles > 1, an ISI "
+                                        "strategy or HF8 are refused)"
+                                      : "")
+            << "\n"
             << "network:          " << network_shape(p.mlp) << ", " << to_string(p.mlp.activation())
             << ", " << p.mlp.parameter_count() << " parameters, predicts log-cycles\n"
             << "trained on:       " << (t.dataset.empty() ? "(not recorded)" : t.dataset) << " ("

@@ -78,6 +78,14 @@ TEST(CliCompilerFields, Npu50PicksTheFastestModeTheOperationRunsIn) {
   }
 }
 
+TEST(CliCompilerFields, InfoSaysWhatAnEncoding2ModelRefuses) {
+  const auto r = run_cli({"info", VPUCOST_SOURCE_DIR "/tests/costmodel/data/encoding2/vpu_2_7.h5"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("feature encoding: version 2 (before the compiler's fields"),
+            std::string::npos)
+      << r.out;
+}
+
 // NPU_5_0 from recordings to a latency table: import, train, eval, predict,
 // and a ProxylessNAS table from the trained model and from the roofline.
 TEST(CliNpu50, ImportTrainEvalPredictAndLut) {
