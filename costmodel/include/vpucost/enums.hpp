@@ -37,6 +37,32 @@ enum class ActivationFunction : std::uint8_t { NONE, RELU, LRELU };
 /// tiles (VPUNN's ISIStrategy).
 enum class IsiStrategy : std::uint8_t { CLUSTERING, SPLIT_OVER_H, SPLIT_OVER_K };
 
+/// The three kinds of work a layer puts on the device, each costed by its own
+/// kind of model: DPU workloads, SHAVE (DSP) operations, DMA transfers.
+enum class WorkloadKind : std::uint8_t { dpu, shave, dma };
+/// SHAVE operations, spelled as the v2 teacher data spells them.
+enum class ShaveOp : std::uint8_t {
+  sigmoid,
+  hswish,
+  hsigmoid,
+  swish,
+  gelu,
+  tanh,
+  elu,
+  mish,
+  clamp,
+  relu,
+  prelu,
+  add,
+  mul,
+  softmax,
+  mvn,
+  depth_to_space,
+  interpolate,
+};
+/// Which way a DMA transfer moves a tensor: into a tile's memory or out of it.
+enum class DmaDirection : std::uint8_t { DDR_TO_CMX, CMX_TO_DDR };
+
 /// Name table of an enum: `names[i]` is the spelling of the member with value i.
 template <class E>
 struct EnumInfo;
@@ -74,6 +100,25 @@ struct EnumInfo<IsiStrategy> {
   static constexpr std::string_view kind = "ISI strategy";
   static constexpr std::array<std::string_view, 3> names{"CLUSTERING", "SPLIT_OVER_H",
                                                          "SPLIT_OVER_K"};
+};
+
+template <>
+struct EnumInfo<WorkloadKind> {
+  static constexpr std::string_view kind = "workload kind";
+  static constexpr std::array<std::string_view, 3> names{"dpu", "shave", "dma"};
+};
+template <>
+struct EnumInfo<ShaveOp> {
+  static constexpr std::string_view kind = "SHAVE operation";
+  static constexpr std::array<std::string_view, 17> names{
+      "sigmoid", "hswish",  "hsigmoid", "swish",          "gelu",       "tanh",
+      "elu",     "mish",    "clamp",    "relu",           "prelu",      "add",
+      "mul",     "softmax", "mvn",      "depth_to_space", "interpolate"};
+};
+template <>
+struct EnumInfo<DmaDirection> {
+  static constexpr std::string_view kind = "DMA direction";
+  static constexpr std::array<std::string_view, 2> names{"DDR_TO_CMX", "CMX_TO_DDR"};
 };
 
 template <class E>
