@@ -31,7 +31,6 @@ std::optional<std::string> check_dimensions(const char* which, const Tensor& t) 
 
 // What `param` must be for `op`, or std::nullopt when it is right.
 std::optional<std::string> check_param(ShaveOp op, int param, const Tensor& input) {
-  const std::string name(to_string(op));
   switch (op) {
     case ShaveOp::softmax:
       if (param < 1 || param > 3) {
@@ -61,7 +60,9 @@ std::optional<std::string> check_param(ShaveOp op, int param, const Tensor& inpu
       }
       return std::nullopt;
     default:
-      if (param != 0) return name + " takes no parameter (got " + to_string(param) + ")";
+      if (param != 0) {
+        return std::string(to_string(op)) + " takes no parameter (got " + to_string(param) + ")";
+      }
       return std::nullopt;
   }
 }

@@ -1,0 +1,269 @@
+// Reading the SHAVE and DMA recording CSVs: a header mapped onto each kind's
+// columns, then every row parsed, validated and kept or rejected with its
+// reason. The number parsing and the way bad values are shown are the DPU
+// reader's (csv_fields.hpp).
+#include "vpucost/kind_recordings.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "csv_fields.hpp"
+#include "vpucost/error.hpp"
+
+namespace vpucost {
+namespace {
+
+using detail::NumberStatus;
+using detail::shown;
+
+struct ColumnSpec {
+  std::string_view name;
+  bool required;
+};
+
+// Where each of a kind's columns is in a file (-1: absent).
+class ColumnMap {
+ public:
+  ColumnMap(std::span<const std::string_view> header, std::span<const ColumnSpec> specs,
+            CyclesColumn cycles, const std::string& source)
+      : specs_(specs), position_(specs.size(), -1), field_count_(header.size()) {
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      const auto spec = std::find_if(specs.begin(), specs.end(),
+                                     [&](const ColumnSpec& s) { return s.name == header[i]; });
+      if (spec == specs.end()) {
+        unknown_.push_back("'" + std::string(header[i]) + "' (column " + std::to_string(i + 1) +
+                           ")");
+        continue;
+      }
+      int& at = position_[static_cast<std::size_t>(spec - specs.begin())];
+      if (at >= 0) {
+        throw Error(source + ": column '" + std::string(header[i]) + "' appears twice (columns " +
+                    std::to_string(at + 1) + " and " + std::to_string(i + 1) + ")");
+      }
+      at = static_cast<int>(i);
+    }
+    for (std::size_t c = 0; c < specs.size(); ++c) {
+      const bool needed =
+          specs[c].required && !(specs[c].name == "cycles" && cycles == CyclesColumn::Ignored);
+      if (needed && position_[c] < 0) {
+        throw Error(source + ": required column '" + std::string(specs[c].name) +
+                    "' is missing from the header");
+      }
+    }
+  }
+
+  std::size_t field_count() const { return field_count_; }
+  bool has(std::size_t c) const { return position_[c] >= 0; }
+  std::string_view field(std::span<const std::string_view> fields, std::size_t c) const {
+    return position_[c] < 0 ? std::string_view{} : fields[static_cast<std::size_t>(position_[c])];
+  }
+  std::string_view name(std::size_t c) const { return specs_[c].name; }
+  const std::vector<std::string>& unknown() const { return unknown_; }
+
+ private:
+  std::span<const ColumnSpec> specs_;
+  std::vector<int> position_;
+  std::size_t field_count_;
+  std::vector<std::string> unknown_;
+};
+
+// One row's fields, read column by column; the first problem is kept.
+class RowFields {
+ public:
+  RowFields(const ColumnMap& map, std::span<const std::string_view> fields)
+      : map_(map), fields_(fields) {}
+
+  std::optional<std::string> problem;
+
+  template <class E>
+  E enumeration(std::size_t c) {
+    const std::string_view v = map_.field(fields_, c);
+    if (auto e = try_parse<E>(v)) return *e;
+    fail(c, v.empty() ? std::string("value is missing")
+                      : shown(v) + " is not a known " + std::string(EnumInfo<E>::kind) + " (" +
+                            names_list<E>() + ")");
+    return E{};
+  }
+  std::int64_t integer(std::size_t c, std::int64_t if_empty = -1) {
+    const std::string_view v = map_.field(fields_, c);
+    std::int64_t out = 0;
+    const NumberStatus status = detail::parse_integer(v, out);
+    if (status == NumberStatus::Ok) return out;
+    if (status == NumberStatus::Empty && if_empty >= 0) return if_empty;
+    number_problem(c, v, status, "an integer");
+    return 0;
+  }
+  double positive_real(std::size_t c) {
+    const std::string_view v = map_.field(fields_, c);
+    double out = 0;
+    const NumberStatus status = detail::parse_real(v, out);
+    if (status != NumberStatus::Ok) {
+      number_problem(c, v, status, "a number");
+    } else if (!std::isfinite(out) || !(out > 0)) {
+      fail(c, shown(v) + " must be finite and > 0");
+    }
+    return out;
+  }
+  std::string_view text(std::size_t c) const { return map_.field(fields_, c); }
+  void fail(std::size_t c, std::string why) {
+    if (!problem) problem = "column " + std::string(map_.name(c)) + ": " + std::move(why);
+  }
+
+ private:
+  void number_problem(std::size_t c, std::string_view v, NumberStatus status, const char* kind) {
+    fail(c, status == NumberStatus::Empty        ? std::string("value is missing")
+            : status == NumberStatus::OutOfRange ? shown(v) + " is out of range"
+                                                 : shown(v) + " is not " + kind);
+  }
+  const ColumnMap& map_;
+  std::span<const std::string_view> fields_;
+};
+
+// Dimensions beyond int64's comfortable range are refused by the
+// descriptors' own checks; here they only need to fit.
+enum ShaveColumn : std::size_t {
+  kShaveDevice,
+  kShaveOperation,
+  kInW,
+  kInH,
+  kInC,
+  kInType,
+  kOutW,
+  kOutH,
+  kOutC,
+  kOutType,
+  kParams,
+  kLayout,
+  kKernel,
+  kShaveCycles,
+};
+constexpr ColumnSpec kShaveColumns[] = {
+    {"device", true},        {"operation", true},      {"input_width", true},
+    {"input_height", true},  {"input_channels", true}, {"input_dtype", true},
+    {"output_width", true},  {"output_height", true},  {"output_channels", true},
+    {"output_dtype", true},  {"params", false},        {"layout", false},
+    {"vpunn_kernel", false}, {"cycles", true},
+};
+
+enum DmaColumn : std::size_t {
+  kDmaDevice,
+  kDirection,
+  kWidth,
+  kHeight,
+  kChannels,
+  kDtype,
+  kBytes,
+  kDmaCycles
+};
+constexpr ColumnSpec kDmaColumns[] = {
+    {"device", true},   {"direction", true}, {"width", true},  {"height", true},
+    {"channels", true}, {"dtype", true},     {"bytes", false}, {"cycles", true},
+};
+
+std::optional<std::string> parse_shave(RowFields& row, ShaveOperation& s) {
+  s.device = row.enumeration<Device>(kShaveDevice);
+  s.operation = row.enumeration<ShaveOp>(kShaveOperation);
+  s.input = {row.integer(kInW), row.integer(kInH), row.integer(kInC),
+             row.enumeration<DType>(kInType)};
+  s.output = {row.integer(kOutW), row.integer(kOutH), row.integer(kOutC),
+              row.enumeration<DType>(kOutType)};
+  const std::int64_t param = row.integer(kParams, 0);
+  if (!row.problem && (param < 0 || param > 1000))
+    row.fail(kParams, shown(row.text(kParams)) + " is out of range");
+  s.param = static_cast<int>(param);
+  const std::string_view layout = row.text(kLayout);
+  if (!row.problem && !layout.empty() && layout != shave_layout(s.operation)) {
+    row.fail(kLayout, shown(layout) + ": vpucost's " + std::string(to_string(s.operation)) +
+                          " is the kernel on layout " + std::string(shave_layout(s.operation)));
+  }
+  if (row.problem) return row.problem;
+  return find_problem(s);
+}
+
+std::optional<std::string> parse_dma(RowFields& row, DmaTransfer& t) {
+  t.device = row.enumeration<Device>(kDmaDevice);
+  t.direction = row.enumeration<DmaDirection>(kDirection);
+  t.tensor = {row.integer(kWidth), row.integer(kHeight), row.integer(kChannels),
+              row.enumeration<DType>(kDtype)};
+  const std::int64_t bytes = row.integer(kBytes, 0);
+  if (row.problem) return row.problem;
+  if (auto p = find_problem(t)) return p;
+  if (bytes != 0 && bytes != transfer_bytes(t)) {
+    return "column bytes: " + std::to_string(bytes) + " is not width x height x channels x " +
+           "bytes per element = " + std::to_string(transfer_bytes(t));
+  }
+  return std::nullopt;
+}
+
+template <class Descriptor, class Parse>
+KindRecordings<Descriptor> read_kind(CsvReader reader, std::span<const ColumnSpec> specs,
+                                     std::size_t cycles_column, CyclesColumn cycles, Parse parse) {
+  KindRecordings<Descriptor> out;
+  out.source = reader.name();
+  CsvLine line;
+  if (!reader.next(line)) {
+    throw Error(reader.name() + " is empty: expected a header line naming the columns");
+  }
+  if (line.problem) {
+    throw Error(reader.name() + " line " + std::to_string(line.number) +
+                " (header): " + *line.problem);
+  }
+  const ColumnMap map(line.fields, specs, cycles, reader.name());
+  out.ignored_columns = map.unknown();
+  while (reader.next(line)) {
+    ++out.rows_read;
+    std::optional<std::string> problem = line.problem;
+    if (!problem && line.fields.size() != map.field_count()) {
+      problem = "row has " + std::to_string(line.fields.size()) + " fields, the header " +
+                std::to_string(map.field_count());
+    }
+    Descriptor d{};
+    double label = DatasetColumns::kNoValue;
+    if (!problem) {
+      RowFields row(map, line.fields);
+      problem = parse(row, d);
+      if (!problem && cycles == CyclesColumn::Required) {
+        label = row.positive_real(cycles_column);
+        problem = row.problem;
+      }
+    }
+    if (problem) {
+      out.rejects.push_back({line.number, std::move(*problem), std::string(line.text)});
+      continue;
+    }
+    out.items.push_back(d);
+    out.cycles.push_back(label);
+  }
+  return out;
+}
+
+}  // namespace
+
+ShaveRecordings read_shave_csv(const std::filesystem::path& csv, CyclesColumn cycles) {
+  return read_kind<ShaveOperation>(CsvReader(csv), kShaveColumns, kShaveCycles, cycles,
+                                   parse_shave);
+}
+ShaveRecordings read_shave_csv_text(std::string_view text, const std::string& name,
+                                    CyclesColumn cycles) {
+  return read_kind<ShaveOperation>(CsvReader(name, text), kShaveColumns, kShaveCycles, cycles,
+                                   parse_shave);
+}
+DmaRecordings read_dma_csv(const std::filesystem::path& csv, CyclesColumn cycles) {
+  return read_kind<DmaTransfer>(CsvReader(csv), kDmaColumns, kDmaCycles, cycles, parse_dma);
+}
+DmaRecordings read_dma_csv_text(std::string_view text, const std::string& name,
+                                CyclesColumn cycles) {
+  return read_kind<DmaTransfer>(CsvReader(name, text), kDmaColumns, kDmaCycles, cycles, parse_dma);
+}
+
+WorkloadKind recording_kind(std::span<const std::string_view> header) {
+  const auto has = [&](std::string_view name) {
+    return std::find(header.begin(), header.end(), name) != header.end();
+  };
+  if (has("direction")) return WorkloadKind::dma;
+  if (has("operation") && !has("kernel_width")) return WorkloadKind::shave;
+  return WorkloadKind::dpu;
+}
+
+}  // namespace vpucost
