@@ -5,9 +5,8 @@
 namespace vpucost {
 namespace {
 
-// Elementwise operations (activations, add, mul, depth_to_space,
-// interpolate): a SHAVE kernel streams the output in vectors of `vector`
-// elements, `unroll` vectors per loop iteration (a block), then finishes the
+// Elementwise operations (activations, add, mul, depth_to_space): a SHAVE kernel streams the output
+// in vectors of `vector` elements, `unroll` vectors per loop iteration (a block), then finishes the
 // remainder vector by vector and the last partial vector element by element.
 // VPUNN's profiled kernels have exactly this saw-tooth over a line in the
 // output bytes, and its older tables are the line alone.
@@ -47,6 +46,15 @@ constexpr std::array<std::string_view, 6> kMvnNames{
     "volume_x_r",      // V * R = n: two passes (mean, variance) over every element
 };
 
+// Interpolate walks the input in three nested loops (over W, H and C) and
+// writes scale^2 outputs per input element; the cost of each loop level is
+// affine in its trip count, so the total is trilinear in W, H and C: every
+// product of a subset of them. (VPUNN's VPU_2_7 kernel is exactly this,
+// with its own reading of the height; NPU_5_0's heuristic is the W*H*C term.)
+constexpr std::array<std::string_view, 8> kLoopNestNames{
+    "one", "w", "h", "c", "w_h", "w_c", "h_c", "w_h_c",
+};
+
 int power_of_two_class(std::int64_t u) {
   int cls = 0;  // 0: odd, 1: 2 | u, ..., 5: 32 | u
   while (cls < 5 && u % (std::int64_t{2} << cls) == 0) ++cls;
@@ -65,6 +73,8 @@ std::span<const std::string_view> shave_term_names(ShaveBasisKind kind) {
       return kSoftmaxNames;
     case ShaveBasisKind::mvn:
       return kMvnNames;
+    case ShaveBasisKind::loop_nest:
+      return kLoopNestNames;
     case ShaveBasisKind::elementwise:
       break;
   }
@@ -110,6 +120,20 @@ void shave_terms(const ShaveOperation& s, ShaveLoopShape shape, std::span<double
       out[3] = static_cast<double>((volume % block) / vector) * r;
       out[4] = static_cast<double>(volume % vector) * r;
       out[5] = static_cast<double>(n);
+      return;
+    }
+    case ShaveBasisKind::loop_nest: {
+      const auto w = static_cast<double>(s.input.width);
+      const auto h = static_cast<double>(s.input.height);
+      const auto c = static_cast<double>(s.input.channels);
+      out[0] = 1.0;
+      out[1] = w;
+      out[2] = h;
+      out[3] = c;
+      out[4] = w * h;
+      out[5] = w * c;
+      out[6] = h * c;
+      out[7] = w * h * c;
       return;
     }
   }

@@ -109,8 +109,8 @@ ShaveModelParts fit_shave_model(const ShaveRecordings& data, const std::string& 
     const ShaveBasisKind kind = basis_kind(keys[g].operation);
     const std::size_t terms = shave_term_count(kind);
     Candidate best;
-    if (kind == ShaveBasisKind::softmax) {
-      best = fit_shape(ops, cycles, ShaveLoopShape{}, terms);  // no loop shape in its basis
+    if (kind == ShaveBasisKind::softmax || kind == ShaveBasisKind::loop_nest) {
+      best = fit_shape(ops, cycles, ShaveLoopShape{}, terms);  // no loop shape in these bases
     } else {
       for (int v : kVectorLengths) {
         for (int u : kUnrollFactors) {

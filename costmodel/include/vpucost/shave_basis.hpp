@@ -21,16 +21,18 @@ namespace vpucost {
 inline constexpr int kShaveBasisVersion = 1;
 
 enum class ShaveBasisKind : std::uint8_t {
-  elementwise,  ///< activations, add, mul, depth_to_space, interpolate
+  elementwise,  ///< activations, add, mul, depth_to_space
   softmax,      ///< softmax over one axis
   mvn,          ///< mean-variance normalisation over the innermost axes
+  loop_nest,    ///< interpolate: one loop per input axis
 };
 
 /// The basis an operation's cost is fitted on.
 constexpr ShaveBasisKind basis_kind(ShaveOp op) {
-  return op == ShaveOp::softmax ? ShaveBasisKind::softmax
-         : op == ShaveOp::mvn   ? ShaveBasisKind::mvn
-                                : ShaveBasisKind::elementwise;
+  return op == ShaveOp::softmax       ? ShaveBasisKind::softmax
+         : op == ShaveOp::mvn         ? ShaveBasisKind::mvn
+         : op == ShaveOp::interpolate ? ShaveBasisKind::loop_nest
+                                      : ShaveBasisKind::elementwise;
 }
 
 /// The loop shape of a kernel: elements per vector and vectors per unrolled
