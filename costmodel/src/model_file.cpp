@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "training_record.hpp"
 #include "vpucost/atomic_file.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/features.hpp"
@@ -23,6 +24,12 @@ ModelParts read_parts(const H5::H5File& file) {
       h5::read_string_attribute(root, "format") != kModelFormat) {
     throw Error("not a vpucost model (the root has no format attribute '" +
                 std::string(kModelFormat) + "'; is it a dataset or another program's file?)");
+  }
+  if (h5::has_attribute(root, "kind") && h5::read_string_attribute(root, "kind") != "dpu") {
+    throw Error("holds a " + h5::read_string_attribute(root, "kind") +
+                " model, not a DPU workload model (give it where that kind is costed, e.g. "
+                "vpucost predict --kind " +
+                h5::read_string_attribute(root, "kind") + ")");
   }
   const auto format_version = h5::read_int_attribute(root, "format_version");
   if (format_version != kModelFormatVersion) {
@@ -90,25 +97,7 @@ ModelParts read_parts(const H5::H5File& file) {
     throw Error(std::string("model network is invalid: ") + e.what());
   }
 
-  if (h5::has_child(root, "training")) {
-    const H5::Group t = h5::open_group(root, "training");
-    auto& m = p.training;
-    m.dataset = h5::read_string_attribute(t, "dataset");
-    m.rows = static_cast<std::uint64_t>(h5::read_int_attribute(t, "rows"));
-    m.command = h5::read_string_attribute(t, "command");
-    m.created = h5::read_string_attribute(t, "created");
-    m.train_seconds = h5::read_double_attribute(t, "train_seconds");
-    if (h5::has_child(t, "metrics")) {
-      const H5::Group g = h5::open_group(t, "metrics");
-      for (const auto& name : h5::attribute_names(g))
-        m.metrics[name] = h5::read_double_attribute(g, name);
-    }
-    if (h5::has_child(t, "notes")) {
-      const H5::Group g = h5::open_group(t, "notes");
-      for (const auto& name : h5::attribute_names(g))
-        m.notes[name] = h5::read_string_attribute(g, name);
-    }
-  }
+  if (h5::has_child(root, "training")) p.training = detail::read_training_record(root);
   return p;
 }
 
@@ -139,7 +128,35 @@ void write_parts(H5::H5File& file, const ModelParts& p) {
     h5::write_vector(g, "bias", p.mlp.layers()[i].bias);
   }
 
-  const auto& m = p.training;
+  detail::write_training_record(root, p.training);
+}
+
+}  // namespace
+
+namespace detail {
+
+TrainingMetadata read_training_record(const H5::Group& root) {
+  const H5::Group t = h5::open_group(root, "training");
+  TrainingMetadata m;
+  m.dataset = h5::read_string_attribute(t, "dataset");
+  m.rows = static_cast<std::uint64_t>(h5::read_int_attribute(t, "rows"));
+  m.command = h5::read_string_attribute(t, "command");
+  m.created = h5::read_string_attribute(t, "created");
+  m.train_seconds = h5::read_double_attribute(t, "train_seconds");
+  if (h5::has_child(t, "metrics")) {
+    const H5::Group g = h5::open_group(t, "metrics");
+    for (const auto& name : h5::attribute_names(g))
+      m.metrics[name] = h5::read_double_attribute(g, name);
+  }
+  if (h5::has_child(t, "notes")) {
+    const H5::Group g = h5::open_group(t, "notes");
+    for (const auto& name : h5::attribute_names(g))
+      m.notes[name] = h5::read_string_attribute(g, name);
+  }
+  return m;
+}
+
+void write_training_record(H5::Group& root, const TrainingMetadata& m) {
   H5::Group t = root.createGroup("training");
   h5::write_attribute(t, "dataset", m.dataset);
   h5::write_attribute(t, "rows", static_cast<std::int64_t>(m.rows));
@@ -152,7 +169,23 @@ void write_parts(H5::H5File& file, const ModelParts& p) {
   for (const auto& [k, v] : m.notes) h5::write_attribute(notes, k, v);
 }
 
-}  // namespace
+}  // namespace detail
+
+WorkloadKind model_kind(const std::filesystem::path& path) {
+  auto guard = h5::lock();
+  H5::H5File file = h5::open_for_reading(path, "model");
+  try {
+    const H5::Group root = file.openGroup("/");
+    if (!h5::has_attribute(root, "kind")) return WorkloadKind::dpu;
+    const std::string kind = h5::read_string_attribute(root, "kind");
+    if (auto k = try_parse<WorkloadKind>(kind)) return *k;
+    throw Error("unknown model kind '" + kind + "' (expected " + names_list<WorkloadKind>() + ")");
+  } catch (const Error& e) {
+    throw Error("model file " + path.string() + ": " + e.what());
+  } catch (const H5::Exception& e) {
+    throw Error("model file " + path.string() + " is damaged: " + e.getDetailMsg());
+  }
+}
 
 CostModel load_model(const std::filesystem::path& path) {
   auto guard = h5::lock();

@@ -13,7 +13,7 @@ using std::to_string;
 // the output sizes run away.
 constexpr int kMaxSpatialFactor = 8;
 
-std::string shape(const Tensor& t) {
+std::string shape_text(const Tensor& t) {
   return to_string(t.width) + "x" + to_string(t.height) + "x" + to_string(t.channels);
 }
 
@@ -113,8 +113,8 @@ std::optional<std::string> find_problem(const ShaveOperation& s) {
   const Tensor expected = shave_output_of(s.operation, s.input, s.param);
   if (expected.width != s.output.width || expected.height != s.output.height ||
       expected.channels != s.output.channels) {
-    return std::string(to_string(s.operation)) + " of a " + shape(s.input) + " input gives " +
-           shape(expected) + ", not " + shape(s.output);
+    return std::string(to_string(s.operation)) + " of a " + shape_text(s.input) + " input gives " +
+           shape_text(expected) + ", not " + shape_text(s.output);
   }
   return std::nullopt;
 }
@@ -133,10 +133,10 @@ double output_bytes(const ShaveOperation& s) {
 
 std::string describe(const ShaveOperation& s) {
   std::string out = std::string(to_string(s.device)) + " SHAVE " +
-                    std::string(to_string(s.operation)) + " " + shape(s.input);
+                    std::string(to_string(s.operation)) + " " + shape_text(s.input);
   if (s.output.width != s.input.width || s.output.height != s.input.height ||
       s.output.channels != s.input.channels) {
-    out += " -> " + shape(s.output);
+    out += " -> " + shape_text(s.output);
   }
   out += " " + std::string(to_string(s.input.dtype));
   switch (s.operation) {

@@ -10,6 +10,7 @@
 
 #include "../support/test_workloads.hpp"
 #include "vpucost/model_file.hpp"
+#include "vpucost/shave_model_file.hpp"
 
 int main(int argc, char** argv) {
   using namespace vpucost;
@@ -52,6 +53,20 @@ int main(int argc, char** argv) {
   old.feature_mean = old.feature_mean.head(n).eval();
   old.feature_std = old.feature_std.head(n).eval();
   save_model(old, dir / "silu_6_vpu_4_0_encoding2.h5");
+
+  // A SHAVE model (issue #15): one formula of each basis.
+  ShaveModelParts shave;
+  shave.device = Device::VPU_4_0;
+  shave.groups.push_back(
+      {{ShaveOp::hswish, DType::FLOAT16, 0}, {32, 4}, {900, 1.5, -40, 9, 0.75}, 60, 0.01});
+  shave.groups.push_back(
+      {{ShaveOp::softmax, DType::FLOAT16, 1}, {16, 1}, std::vector<double>(24, 2.0), 40, 0.03});
+  shave.groups.push_back(
+      {{ShaveOp::mvn, DType::FLOAT16, 2}, {8, 8}, {500, 3, 20, 4, 1, 2}, 50, 0.02});
+  shave.groups.push_back(
+      {{ShaveOp::interpolate, DType::UINT8, 2}, {16, 1}, {3e4, 4e3, 10, 70, 5, 3, 2, 1}, 50, 0.0});
+  shave.training.dataset = "shave/vpu_4_0_train.csv";
+  save_shave_model(shave, dir / "shave_vpu_4_0.h5");
 
   // Damaged: cut in half, as after an interrupted copy.
   const auto cut = dir / "relu_4_vpu_2_7_cut.h5";

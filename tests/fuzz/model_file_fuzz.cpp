@@ -5,6 +5,9 @@
 //  - predict finite cycles within [kMinCycles, kMaxCycles] for workloads of
 //    its device, single and batched;
 //  - save and load back to the same parts (whatever loads can be written).
+// SHAVE model files (issue #15) go through load_shave_model the same way:
+// what loads predicts finite cycles in range for an operation of each of
+// its formulas and saves and loads back to the same formulas.
 // The seed corpus (tests/fuzz/corpus/model_file/, made by make_model_corpus)
 // holds small valid models so that mutations start from the real structure.
 // What fuzzing found in libhdf5 itself is in tests/fuzz/README.md.
@@ -20,6 +23,7 @@
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/model_file.hpp"
+#include "vpucost/shave_model_file.hpp"
 #include "vpucost/workload.hpp"
 
 namespace {
@@ -75,6 +79,50 @@ void check_round_trip(const vpucost::CostModel& model) {
         a.training.command == b.training.command);
 }
 
+// One operation of each fitted formula, at a small and a large size.
+void check_shave_model(const vpucost::ShaveModel& model) {
+  using namespace vpucost;
+  for (const ShaveGroupFit& g : model.parts().groups) {
+    for (std::int64_t size : {1, 300}) {
+      ShaveOperation s;
+      s.device = model.device();
+      s.operation = g.key.operation;
+      s.param = g.key.param;
+      s.input = {size, size, 64, g.key.dtype};
+      if (find_problem(ShaveOperation{s.device, s.operation, s.input, s.input, s.param})) {
+        continue;  // e.g. a parameter the descriptor refuses: the model cannot be asked
+      }
+      s.output = shave_output_of(s.operation, s.input, s.param);
+      if (find_problem(s)) continue;
+      const double cycles = model.predict_cycles(s);
+      check(std::isfinite(cycles) && cycles >= kMinCycles && cycles <= kMaxCycles);
+    }
+  }
+  const auto copy = fuzz::scratch_file("model", "-shave-saved.h5");
+  save_shave_model(model.parts(), copy);
+  const ShaveModelParts b = load_shave_model(copy).parts();
+  check(b.device == model.device() && b.groups.size() == model.parts().groups.size());
+  for (std::size_t i = 0; i < b.groups.size(); ++i) {
+    check(b.groups[i].key == model.parts().groups[i].key &&
+          b.groups[i].coefficients == model.parts().groups[i].coefficients);
+  }
+}
+
+void fuzz_as_shave_model(const std::filesystem::path& input) {
+  using namespace vpucost;
+  std::optional<ShaveModel> model;
+  try {
+    model.emplace(load_shave_model(input));
+  } catch (const Error&) {
+    return;
+  }
+  try {
+    check_shave_model(*model);
+  } catch (const Error&) {
+    __builtin_trap();  // a SHAVE model that loads must predict, save and load again
+  }
+}
+
 }  // namespace
 
 #include "libhdf5_fuzz_settings.hpp"
@@ -86,6 +134,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     model.emplace(load_model(input));
   } catch (const Error&) {
+    fuzz_as_shave_model(input);
     return 0;
   }
   try {

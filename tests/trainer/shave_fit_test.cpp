@@ -8,8 +8,11 @@
 #include <cmath>
 #include <filesystem>
 
+#include "../support/test_workloads.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/kind_recordings.hpp"
+#include "vpucost/model_file.hpp"
+#include "vpucost/shave_model_file.hpp"
 
 namespace vpucost {
 namespace {
@@ -106,6 +109,52 @@ TEST(ShaveFit, RefusesMixedDevicesAndEmptyData) {
                  {Device::VPU_4_0, ShaveOp::gelu, t, t, 0}};
   mixed.cycles = {100, 100};
   EXPECT_THROW(fit_shave_model(mixed, "mixed"), Error);
+}
+
+TEST(ShaveModelFile, SavesAndLoadsBackTheSamePredictions) {
+  const ShaveRecordings train = read_shave_csv(kShaveSamples / "npu_5_0_train.csv");
+  ShaveModelParts parts = fit_shave_model(train, "npu_5_0 sample");
+  parts.training.command = "test";
+  parts.training.metrics["train_mape"] = 0.01;
+  const ShaveModel fitted(parts);
+  test::TempDir dir;
+  const auto path = dir.path() / "shave.h5";
+  save_shave_model(parts, path);
+  EXPECT_EQ(model_kind(path), WorkloadKind::shave);
+  const ShaveModel loaded = load_shave_model(path);
+  EXPECT_EQ(loaded.device(), Device::NPU_5_0);
+  EXPECT_EQ(loaded.parts().groups.size(), fitted.parts().groups.size());
+  EXPECT_EQ(loaded.parts().training.command, "test");
+  std::vector<double> a(train.size()), b(train.size());
+  fitted.predict_cycles(train.items, a);
+  loaded.predict_cycles(train.items, b);
+  EXPECT_EQ(a, b);  // coefficients are stored as float64: bit-exact
+}
+
+TEST(ShaveModelFile, EachLoaderRefusesTheOtherKind) {
+  const ShaveRecordings train = read_shave_csv(kShaveSamples / "vpu_2_7_train.csv");
+  test::TempDir dir;
+  const auto shave = dir.path() / "shave.h5";
+  save_shave_model(fit_shave_model(train, "vpu_2_7 sample"), shave);
+  try {
+    load_model(shave);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "model file " + shave.string() +
+                                         ": holds a shave model, not a DPU workload model (give it "
+                                         "where that kind is costed, e.g. vpucost predict --kind "
+                                         "shave)");
+  }
+  const auto dpu = dir.path() / "dpu.h5";
+  save_model(test::random_model(Device::VPU_2_7), dpu);
+  EXPECT_EQ(model_kind(dpu), WorkloadKind::dpu);
+  try {
+    load_shave_model(dpu);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "model file " + dpu.string() + ": holds a dpu model, not a SHAVE model");
+  }
 }
 
 }  // namespace

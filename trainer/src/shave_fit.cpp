@@ -10,7 +10,7 @@
 namespace vpucost {
 namespace {
 
-struct Candidate {
+struct ShapeFit {
   ShaveLoopShape shape;
   Eigen::VectorXd coefficients;
   double mape = std::numeric_limits<double>::infinity();
@@ -21,8 +21,8 @@ struct Candidate {
 // minimises the squared relative error, the quantity MAPE judges. The
 // complete orthogonal decomposition gives the minimum-norm solution when
 // columns are zero or collinear (a softmax class absent from the data).
-Candidate fit_shape(std::span<const ShaveOperation> ops, std::span<const double> cycles,
-                    ShaveLoopShape shape, std::size_t terms) {
+ShapeFit fit_shape(std::span<const ShaveOperation> ops, std::span<const double> cycles,
+                   ShaveLoopShape shape, std::size_t terms) {
   const auto n = static_cast<Eigen::Index>(ops.size());
   Eigen::MatrixXd a(n, static_cast<Eigen::Index>(terms));
   std::array<double, kMaxShaveTerms> row{};
@@ -38,7 +38,7 @@ Candidate fit_shape(std::span<const ShaveOperation> ops, std::span<const double>
     if (!(scale(j) > 0)) scale(j) = 1.0;
   }
   const Eigen::MatrixXd scaled = a * scale.cwiseInverse().asDiagonal();
-  Candidate c;
+  ShapeFit c;
   c.shape = shape;
   c.coefficients = Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(scaled)
                        .solve(Eigen::VectorXd::Ones(n))
@@ -108,13 +108,13 @@ ShaveModelParts fit_shave_model(const ShaveRecordings& data, const std::string& 
     }
     const ShaveBasisKind kind = basis_kind(keys[g].operation);
     const std::size_t terms = shave_term_count(kind);
-    Candidate best;
+    ShapeFit best;
     if (kind == ShaveBasisKind::softmax || kind == ShaveBasisKind::loop_nest) {
       best = fit_shape(ops, cycles, ShaveLoopShape{}, terms);  // no loop shape in these bases
     } else {
       for (int v : kVectorLengths) {
         for (int u : kUnrollFactors) {
-          Candidate c = fit_shape(ops, cycles, {v, u}, terms);
+          ShapeFit c = fit_shape(ops, cycles, {v, u}, terms);
           if (c.mape < best.mape) best = std::move(c);
         }
       }

@@ -12,6 +12,12 @@ namespace vpucost {
 inline constexpr const char* kModelFormat = "vpucost-model";
 inline constexpr int kModelFormatVersion = 3;
 
+/// The kind of model a file holds (its root attribute "kind"; files without
+/// one, every model from before issue #15, are DPU models). Throws
+/// vpucost::Error as load_model does for a file that is not a model.
+WorkloadKind model_kind(const std::filesystem::path& path);
+
+/// Loads a DPU workload model; a model of another kind is refused naming its kind.
 CostModel load_model(const std::filesystem::path& path);
 
 /// Writes atomically (temporary file + rename): an error leaves any previous
