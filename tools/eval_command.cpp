@@ -8,38 +8,18 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "eval_shave.hpp"
+#include "eval_table.hpp"
 #include "predictor_option.hpp"
 #include "vpucost/cost_model.hpp"
 #include "vpucost/dataset.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/evaluation.hpp"
+#include "vpucost/model_file.hpp"
 #include "vpucost/plot.hpp"
 #include "vpucost/training_data.hpp"
 
 namespace vpucost::cli {
-namespace {
-
-nlohmann::json to_json(const ErrorSummary& s) {
-  return {{"n", s.n},
-          {"mape", s.mape},
-          {"median_ape", s.median_ape},
-          {"within_10", s.within_10},
-          {"within_25", s.within_25}};
-}
-
-std::string pct(double fraction) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f%%", 100.0 * fraction);
-  return buf;
-}
-
-void print_row(const std::string& name, const ErrorSummary& s) {
-  std::cout << std::left << std::setw(16) << name << std::right << std::setw(8) << s.n
-            << std::setw(10) << pct(s.mape) << std::setw(12) << pct(s.median_ape) << std::setw(13)
-            << pct(s.within_10) << std::setw(13) << pct(s.within_25) << "\n";
-}
-
-}  // namespace
 
 int run_eval(const std::vector<std::string>& args) {
   po::options_description options("eval options");
@@ -59,6 +39,9 @@ int run_eval(const std::vector<std::string>& args) {
   const std::string model_option = vm["model"].as<std::string>();
   const int worst_count = vm["worst"].as<int>();
   if (worst_count < 0) throw Error("--worst must be >= 0");
+  if (model_option != "roofline" && model_kind(model_option) == WorkloadKind::shave) {
+    return run_eval_shave(vm);
+  }
   const LoadedPredictor loaded = load_predictor(model_option);
   const Dataset data = load_dataset(vm["data"].as<std::string>());
   if (data.size() == 0) throw Error("test data " + data.source + " has no rows");

@@ -7,6 +7,7 @@
 #include "command.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/model_file.hpp"
+#include "vpucost/shave_model_file.hpp"
 
 namespace vpucost::cli {
 namespace {
@@ -31,6 +32,53 @@ std::string rows_trained_on(const TrainingMetadata& t) {
          " teacher-labelled workloads";
 }
 
+// A SHAVE model: its formulas, one line each (operation, loop shape, rows,
+// training MAPE), and the training record.
+int print_shave_info(const std::string& path, bool json) {
+  const ShaveModel model = load_shave_model(path);
+  const ShaveModelParts& p = model.parts();
+  const TrainingMetadata& t = p.training;
+  if (json) {
+    nlohmann::json j;
+    j["file"] = path;
+    j["kind"] = "shave";
+    j["device"] = std::string(to_string(p.device));
+    j["shave_basis_version"] = p.basis_version;
+    j["formulas"] = nlohmann::json::array();
+    for (const ShaveGroupFit& g : p.groups) {
+      j["formulas"].push_back({{"operation", std::string(to_string(g.key.operation))},
+                               {"dtype", std::string(to_string(g.key.dtype))},
+                               {"param", g.key.param},
+                               {"vector", g.shape.vector},
+                               {"unroll", g.shape.unroll},
+                               {"coefficients", g.coefficients},
+                               {"rows", g.rows},
+                               {"train_mape", g.train_mape}});
+    }
+    j["training"] = {{"dataset", t.dataset}, {"rows", t.rows},       {"command", t.command},
+                     {"created", t.created}, {"metrics", t.metrics}, {"notes", t.notes}};
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "model:            " << path << "\n"
+            << "kind:             SHAVE operations (cycles at the DPU clock, one SHAVE core)\n"
+            << "device:           " << to_string(p.device) << "\n"
+            << "formulas:         " << p.groups.size() << " closed forms (shave_basis version "
+            << p.basis_version << "), per operation, data type and parameter:\n";
+  for (const ShaveGroupFit& g : p.groups) {
+    std::cout << "  " << std::left << std::setw(15) << to_string(g.key.operation) << std::setw(8)
+              << to_string(g.key.dtype) << " param " << g.key.param << "  vector " << std::setw(3)
+              << g.shape.vector << " unroll " << std::setw(3) << g.shape.unroll << std::right
+              << std::setw(6) << g.rows << " rows, train MAPE " << std::fixed
+              << std::setprecision(2) << 100 * g.train_mape << "%\n";
+  }
+  std::cout << "trained on:       " << (t.dataset.empty() ? "(not recorded)" : t.dataset) << " ("
+            << t.rows << " rows)\n"
+            << "created:          " << t.created << "\n"
+            << "command:          " << t.command << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_info(const std::vector<std::string>& args) {
@@ -42,6 +90,7 @@ int run_info(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_options("info", "M.h5 [--json]", options, args, vm, &positional)) return 0;
   const std::string path = vm["model"].as<std::string>();
+  if (model_kind(path) == WorkloadKind::shave) return print_shave_info(path, vm.count("json") > 0);
   const CostModel model = load_model(path);
   const ModelParts& p = model.parts();
   const TrainingMetadata& t = p.training;

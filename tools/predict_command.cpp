@@ -9,10 +9,12 @@
 #include "cli_args.hpp"
 #include "command.hpp"
 #include "predict_csv.hpp"
+#include "predict_shave.hpp"
 #include "predictor_option.hpp"
 #include "vpucost/cost_model.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/model_file.hpp"
 #include "vpucost/network_cost.hpp"
 
 namespace vpucost::cli {
@@ -153,7 +155,12 @@ int run_predict(const std::vector<std::string>& args) {
       "mode", po::value<std::string>(),
       "execution mode; when omitted, the fastest of the "
       "device's modes (what a compiler picks)")(
-      "json", "print one JSON object: cycles, microseconds, source, ...");
+      "json", "print one JSON object: cycles, microseconds, source, ...")(
+      "kind", po::value<std::string>(),
+      "dpu (default) or shave: what is costed (default: the --model file's kind)")(
+      "param", po::value<int>(),
+      "SHAVE operations: softmax axis (1 C, 2 H, 3 W), mvn axes (1-3), depth_to_space block "
+      "or interpolate scale (default 2)");
   po::options_description compiler("the compiler's fields (defaults: a dense workload)");
   compiler.add_options()("activation", po::value<std::string>(),
                          "activation applied to the output: NONE (default), RELU or LRELU")(
@@ -176,6 +183,13 @@ int run_predict(const std::vector<std::string>& args) {
     return 0;
   }
   const std::string model_path = opt(vm, "model");
+  const WorkloadKind kind = vm.count("kind") ? parse<WorkloadKind>(opt(vm, "kind"))
+                            : !model_path.empty() && model_path != "roofline"
+                                ? model_kind(model_path)
+                                : WorkloadKind::dpu;
+  if (kind == WorkloadKind::shave) return run_predict_shave(vm);
+  if (kind == WorkloadKind::dma) throw Error("DMA models are not implemented yet (issue #15)");
+  if (vm.count("param")) throw Error("--param describes a SHAVE operation (--kind shave)");
   const LoadedPredictor loaded = load_predictor(model_path);
   if (vm.count("csv")) return run_predict_csv(vm, loaded, model_path);
   Workload w = workload_from_options(vm, *loaded.predictor);

@@ -51,6 +51,8 @@ std::string percent(double fraction, int decimals = 2) {
   return buf;
 }
 
+}  // namespace
+
 std::string utc_now() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -60,7 +62,7 @@ std::string utc_now() {
   return buf;
 }
 
-std::string command_line(const std::vector<std::string>& args) {
+std::string train_command_line(const std::vector<std::string>& args) {
   std::string s = "vpucost train";
   for (const auto& a : args) {
     const bool plain = !a.empty() && a.find_first_not_of(
@@ -71,8 +73,6 @@ std::string command_line(const std::vector<std::string>& args) {
   return s;
 }
 
-}  // namespace
-
 int run_train(const std::vector<std::string>& args) {
   const po::options_description options = describe_train_options();
   po::variables_map vm;
@@ -81,6 +81,14 @@ int run_train(const std::vector<std::string>& args) {
                      "[--init-from base.h5] [options]",
                      options, args, vm)) {
     return 0;
+  }
+  switch (training_kind(vm)) {
+    case WorkloadKind::shave:
+      return run_train_shave(vm, args);
+    case WorkloadKind::dma:
+      throw Error("training DMA models is not implemented yet (issue #15)");
+    case WorkloadKind::dpu:
+      break;
   }
   std::vector<std::filesystem::path> data_paths;
   for (const auto& d : split_list(vm["data"].as<std::string>(), "--data")) data_paths.push_back(d);
@@ -239,7 +247,7 @@ int run_train(const std::vector<std::string>& args) {
   ModelParts& model = result.model;
   model.training.dataset =
       data.source + (val_data ? " (validation: " + val_data->source + ")" : "");
-  model.training.command = command_line(args);
+  model.training.command = train_command_line(args);
   model.training.created = utc_now();
   model.training.notes["validation"] =
       val_data ? val_data->source

@@ -98,6 +98,9 @@ po::options_description describe_train_options() {
        "share of --data held out for validation (identical workloads kept together; 0: none, "
        "then the last epoch is kept)")
       ("out", po::value<std::string>()->required(), "model file to write (.h5), at the end only")
+      ("kind", po::value<std::string>(), "dpu, shave or dma: what the data records (default: "
+       "from the CSV's header; SHAVE models are closed forms fitted by least squares and take "
+       "no network or optimisation options)")
       ("init-from", po::value<std::string>(), "fine-tune: start from this model's weights, shape "
        "and normalisation (same feature encoding; may be another device)")
       ("renormalise", "with --init-from: re-fit the normalisation on the new data (the network "

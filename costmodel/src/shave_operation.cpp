@@ -75,6 +75,7 @@ std::string_view shave_layout(ShaveOp op) {
 
 Tensor shave_output_of(ShaveOp op, const Tensor& input, int param) {
   Tensor out = input;
+  if (param < 1) return out;  // an invalid parameter: find_problem names it
   if (op == ShaveOp::depth_to_space) {
     out.width *= param;
     out.height *= param;

@@ -196,9 +196,22 @@ std::optional<std::string> parse_dma(RowFields& row, DmaTransfer& t) {
   return std::nullopt;
 }
 
+std::string_view records(WorkloadKind kind) {
+  switch (kind) {
+    case WorkloadKind::shave:
+      return "SHAVE operations";
+    case WorkloadKind::dma:
+      return "DMA transfers";
+    case WorkloadKind::dpu:
+      break;
+  }
+  return "DPU workloads";
+}
+
 template <class Descriptor, class Parse>
-KindRecordings<Descriptor> read_kind(CsvReader reader, std::span<const ColumnSpec> specs,
-                                     std::size_t cycles_column, CyclesColumn cycles, Parse parse) {
+KindRecordings<Descriptor> read_kind(CsvReader reader, WorkloadKind kind,
+                                     std::span<const ColumnSpec> specs, std::size_t cycles_column,
+                                     CyclesColumn cycles, Parse parse) {
   KindRecordings<Descriptor> out;
   out.source = reader.name();
   CsvLine line;
@@ -208,6 +221,12 @@ KindRecordings<Descriptor> read_kind(CsvReader reader, std::span<const ColumnSpe
   if (line.problem) {
     throw Error(reader.name() + " line " + std::to_string(line.number) +
                 " (header): " + *line.problem);
+  }
+  // A DPU recording has every column a SHAVE one needs: tell them apart by
+  // the header before every row is rejected one by one.
+  if (const WorkloadKind found = recording_kind(line.fields); found != kind) {
+    throw Error(reader.name() + " records " + std::string(records(found)) + ", not " +
+                std::string(records(kind)) + " (by its header)");
   }
   const ColumnMap map(line.fields, specs, cycles, reader.name());
   out.ignored_columns = map.unknown();
@@ -241,20 +260,22 @@ KindRecordings<Descriptor> read_kind(CsvReader reader, std::span<const ColumnSpe
 }  // namespace
 
 ShaveRecordings read_shave_csv(const std::filesystem::path& csv, CyclesColumn cycles) {
-  return read_kind<ShaveOperation>(CsvReader(csv), kShaveColumns, kShaveCycles, cycles,
-                                   parse_shave);
+  return read_kind<ShaveOperation>(CsvReader(csv), WorkloadKind::shave, kShaveColumns, kShaveCycles,
+                                   cycles, parse_shave);
 }
 ShaveRecordings read_shave_csv_text(std::string_view text, const std::string& name,
                                     CyclesColumn cycles) {
-  return read_kind<ShaveOperation>(CsvReader(name, text), kShaveColumns, kShaveCycles, cycles,
-                                   parse_shave);
+  return read_kind<ShaveOperation>(CsvReader(name, text), WorkloadKind::shave, kShaveColumns,
+                                   kShaveCycles, cycles, parse_shave);
 }
 DmaRecordings read_dma_csv(const std::filesystem::path& csv, CyclesColumn cycles) {
-  return read_kind<DmaTransfer>(CsvReader(csv), kDmaColumns, kDmaCycles, cycles, parse_dma);
+  return read_kind<DmaTransfer>(CsvReader(csv), WorkloadKind::dma, kDmaColumns, kDmaCycles, cycles,
+                                parse_dma);
 }
 DmaRecordings read_dma_csv_text(std::string_view text, const std::string& name,
                                 CyclesColumn cycles) {
-  return read_kind<DmaTransfer>(CsvReader(name, text), kDmaColumns, kDmaCycles, cycles, parse_dma);
+  return read_kind<DmaTransfer>(CsvReader(name, text), WorkloadKind::dma, kDmaColumns, kDmaCycles,
+                                cycles, parse_dma);
 }
 
 WorkloadKind recording_kind(std::span<const std::string_view> header) {
@@ -264,6 +285,19 @@ WorkloadKind recording_kind(std::span<const std::string_view> header) {
   if (has("direction")) return WorkloadKind::dma;
   if (has("operation") && !has("kernel_width")) return WorkloadKind::shave;
   return WorkloadKind::dpu;
+}
+
+WorkloadKind recording_kind(const std::filesystem::path& csv) {
+  CsvReader reader(csv);
+  CsvLine line;
+  if (!reader.next(line)) {
+    throw Error(reader.name() + " is empty: expected a header line naming the columns");
+  }
+  if (line.problem) {
+    throw Error(reader.name() + " line " + std::to_string(line.number) +
+                " (header): " + *line.problem);
+  }
+  return recording_kind(line.fields);
 }
 
 }  // namespace vpucost

@@ -70,6 +70,13 @@ TEST(ShaveRecordings, WholeFileProblemsAreOneError) {
               "short.csv: required column 'input_height' is missing from the header");
   }
   EXPECT_THROW(read_shave_csv("/nonexistent/shave.csv"), Error);
+  try {
+    read_dma_csv(kSamples / "shave" / "vpu_2_7_test.csv");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("records SHAVE operations, not DMA transfers"),
+              std::string::npos);
+  }
   // Without labels (operations to predict) cycles may be absent.
   const ShaveRecordings r = read_shave_csv_text(
       "device,operation,input_width,input_height,input_channels,input_dtype,output_width,"

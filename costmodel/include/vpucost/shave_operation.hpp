@@ -45,7 +45,8 @@ std::string_view shave_layout(ShaveOp op);
 /// The output tensor `op` makes of `input` with parameter `param` (the
 /// input's shape for element-wise operations; 2W x 2H x C/4 for
 /// depth_to_space with block 2; 2W x 2H x C for interpolate with scale 2).
-/// `param` must be valid for `op`.
+/// A `param` below 1 leaves the shape as it is (find_problem then names the
+/// parameter).
 Tensor shave_output_of(ShaveOp op, const Tensor& input, int param);
 
 /// The first thing wrong with `s` as a message naming the field and the

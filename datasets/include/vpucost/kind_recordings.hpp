@@ -56,5 +56,8 @@ DmaRecordings read_dma_csv_text(std::string_view text, const std::string& name,
 /// column, shave with "operation" and no "kernel_width" (a DPU workload has a
 /// kernel), dpu otherwise.
 WorkloadKind recording_kind(std::span<const std::string_view> header);
+/// The same from a CSV file's header line; throws vpucost::Error as the
+/// readers do when the file is missing, unreadable or empty.
+WorkloadKind recording_kind(const std::filesystem::path& csv);
 
 }  // namespace vpucost

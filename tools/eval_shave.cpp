@@ -1,0 +1,121 @@
+// vpucost eval for a SHAVE model: MAPE, median APE and the shares within 10%
+// and 25% overall and per operation on a SHAVE recording CSV, and the worst
+// operations. Operations the model was not fitted on are counted and named,
+// not costed.
+#include "eval_shave.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "eval_table.hpp"
+#include "vpucost/error.hpp"
+#include "vpucost/evaluation.hpp"
+#include "vpucost/kind_recordings.hpp"
+#include "vpucost/shave_model_file.hpp"
+
+namespace vpucost::cli {
+int run_eval_shave(const po::variables_map& vm) {
+  if (vm.count("plot")) throw Error("--plot is not available for SHAVE models yet");
+  const std::string model_path = vm["model"].as<std::string>();
+  const ShaveModel model = load_shave_model(model_path);
+  const ShaveRecordings data = read_shave_csv(vm["data"].as<std::string>());
+  if (!data.rejects.empty()) {
+    std::cerr << "vpucost eval: warning: " << data.source << ": " << data.rejects.size()
+              << " rows rejected (first: line " << data.rejects.front().line << ": "
+              << data.rejects.front().reason << ")\n";
+  }
+  if (data.size() == 0) throw Error("test data " + data.source + " has no valid rows");
+  std::vector<ShaveOperation> costed;
+  std::vector<double> truth;
+  std::size_t refused = 0;
+  std::string first_refusal;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    if (data.items[i].device != model.device()) {
+      throw Error("model " + model_path + " is for " + std::string(to_string(model.device())) +
+                  " but the test data " + data.source + " has " +
+                  std::string(to_string(data.items[i].device)) + " rows");
+    }
+    if (auto why = model.find_unanswerable(data.items[i])) {
+      if (refused++ == 0) first_refusal = *why;
+      continue;
+    }
+    costed.push_back(data.items[i]);
+    truth.push_back(data.cycles[i]);
+  }
+  if (costed.empty()) throw Error("the model answers for none of the rows: " + first_refusal);
+  std::vector<double> predicted(costed.size());
+  const auto start = std::chrono::steady_clock::now();
+  model.predict_cycles(costed, predicted);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::vector<double> ape(costed.size());
+  std::map<ShaveOp, std::vector<double>> per_op;
+  for (std::size_t i = 0; i < costed.size(); ++i) {
+    ape[i] = std::abs(predicted[i] / truth[i] - 1.0);
+    per_op[costed[i].operation].push_back(ape[i]);
+  }
+  const ErrorSummary overall = summarise_errors(ape);
+  std::vector<std::size_t> order(costed.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const std::size_t worst = std::min<std::size_t>(vm["worst"].as<int>(), order.size());
+  std::partial_sort(
+      order.begin(), order.begin() + static_cast<std::ptrdiff_t>(worst), order.end(),
+      [&](std::size_t a, std::size_t b) { return ape[a] > ape[b] || (ape[a] == ape[b] && a < b); });
+
+  if (vm.count("json")) {
+    nlohmann::json j = to_json(overall);
+    j["kind"] = "shave";
+    j["model"] = model_path;
+    j["data"] = data.source;
+    j["refused"] = refused;
+    j["predict_seconds"] = seconds;
+    j["per_operation"] = nlohmann::json::object();
+    for (const auto& [op, v] : per_op)
+      j["per_operation"][std::string(to_string(op))] = to_json(summarise_errors(v));
+    j["worst"] = nlohmann::json::array();
+    for (std::size_t k = 0; k < worst; ++k) {
+      const std::size_t i = order[k];
+      j["worst"].push_back({{"operation", describe(costed[i])},
+                            {"true_cycles", truth[i]},
+                            {"predicted_cycles", predicted[i]},
+                            {"ape", ape[i]}});
+    }
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "predictor: SHAVE model " << model_path << "\n"
+            << "data:      " << data.source << " (" << data.size() << " rows";
+  if (refused) std::cout << "; " << refused << " not costed: " << first_refusal;
+  std::cout << ")\n\n"
+            << std::left << std::setw(16) << "operation" << std::right << std::setw(8) << "rows"
+            << std::setw(10) << "MAPE" << std::setw(12) << "median APE" << std::setw(13)
+            << "within 10%" << std::setw(13) << "within 25%"
+            << "\n";
+  print_row("all", overall);
+  for (const auto& [op, v] : per_op) print_row(std::string(to_string(op)), summarise_errors(v));
+  if (worst > 0) {
+    std::cout << "\n"
+              << worst << " worst predictions:\n"
+              << std::right << std::setw(9) << "APE" << std::setw(12) << "true" << std::setw(12)
+              << "predicted"
+              << "  operation\n";
+    for (std::size_t k = 0; k < worst; ++k) {
+      const std::size_t i = order[k];
+      std::cout << std::setw(9) << pct(ape[i]) << std::setw(12) << std::llround(truth[i])
+                << std::setw(12) << std::llround(predicted[i]) << "  " << describe(costed[i])
+                << "\n";
+    }
+  }
+  std::cout << "\nprediction time: " << std::fixed << std::setprecision(2) << seconds * 1e3
+            << " ms (" << std::setprecision(3) << seconds * 1e6 / double(costed.size())
+            << " us per operation)\n";
+  return 0;
+}
+
+}  // namespace vpucost::cli

@@ -1,0 +1,147 @@
+// vpucost train for SHAVE recordings: the closed forms of shave_basis.hpp
+// fitted by least squares (trainer/, fit_shave_model) in well under a second,
+// so there are no epochs, checkpoints or network options; the model file is
+// written atomically at the end like every model.
+#include <chrono>
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "dataset_cli.hpp"
+#include "train_options.hpp"
+#include "vpucost/error.hpp"
+#include "vpucost/kind_recordings.hpp"
+#include "vpucost/shave_fit.hpp"
+#include "vpucost/shave_model_file.hpp"
+
+namespace vpucost::cli {
+namespace {
+
+// Options of `vpucost train` that shape a network's training only.
+constexpr const char* kNetworkOnlyOptions[] = {
+    "val",
+    "val-fraction",
+    "init-from",
+    "renormalise",
+    "freeze-layers",
+    "decay-to-init",
+    "teachers",
+    "synthetic",
+    "hidden",
+    "activation",
+    "epochs",
+    "batch",
+    "lr",
+    "schedule",
+    "min-lr-ratio",
+    "warmup",
+    "plateau-factor",
+    "plateau-patience",
+    "weight-decay",
+    "beta1",
+    "beta2",
+    "clip-norm",
+    "loss",
+    "huber-delta",
+    "patience",
+    "seed",
+    "threads",
+    "checkpoint",
+    "checkpoint-every",
+    "resume",
+};
+
+ShaveRecordings read_all(const std::vector<std::filesystem::path>& paths) {
+  ShaveRecordings all;
+  for (const auto& path : paths) {
+    ShaveRecordings r = read_shave_csv(path);
+    if (!r.rejects.empty()) {
+      std::cerr << "vpucost train: warning: " << r.source << ": " << r.rejects.size() << " of "
+                << r.rows_read << " rows rejected (first: line " << r.rejects.front().line << ": "
+                << r.rejects.front().reason << ")\n";
+    }
+    all.source += (all.source.empty() ? "" : ",") + r.source;
+    all.rows_read += r.rows_read;
+    all.items.insert(all.items.end(), r.items.begin(), r.items.end());
+    all.cycles.insert(all.cycles.end(), r.cycles.begin(), r.cycles.end());
+  }
+  if (all.items.empty()) throw Error(all.source + ": no valid SHAVE operation to fit");
+  return all;
+}
+
+}  // namespace
+
+WorkloadKind training_kind(const po::variables_map& vm) {
+  if (vm.count("kind")) return parse<WorkloadKind>(vm["kind"].as<std::string>());
+  const std::filesystem::path first = split_list(vm["data"].as<std::string>(), "--data").front();
+  return first.extension() == ".csv" ? recording_kind(first) : WorkloadKind::dpu;
+}
+
+int run_train_shave(const po::variables_map& vm, const std::vector<std::string>& args) {
+  for (const char* name : kNetworkOnlyOptions) {
+    if (vm.count(name) && !vm[name].defaulted()) {
+      throw Error(std::string("--") + name +
+                  " does not apply to SHAVE models (closed forms fitted by least squares)");
+    }
+  }
+  std::vector<std::filesystem::path> data_paths;
+  for (const auto& d : split_list(vm["data"].as<std::string>(), "--data")) data_paths.push_back(d);
+  const std::filesystem::path out = vm["out"].as<std::string>();
+  std::vector<std::pair<std::string, std::filesystem::path>> files{{"--out", out}};
+  for (const auto& d : data_paths) files.emplace_back("--data", d);
+  require_distinct_files(files);
+
+  const ShaveRecordings data = read_all(data_paths);
+  const auto start = std::chrono::steady_clock::now();
+  ShaveModelParts parts = fit_shave_model(data, data.source);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+
+  const ShaveModel fitted(parts);
+  std::vector<double> predicted(data.size());
+  fitted.predict_cycles(data.items, predicted);
+  double sum_ape = 0;
+  std::size_t within = 0;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const double ape = std::abs(predicted[i] / data.cycles[i] - 1.0);
+    sum_ape += ape;
+    within += ape <= 0.10;
+  }
+  const double n = static_cast<double>(data.size());
+  auto& t = parts.training;
+  t.command = train_command_line(args);
+  t.created = utc_now();
+  t.train_seconds = took.count();
+  t.metrics["train_mape"] = sum_ape / n;
+  t.metrics["train_within_10"] = double(within) / n;
+  t.notes["model"] = "closed forms per operation, data type and parameter (shave_basis v" +
+                     std::to_string(kShaveBasisVersion) + ")";
+  save_shave_model(parts, out);
+
+  std::size_t numbers = 0;
+  for (const auto& g : parts.groups) numbers += g.coefficients.size();
+  if (vm.count("json")) {
+    nlohmann::json j;
+    j["model"] = out.string();
+    j["kind"] = "shave";
+    j["device"] = std::string(to_string(parts.device));
+    j["formulas"] = parts.groups.size();
+    j["coefficients"] = numbers;
+    j["train_rows"] = data.size();
+    j["train_seconds"] = t.train_seconds;
+    j["metrics"] = t.metrics;
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  char line[160];
+  std::snprintf(line, sizeof line, "train:      MAPE %.2f%%, within 10%% %.1f%%\n",
+                100 * t.metrics["train_mape"], 100 * t.metrics["train_within_10"]);
+  std::cout << "model:      " << out.string() << " (" << to_string(parts.device) << " SHAVE, "
+            << parts.groups.size() << " formulas, " << numbers << " coefficients)\n"
+            << "rows:       " << data.size() << " train\n"
+            << line << "time:       " << std::fixed << std::setprecision(1) << took.count() * 1e3
+            << " ms\n";
+  return 0;
+}
+
+}  // namespace vpucost::cli
