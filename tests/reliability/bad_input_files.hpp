@@ -84,6 +84,10 @@ class BadInputFiles {
           "NONE,0.5,0,1,CLUSTERING,30746\n";
       write_text(d / "bad_fields.csv", v2);
     }
+    // A SHAVE model (issue #15), fitted on 300 rows of the bundled sample.
+    write_text(d / "shave.csv", sample_rows("v2/shave/vpu_2_7_train.csv", 300));
+    const CliResult shave = run_in(d, "train --data shave.csv --out shave.h5");
+    EXPECT_EQ(shave.exit_code, 0) << shave.err;
     std::filesystem::copy_file(d / "model.h5", d / "model_v99.h5");
     patch_model_attribute(d / "model_v99.h5", "feature_encoding_version", std::int64_t{99});
     std::filesystem::copy_file(d / "model.h5", d / "model_format4.h5");

@@ -157,6 +157,25 @@ const Case kCases[] = {
      "predict --model model_encoding2.h5 --op CONVOLUTION --input 56x56x64 --output 56x56x64 "
      "--output-write-tiles 2",
      "this model (feature encoding version 2) cannot cost a workload with output_write_tiles 2"},
+    // SHAVE operations (issue #15): kinds kept apart, SHAVE descriptors checked.
+    {"ShaveOpTheModelLacks", "a SHAVE operation the model has no data for (relu on VPU_2_7)",
+     "predict --model shave.h5 --op relu --input 8x8x16",
+     "the VPU_2_7 SHAVE model was not fitted on relu FLOAT16"},
+    {"DpuOptionForShave", "a DPU workload's option for a SHAVE operation",
+     "predict --model shave.h5 --op gelu --input 8x8x16 --kernel 3x3",
+     "--kernel describes a DPU workload, not a SHAVE operation"},
+    {"ShaveModelAsDpu", "a SHAVE model where a DPU model is needed",
+     "predict --kind dpu --model shave.h5 --op CONVOLUTION --input 8x8x16 --output 8x8x16",
+     "holds a shave model, not a DPU workload model"},
+    {"NetworkOptionForShave", "a network option when training a SHAVE model",
+     "train --data shave.csv --out out.h5 --epochs 5", "--epochs does not apply to SHAVE models"},
+    {"DpuCsvForShaveEval", "DPU recordings given to a SHAVE model",
+     "eval --model shave.h5 --data data.csv", "records DPU workloads, not SHAVE operations"},
+    {"ShaveParamMissing", "softmax without its axis",
+     "predict --model shave.h5 --op softmax --input 7x7x1000", "--param is required for softmax"},
+    {"DepthToSpaceChannels", "depth_to_space of channels the block does not divide",
+     "predict --model shave.h5 --op depth_to_space --input 8x8x6",
+     "depth_to_space with block 2 needs input channels divisible by 4 (got 6)"},
     // Another device, another version.
     {"ModelOfAnotherDevice", "model of another device",
      "predict --model model.h5 --device VPU_4_0 --op CONVOLUTION --input 56x56x64 --output "
