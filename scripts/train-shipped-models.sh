@@ -7,7 +7,7 @@
 # student on the same rows plus 290,000 teacher-labelled mixes of them.
 # Teachers go to $TEACHERS (default /tmp/vpucost-teachers), students to
 # $OUT (default models/). Two runs at a time (JOBS), one thread each: on two
-# cores the whole set takes about 2.5 hours.
+# cores the whole set takes about 85 minutes (models/README.md has each run's time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 vpucost=${VPUCOST:-build/tools/vpucost}

@@ -82,6 +82,17 @@ int run_train(const std::vector<std::string>& args) {
                      options, args, vm)) {
     return 0;
   }
+  std::vector<std::filesystem::path> data_paths;
+  for (const auto& d : split_list(vm["data"].as<std::string>(), "--data")) data_paths.push_back(d);
+  const std::filesystem::path out = vm["out"].as<std::string>();
+  // Until training starts vpucost only reads (models, data), so Ctrl-C may
+  // end it at once; it must still say so, and that nothing was saved.
+  InterruptGuard interrupts(/*second_signal_kills=*/true);
+  interrupts.exit_at_once(
+      "vpucost train: interrupted before training started; nothing was saved and " + out.string() +
+      " was not written\n");
+  // The kind is read from the data's header, which may block (a pipe): after
+  // the guard, so that Ctrl-C there is answered like any other.
   switch (training_kind(vm)) {
     case WorkloadKind::shave:
       return run_train_shave(vm, args);
@@ -90,9 +101,6 @@ int run_train(const std::vector<std::string>& args) {
     case WorkloadKind::dpu:
       break;
   }
-  std::vector<std::filesystem::path> data_paths;
-  for (const auto& d : split_list(vm["data"].as<std::string>(), "--data")) data_paths.push_back(d);
-  const std::filesystem::path out = vm["out"].as<std::string>();
   std::vector<std::pair<std::string, std::filesystem::path>> files{{"--out", out}};
   for (const auto& d : data_paths) files.emplace_back("--data", d);
   for (const char* name : {"val", "init-from", "checkpoint"}) {
@@ -116,13 +124,6 @@ int run_train(const std::vector<std::string>& args) {
     throw Error("--synthetic " + std::to_string(vm["synthetic"].as<std::size_t>()) +
                 " is more than " + std::to_string(kMaxSyntheticRows) + " workloads");
   }
-
-  // Until training starts vpucost only reads (models, data), so Ctrl-C may
-  // end it at once; it must still say so, and that nothing was saved.
-  InterruptGuard interrupts(/*second_signal_kills=*/true);
-  interrupts.exit_at_once(
-      "vpucost train: interrupted before training started; nothing was saved and " + out.string() +
-      " was not written\n");
 
   TrainOptions o = options_from(vm);
   std::optional<ModelParts> base;

@@ -208,10 +208,12 @@ void check_device(Device device) {
     EXPECT_LE(share, kMaxViolationShare) << check.name;
     // VPU_2_0's teacher is itself far from monotone on tiny and 1x1-map
     // workloads (its README says so; e.g. vpu_2_0_train.csv has a 1x1 map,
-    // 16 -> 1584 channels at 1,342 cycles and 16 -> 1696 at 197), and a model
-    // trained on it inherits that: there only the share above is enforced and
-    // the worst pairs are printed.
-    if (!reported.empty() && device != Device::VPU_2_0) {
+    // 16 -> 1584 channels at 1,342 cycles and 16 -> 1696 at 197), and so is
+    // NPU_5_0's on tiny depthwise maps (v2 npu_5_0_train.csv: DW_CONVOLUTION
+    // 3x3x64 k1x1 UINT8 at 13 cycles, HF8 at 16, where 32 channels cost about
+    // 130 and 1x1x64 costs 189). A model trained on them inherits that: there
+    // only the share above is enforced and the worst pairs are printed.
+    if (!reported.empty() && device != Device::VPU_2_0 && device != Device::NPU_5_0) {
       EXPECT_GE(reported.front().ratio, kWorstRatio) << check.name;
     }
   }
