@@ -169,48 +169,40 @@ void write_training_record(H5::Group& root, const TrainingMetadata& m) {
   for (const auto& [k, v] : m.notes) h5::write_attribute(notes, k, v);
 }
 
-}  // namespace detail
-
-WorkloadKind model_kind(const std::filesystem::path& path) {
-  auto guard = h5::lock();
-  H5::H5File file = h5::open_for_reading(path, "model");
-  try {
-    const H5::Group root = file.openGroup("/");
-    if (!h5::has_attribute(root, "kind")) return WorkloadKind::dpu;
-    const std::string kind = h5::read_string_attribute(root, "kind");
-    if (auto k = try_parse<WorkloadKind>(kind)) return *k;
-    throw Error("unknown model kind '" + kind + "' (expected " + names_list<WorkloadKind>() + ")");
-  } catch (const Error& e) {
-    throw Error("model file " + path.string() + ": " + e.what());
-  } catch (const H5::Exception& e) {
-    throw Error("model file " + path.string() + " is damaged: " + e.getDetailMsg());
-  }
-}
-
-CostModel load_model(const std::filesystem::path& path) {
-  auto guard = h5::lock();
-  H5::H5File file = h5::open_for_reading(path, "model");
-  try {
-    return CostModel(read_parts(file));
-  } catch (const Error& e) {
-    throw Error("model file " + path.string() + ": " + e.what());
-  } catch (const H5::Exception& e) {
-    throw Error("model file " + path.string() + " is damaged: " + e.getDetailMsg());
-  }
-}
-
-void save_model(const ModelParts& parts, const std::filesystem::path& path) {
-  CostModel check(parts);  // never write a model that would not load
+void write_model_file(const std::filesystem::path& path,
+                      const std::function<void(H5::H5File&)>& fill) {
   AtomicFile out(path);
   std::string image;
   try {
     // Built in memory and stored by AtomicFile: see h5::build_file_image.
-    image = h5::build_file_image([&](H5::H5File& file) { write_parts(file, parts); });
+    image = h5::build_file_image(fill);
   } catch (const H5::Exception& e) {
     throw Error("cannot write model file " + path.string() + ": " + e.getDetailMsg());
   }
   out.write(image);
   out.commit();
+}
+
+}  // namespace detail
+
+WorkloadKind model_kind(const std::filesystem::path& path) {
+  return detail::read_model_file(path, [](const H5::H5File& file) {
+    const H5::Group root = file.openGroup("/");
+    if (!h5::has_attribute(root, "kind")) return WorkloadKind::dpu;
+    const std::string kind = h5::read_string_attribute(root, "kind");
+    if (auto k = try_parse<WorkloadKind>(kind)) return *k;
+    throw Error("unknown model kind '" + kind + "' (expected " + names_list<WorkloadKind>() + ")");
+  });
+}
+
+CostModel load_model(const std::filesystem::path& path) {
+  return detail::read_model_file(
+      path, [](const H5::H5File& file) { return CostModel(read_parts(file)); });
+}
+
+void save_model(const ModelParts& parts, const std::filesystem::path& path) {
+  CostModel check(parts);  // never write a model that would not load
+  detail::write_model_file(path, [&](H5::H5File& file) { write_parts(file, parts); });
 }
 
 }  // namespace vpucost

@@ -9,7 +9,6 @@
 #include "vpucost/shave_model_file.hpp"
 
 #include "training_record.hpp"
-#include "vpucost/atomic_file.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/hdf5_io.hpp"
 #include "vpucost/model_file.hpp"
@@ -119,28 +118,13 @@ void write_shave_parts(H5::H5File& file, const ShaveModelParts& p) {
 }  // namespace
 
 ShaveModel load_shave_model(const std::filesystem::path& path) {
-  auto guard = h5::lock();
-  H5::H5File file = h5::open_for_reading(path, "model");
-  try {
-    return ShaveModel(read_shave_parts(file));
-  } catch (const Error& e) {
-    throw Error("model file " + path.string() + ": " + e.what());
-  } catch (const H5::Exception& e) {
-    throw Error("model file " + path.string() + " is damaged: " + e.getDetailMsg());
-  }
+  return detail::read_model_file(
+      path, [](const H5::H5File& file) { return ShaveModel(read_shave_parts(file)); });
 }
 
 void save_shave_model(const ShaveModelParts& parts, const std::filesystem::path& path) {
   ShaveModel check(parts);  // never write a model that would not load
-  AtomicFile out(path);
-  std::string image;
-  try {
-    image = h5::build_file_image([&](H5::H5File& file) { write_shave_parts(file, parts); });
-  } catch (const H5::Exception& e) {
-    throw Error("cannot write model file " + path.string() + ": " + e.getDetailMsg());
-  }
-  out.write(image);
-  out.commit();
+  detail::write_model_file(path, [&](H5::H5File& file) { write_shave_parts(file, parts); });
 }
 
 }  // namespace vpucost

@@ -28,13 +28,7 @@ namespace detail {
 
 RecordingLayout read_header(CsvReader& reader) {
   CsvLine line;
-  if (!reader.next(line)) {
-    throw Error(reader.name() + " is empty: expected a header line naming the columns");
-  }
-  if (line.problem) {
-    throw Error(reader.name() + " line " + std::to_string(line.number) +
-                " (header): " + *line.problem);
-  }
+  read_header_line(reader, line);
   return RecordingLayout(line.fields, CyclesColumn::Required, reader.name());
 }
 

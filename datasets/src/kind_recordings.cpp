@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "csv_fields.hpp"
+#include "csv_file.hpp"
 #include "vpucost/error.hpp"
 
 namespace vpucost {
@@ -215,13 +216,7 @@ KindRecordings<Descriptor> read_kind(CsvReader reader, WorkloadKind kind,
   KindRecordings<Descriptor> out;
   out.source = reader.name();
   CsvLine line;
-  if (!reader.next(line)) {
-    throw Error(reader.name() + " is empty: expected a header line naming the columns");
-  }
-  if (line.problem) {
-    throw Error(reader.name() + " line " + std::to_string(line.number) +
-                " (header): " + *line.problem);
-  }
+  detail::read_header_line(reader, line);
   // A DPU recording has every column a SHAVE one needs: tell them apart by
   // the header before every row is rejected one by one.
   if (const WorkloadKind found = recording_kind(line.fields); found != kind) {
@@ -290,13 +285,7 @@ WorkloadKind recording_kind(std::span<const std::string_view> header) {
 WorkloadKind recording_kind(const std::filesystem::path& csv) {
   CsvReader reader(csv);
   CsvLine line;
-  if (!reader.next(line)) {
-    throw Error(reader.name() + " is empty: expected a header line naming the columns");
-  }
-  if (line.problem) {
-    throw Error(reader.name() + " line " + std::to_string(line.number) +
-                " (header): " + *line.problem);
-  }
+  detail::read_header_line(reader, line);
   return recording_kind(line.fields);
 }
 
