@@ -203,8 +203,14 @@ TEST(ModelFile, AnEncoding2ModelPredictsAsItDidBeforeTheNewFields) {
   model.predict_cycles(workloads, batch);
   for (std::size_t i = 0; i < workloads.size(); ++i) {
     // predict --csv runs the batched path and prints shortest round-trip
-    // decimals: the same double. The single-query path rounds differently.
-    EXPECT_EQ(batch[i], expected[i]) << describe(workloads[i]);
+    // decimals: the same double in the build that wrote them
+    // (tests/CMakeLists.txt, VPUCOST_GOLDEN_BUILD). The single-query path
+    // and other builds round differently.
+    if (VPUCOST_GOLDEN_BUILD) {
+      EXPECT_EQ(batch[i], expected[i]) << describe(workloads[i]);
+    } else {
+      EXPECT_NEAR(batch[i] / expected[i], 1.0, 1e-5) << describe(workloads[i]);
+    }
     EXPECT_NEAR(model.predict_cycles(workloads[i]) / expected[i], 1.0, 1e-5);
   }
   auto relu = workloads[0];

@@ -51,8 +51,24 @@ TEST(CliLut, AnEncoding2ModelWritesTheTableItWroteBefore) {
   const auto r = run_cli({"lut", "--model", kSource + "/tests/costmodel/data/encoding2/vpu_2_7.h5",
                           "--out", (dir / "t.yaml").string(), "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(test::slurp(dir / "t.yaml"), test::slurp(std::string(VPUCOST_TEST_DATA_DIR) +
-                                                     "/encoding2_vpu_2_7_proxyless_224.yaml"));
+  const std::string golden =
+      std::string(VPUCOST_TEST_DATA_DIR) + "/encoding2_vpu_2_7_proxyless_224.yaml";
+  if (VPUCOST_GOLDEN_BUILD) {  // the build that wrote it: byte for byte (tests/CMakeLists.txt)
+    EXPECT_EQ(test::slurp(dir / "t.yaml"), test::slurp(golden));
+    return;
+  }
+  // Other compilers and flags round the last float32 bits differently: the
+  // same blocks in the same order, each latency within 1e-5.
+  const YAML::Node written = YAML::LoadFile((dir / "t.yaml").string());
+  const YAML::Node expected = YAML::LoadFile(golden);
+  ASSERT_EQ(written.size(), expected.size());
+  auto w = written.begin();
+  for (auto e = expected.begin(); e != expected.end(); ++e, ++w) {
+    ASSERT_EQ(w->first.as<std::string>(), e->first.as<std::string>());
+    EXPECT_EQ(w->second["count"].as<int>(), e->second["count"].as<int>());
+    EXPECT_NEAR(w->second["mean"].as<double>() / e->second["mean"].as<double>(), 1.0, 1e-5)
+        << e->first.as<std::string>();
+  }
 }
 
 TEST(CliLut, WithAModelAndSeveralResolutions) {
