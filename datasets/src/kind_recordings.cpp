@@ -278,7 +278,9 @@ WorkloadKind recording_kind(std::span<const std::string_view> header) {
     return std::find(header.begin(), header.end(), name) != header.end();
   };
   if (has("direction")) return WorkloadKind::dma;
-  if (has("operation") && !has("kernel_width")) return WorkloadKind::shave;
+  if (has("operation") && !has("kernel_width") && !has("execution_mode")) {
+    return WorkloadKind::shave;
+  }
   return WorkloadKind::dpu;
 }
 

@@ -5,6 +5,7 @@
 #include "csv_fields.hpp"
 #include "vpucost/atomic_file.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/kind_recordings.hpp"
 #include "vpucost/recording_csv.hpp"
 
 namespace vpucost {
@@ -97,6 +98,13 @@ RecordingLayout::RecordingLayout(std::span<const std::string_view> header, Cycle
     const bool optional = c == Column::theoretical_cycles || is_compiler_column(c) ||
                           (c == Column::cycles && cycles == CyclesColumn::Ignored);
     if (!optional && !has(c)) {
+      // SHAVE and DMA recordings (issue #15) lack the DPU's columns: name
+      // the kind rather than the first column it lacks.
+      if (const WorkloadKind kind = recording_kind(header); kind != WorkloadKind::dpu) {
+        throw Error(source + " records " +
+                    (kind == WorkloadKind::shave ? "SHAVE operations" : "DMA transfers") +
+                    ", not DPU workloads (by its header)");
+      }
       throw Error(source + ": missing required column '" + std::string(column_name(c)) +
                   "' in the header (line 1)");
     }

@@ -53,8 +53,8 @@ DmaRecordings read_dma_csv_text(std::string_view text, const std::string& name,
                                 CyclesColumn cycles = CyclesColumn::Required);
 
 /// The kind of recordings a CSV header describes: dma with a "direction"
-/// column, shave with "operation" and no "kernel_width" (a DPU workload has a
-/// kernel), dpu otherwise.
+/// column, shave with "operation" and neither "kernel_width" nor
+/// "execution_mode" (a DPU workload has both), dpu otherwise.
 WorkloadKind recording_kind(std::span<const std::string_view> header);
 /// The same from a CSV file's header line; throws vpucost::Error as the
 /// readers do when the file is missing, unreadable or empty.
