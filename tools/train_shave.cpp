@@ -11,6 +11,7 @@
 #include "dataset_cli.hpp"
 #include "train_options.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/evaluation.hpp"
 #include "vpucost/kind_recordings.hpp"
 #include "vpucost/shave_fit.hpp"
 #include "vpucost/shave_model_file.hpp"
@@ -100,20 +101,16 @@ int run_train_shave(const po::variables_map& vm, const std::vector<std::string>&
   const ShaveModel fitted(parts);
   std::vector<double> predicted(data.size());
   fitted.predict_cycles(data.items, predicted);
-  double sum_ape = 0;
-  std::size_t within = 0;
-  for (std::size_t i = 0; i < data.size(); ++i) {
-    const double ape = std::abs(predicted[i] / data.cycles[i] - 1.0);
-    sum_ape += ape;
-    within += ape <= 0.10;
-  }
-  const double n = static_cast<double>(data.size());
+  std::vector<double> ape(data.size());
+  for (std::size_t i = 0; i < data.size(); ++i)
+    ape[i] = std::abs(predicted[i] / data.cycles[i] - 1.0);
+  const ErrorSummary errors = summarise_errors(ape);  // as eval and the DPU trainer report them
   auto& t = parts.training;
   t.command = train_command_line(args);
   t.created = utc_now();
   t.train_seconds = took.count();
-  t.metrics["train_mape"] = sum_ape / n;
-  t.metrics["train_within_10"] = double(within) / n;
+  t.metrics["train_mape"] = errors.mape;
+  t.metrics["train_within_10"] = errors.within_10;
   t.notes["model"] = "closed forms per operation, data type and parameter (shave_basis v" +
                      std::to_string(kShaveBasisVersion) + ")";
   save_shave_model(parts, out);

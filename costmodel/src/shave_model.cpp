@@ -106,8 +106,9 @@ double ShaveModel::predict_validated(const ShaveOperation& s,
 
 double ShaveModel::predict_cycles(const ShaveOperation& s) const {
   validate(s);
-  if (auto why = find_unanswerable(s)) throw Error(*why);
-  return predict_validated(s, *find_group(group_of(s)));
+  const ShaveGroupFit* fit = s.device == parts_.device ? find_group(group_of(s)) : nullptr;
+  if (fit == nullptr) throw Error(find_unanswerable(s).value_or("unanswerable"));
+  return predict_validated(s, *fit);
 }
 
 void ShaveModel::predict_cycles(std::span<const ShaveOperation> operations,
@@ -118,10 +119,13 @@ void ShaveModel::predict_cycles(std::span<const ShaveOperation> operations,
   }
   for (std::size_t i = 0; i < operations.size(); ++i) {
     const ShaveOperation& s = operations[i];
-    const ShaveGroupFit* fit = find_group(group_of(s));
-    if (fit == nullptr || s.device != parts_.device || find_problem(s)) {
-      std::string why = find_problem(s).value_or(find_unanswerable(s).value_or("unanswerable"));
-      throw Error("SHAVE operation " + to_string(i) + " (" + describe(s) + "): " + why);
+    std::optional<std::string> problem = find_problem(s);
+    const ShaveGroupFit* fit =
+        problem || s.device != parts_.device ? nullptr : find_group(group_of(s));
+    if (fit == nullptr) {
+      // Only the failing operation pays for building the message.
+      if (!problem) problem = find_unanswerable(s).value_or("unanswerable");
+      throw Error("SHAVE operation " + to_string(i) + " (" + describe(s) + "): " + *problem);
     }
     out[i] = predict_validated(s, *fit);
   }
