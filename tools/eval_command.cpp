@@ -10,11 +10,13 @@
 #include "command.hpp"
 #include "eval_shave.hpp"
 #include "eval_table.hpp"
+#include "predict_dma.hpp"
 #include "predictor_option.hpp"
 #include "vpucost/cost_model.hpp"
 #include "vpucost/dataset.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/evaluation.hpp"
+#include "vpucost/kind_recordings.hpp"
 #include "vpucost/model_file.hpp"
 #include "vpucost/plot.hpp"
 #include "vpucost/training_data.hpp"
@@ -39,8 +41,13 @@ int run_eval(const std::vector<std::string>& args) {
   const std::string model_option = vm["model"].as<std::string>();
   const int worst_count = vm["worst"].as<int>();
   if (worst_count < 0) throw Error("--worst must be >= 0");
-  if (model_option != "roofline" && model_kind(model_option) == WorkloadKind::shave) {
-    return run_eval_shave(vm);
+  if (model_option != "roofline") {
+    const WorkloadKind kind = model_kind(model_option);
+    if (kind == WorkloadKind::shave) return run_eval_shave(vm);
+    if (kind == WorkloadKind::dma) return run_eval_dma(vm);
+  } else if (const std::filesystem::path data = vm["data"].as<std::string>();
+             data.extension() == ".csv" && recording_kind(data) == WorkloadKind::dma) {
+    return run_eval_dma(vm);  // the roofline DMA curve of the data's device
   }
   const LoadedPredictor loaded = load_predictor(model_option);
   const Dataset data = load_dataset(vm["data"].as<std::string>());

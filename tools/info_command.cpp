@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "vpucost/device.hpp"
+#include "vpucost/dma_model_file.hpp"
 #include "vpucost/model_file.hpp"
 #include "vpucost/shave_model_file.hpp"
 
@@ -79,6 +80,68 @@ int print_shave_info(const std::string& path, bool json) {
   return 0;
 }
 
+// A DMA model: per direction, its knots' range, a few points of the curve
+// (cycles and bytes per cycle at 4 KiB, 64 KiB, 1 MiB) and the training record.
+int print_dma_info(const std::string& path, bool json) {
+  const DmaModel model = load_dma_model(path);
+  const DmaModelParts& p = model.parts();
+  const TrainingMetadata& t = p.training;
+  constexpr double kProbes[] = {4096.0, 65536.0, 1048576.0};
+  if (json) {
+    nlohmann::json j;
+    j["file"] = path;
+    j["kind"] = "dma";
+    j["device"] = std::string(to_string(p.device));
+    j["method"] = std::string(to_string(p.method));
+    j["dma_curve_version"] = p.curve_version;
+    j["curves"] = nlohmann::json::object();
+    for (std::size_t d = 0; d < p.curves.size(); ++d) {
+      const DmaCurve& c = p.curves[d];
+      if (c.empty()) continue;
+      j["curves"][std::string(to_string(static_cast<DmaDirection>(d)))] = {
+          {"knot_bytes", c.knot_bytes},
+          {"knot_cycles", c.knot_cycles},
+          {"rows", c.rows},
+          {"train_mape", c.train_mape}};
+    }
+    j["training"] = {{"dataset", t.dataset}, {"rows", t.rows},       {"command", t.command},
+                     {"created", t.created}, {"metrics", t.metrics}, {"notes", t.notes}};
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "model:            " << path << "\n"
+            << "kind:             DMA transfers (DPU cycles)\n"
+            << "device:           " << to_string(p.device) << "\n"
+            << "method:           " << to_string(p.method) << " (curve version " << p.curve_version
+            << ")" << (t.notes.count("model") ? ": " + t.notes.at("model") : "") << "\n";
+  for (std::size_t d = 0; d < p.curves.size(); ++d) {
+    const DmaCurve& c = p.curves[d];
+    const DmaDirection direction = static_cast<DmaDirection>(d);
+    if (c.empty()) {
+      std::cout << "  " << std::left << std::setw(11) << to_string(direction) << std::right
+                << "no curve\n";
+      continue;
+    }
+    std::cout << "  " << std::left << std::setw(11) << to_string(direction) << std::right
+              << c.knot_bytes.size() << " knots, " << std::llround(c.knot_bytes.front()) << ".."
+              << std::llround(c.knot_bytes.back()) << " bytes, " << c.rows << " rows, train MAPE "
+              << std::fixed << std::setprecision(2) << 100 * c.train_mape << "%\n"
+              << "             ";
+    for (double b : kProbes) {
+      const double cycles = model.predict_bytes(direction, b);
+      std::cout << "  " << std::llround(b / 1024) << " KiB: " << std::llround(cycles) << " cycles ("
+                << std::setprecision(1) << b / cycles << " B/cycle)";
+    }
+    std::cout << "\n";
+  }
+  std::cout << "trained on:       "
+            << (t.dataset.empty() ? "(none: " + std::string(to_string(p.method)) + ")" : t.dataset)
+            << " (" << t.rows << " rows)\n"
+            << "created:          " << t.created << "\n"
+            << "command:          " << t.command << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_info(const std::vector<std::string>& args) {
@@ -90,7 +153,9 @@ int run_info(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_options("info", "M.h5 [--json]", options, args, vm, &positional)) return 0;
   const std::string path = vm["model"].as<std::string>();
-  if (model_kind(path) == WorkloadKind::shave) return print_shave_info(path, vm.count("json") > 0);
+  const WorkloadKind kind = model_kind(path);
+  if (kind == WorkloadKind::shave) return print_shave_info(path, vm.count("json") > 0);
+  if (kind == WorkloadKind::dma) return print_dma_info(path, vm.count("json") > 0);
   const CostModel model = load_model(path);
   const ModelParts& p = model.parts();
   const TrainingMetadata& t = p.training;

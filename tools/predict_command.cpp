@@ -9,6 +9,7 @@
 #include "cli_args.hpp"
 #include "command.hpp"
 #include "predict_csv.hpp"
+#include "predict_dma.hpp"
 #include "predict_shave.hpp"
 #include "predictor_option.hpp"
 #include "vpucost/cost_model.hpp"
@@ -157,7 +158,11 @@ int run_predict(const std::vector<std::string>& args) {
       "device's modes (what a compiler picks)")(
       "json", "print one JSON object: cycles, microseconds, source, ...")(
       "kind", po::value<std::string>(),
-      "dpu (default) or shave: what is costed (default: the --model file's kind)")(
+      "dpu (default), shave or dma: what is costed (default: the --model file's kind)")(
+      "direction", po::value<std::string>(), "DMA transfers: DDR_TO_CMX or CMX_TO_DDR")(
+      "tensor", po::value<std::string>(),
+      "DMA transfers: the tensor moved, WIDTHxHEIGHTxCHANNELS (with --dtype, default UINT8)")(
+      "bytes", po::value<std::int64_t>(), "DMA transfers: bytes moved, instead of --tensor")(
       "param", po::value<int>(),
       "SHAVE operations: softmax axis (1 C, 2 H, 3 W), mvn axes (1-3), depth_to_space block "
       "or interpolate scale (default 2)");
@@ -188,8 +193,13 @@ int run_predict(const std::vector<std::string>& args) {
                                 ? model_kind(model_path)
                                 : WorkloadKind::dpu;
   if (kind == WorkloadKind::shave) return run_predict_shave(vm);
-  if (kind == WorkloadKind::dma) throw Error("DMA models are not implemented yet (issue #15)");
+  if (kind == WorkloadKind::dma) return run_predict_dma(vm);
   if (vm.count("param")) throw Error("--param describes a SHAVE operation (--kind shave)");
+  for (const char* name : {"direction", "tensor", "bytes"}) {
+    if (vm.count(name)) {
+      throw Error(std::string("--") + name + " describes a DMA transfer (--kind dma)");
+    }
+  }
   const LoadedPredictor loaded = load_predictor(model_path);
   if (vm.count("csv")) return run_predict_csv(vm, loaded, model_path);
   Workload w = workload_from_options(vm, *loaded.predictor);

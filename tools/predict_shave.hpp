@@ -4,8 +4,10 @@
 
 namespace vpucost::cli {
 
+namespace po = boost::program_options;
+
 /// Costs the SHAVE operation the options describe with --model (a SHAVE
 /// model); prints it as `vpucost predict` does; returns the exit code.
-int run_predict_shave(const boost::program_options::variables_map& vm);
+int run_predict_shave(const po::variables_map& vm);
 
 }  // namespace vpucost::cli

@@ -82,8 +82,6 @@ int run_train(const std::vector<std::string>& args) {
                      options, args, vm)) {
     return 0;
   }
-  std::vector<std::filesystem::path> data_paths;
-  for (const auto& d : split_list(vm["data"].as<std::string>(), "--data")) data_paths.push_back(d);
   const std::filesystem::path out = vm["out"].as<std::string>();
   // Until training starts vpucost only reads (models, data), so Ctrl-C may
   // end it at once; it must still say so, and that nothing was saved.
@@ -97,10 +95,12 @@ int run_train(const std::vector<std::string>& args) {
     case WorkloadKind::shave:
       return run_train_shave(vm, args);
     case WorkloadKind::dma:
-      throw Error("training DMA models is not implemented yet (issue #15)");
+      return run_train_dma(vm, args);
     case WorkloadKind::dpu:
       break;
   }
+  std::vector<std::filesystem::path> data_paths;
+  for (const auto& d : split_list(vm["data"].as<std::string>(), "--data")) data_paths.push_back(d);
   std::vector<std::pair<std::string, std::filesystem::path>> files{{"--out", out}};
   for (const auto& d : data_paths) files.emplace_back("--data", d);
   for (const char* name : {"val", "init-from", "checkpoint"}) {

@@ -90,7 +90,7 @@ po::options_description describe_train_options() {
   // clang-format off
   po::options_description data("data");
   data.add_options()
-      ("data", po::value<std::string>()->required(),
+      ("data", po::value<std::string>(),
        "training data: dataset (.h5) or recording CSV; several, comma-separated, are trained on "
        "together (one device)")
       ("val", po::value<std::string>(), "validation data (default: --val-fraction of --data)")
@@ -99,8 +99,10 @@ po::options_description describe_train_options() {
        "then the last epoch is kept)")
       ("out", po::value<std::string>()->required(), "model file to write (.h5), at the end only")
       ("kind", po::value<std::string>(), "dpu, shave or dma: what the data records (default: "
-       "from the CSV's header; SHAVE models are closed forms fitted by least squares and take "
-       "no network or optimisation options)")
+       "from the CSV's header; SHAVE formulas and DMA curves are fitted by least squares and "
+       "take no network or optimisation options)")
+      ("roofline", po::value<std::string>(), "DEVICE: write the roofline DMA model of DEVICE "
+       "(bytes / DDR bandwidth; no --data): VPUNN's DMA cost where it has no DMA network (VPU_2_0)")
       ("init-from", po::value<std::string>(), "fine-tune: start from this model's weights, shape "
        "and normalisation (same feature encoding; may be another device)")
       ("renormalise", "with --init-from: re-fit the normalisation on the new data (the network "

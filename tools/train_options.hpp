@@ -25,6 +25,9 @@ WorkloadKind training_kind(const po::variables_map& vm);
 /// forms, writes the model atomically, prints a summary; returns the exit code.
 int run_train_shave(const po::variables_map& vm, const std::vector<std::string>& args);
 
+/// `vpucost train` for DMA recordings, or --roofline DEVICE (train_dma.cpp).
+int run_train_dma(const po::variables_map& vm, const std::vector<std::string>& args);
+
 /// "vpucost train <args>" as typed (quoted where needed) and the current UTC
 /// time (ISO 8601): the training record of every model file.
 std::string train_command_line(const std::vector<std::string>& args);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dataset_cli.hpp"
+#include "kind_training.hpp"
 #include "train_options.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/evaluation.hpp"
@@ -17,75 +18,23 @@
 #include "vpucost/shave_model_file.hpp"
 
 namespace vpucost::cli {
-namespace {
-
-// Options of `vpucost train` that shape a network's training only.
-constexpr const char* kNetworkOnlyOptions[] = {
-    "val",
-    "val-fraction",
-    "init-from",
-    "renormalise",
-    "freeze-layers",
-    "decay-to-init",
-    "teachers",
-    "synthetic",
-    "hidden",
-    "activation",
-    "epochs",
-    "batch",
-    "lr",
-    "schedule",
-    "min-lr-ratio",
-    "warmup",
-    "plateau-factor",
-    "plateau-patience",
-    "weight-decay",
-    "beta1",
-    "beta2",
-    "clip-norm",
-    "loss",
-    "huber-delta",
-    "patience",
-    "seed",
-    "threads",
-    "checkpoint",
-    "checkpoint-every",
-    "resume",
-};
-
-ShaveRecordings read_all(const std::vector<std::filesystem::path>& paths) {
-  ShaveRecordings all;
-  for (const auto& path : paths) {
-    ShaveRecordings r = read_shave_csv(path);
-    if (!r.rejects.empty()) {
-      std::cerr << "vpucost train: warning: " << r.source << ": " << r.rejects.size() << " of "
-                << r.rows_read << " rows rejected (first: line " << r.rejects.front().line << ": "
-                << r.rejects.front().reason << ")\n";
-    }
-    all.source += (all.source.empty() ? "" : ",") + r.source;
-    all.rows_read += r.rows_read;
-    all.items.insert(all.items.end(), r.items.begin(), r.items.end());
-    all.cycles.insert(all.cycles.end(), r.cycles.begin(), r.cycles.end());
-  }
-  if (all.items.empty()) throw Error(all.source + ": no valid SHAVE operation to fit");
-  return all;
-}
-
-}  // namespace
 
 WorkloadKind training_kind(const po::variables_map& vm) {
+  if (vm.count("roofline")) {
+    if (vm.count("kind") && vm["kind"].as<std::string>() != "dma") {
+      throw Error("--roofline writes a DMA model; it does not go with --kind " +
+                  vm["kind"].as<std::string>());
+    }
+    return WorkloadKind::dma;
+  }
+  if (!vm.count("data")) throw Error("the option '--data' is required but missing");
   if (vm.count("kind")) return parse<WorkloadKind>(vm["kind"].as<std::string>());
   const std::filesystem::path first = split_list(vm["data"].as<std::string>(), "--data").front();
   return first.extension() == ".csv" ? recording_kind(first) : WorkloadKind::dpu;
 }
 
 int run_train_shave(const po::variables_map& vm, const std::vector<std::string>& args) {
-  for (const char* name : kNetworkOnlyOptions) {
-    if (vm.count(name) && !vm[name].defaulted()) {
-      throw Error(std::string("--") + name +
-                  " does not apply to SHAVE models (closed forms fitted by least squares)");
-    }
-  }
+  refuse_network_only_options(vm, "SHAVE models (closed forms fitted by least squares)");
   std::vector<std::filesystem::path> data_paths;
   for (const auto& d : split_list(vm["data"].as<std::string>(), "--data")) data_paths.push_back(d);
   const std::filesystem::path out = vm["out"].as<std::string>();
@@ -93,7 +42,8 @@ int run_train_shave(const po::variables_map& vm, const std::vector<std::string>&
   for (const auto& d : data_paths) files.emplace_back("--data", d);
   require_distinct_files(files);
 
-  const ShaveRecordings data = read_all(data_paths);
+  const auto data = read_all_recordings<ShaveRecordings>(
+      data_paths, [](const auto& p) { return read_shave_csv(p); }, "SHAVE operation");
   const auto start = std::chrono::steady_clock::now();
   ShaveModelParts parts = fit_shave_model(data, data.source);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;

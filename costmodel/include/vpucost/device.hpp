@@ -47,6 +47,9 @@ struct DeviceSpec {
   double eltwise_elems_per_cycle;   ///< post-processing (PPE) lanes
   double cmx_bytes_per_cycle;       ///< CMX read bandwidth per DPU clock cycle
   double workload_overhead_cycles;  ///< fixed start-up cost of one DPU workload
+  /// DDR bandwidth one DMA transfer reaches, MB/s: the roofline DMA model's
+  /// rate (dma_model.hpp, roofline_dma_parts).
+  double ddr_mbps;
 };
 
 const DeviceSpec& device_spec(Device device);

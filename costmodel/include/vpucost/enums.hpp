@@ -62,6 +62,8 @@ enum class ShaveOp : std::uint8_t {
 };
 /// Which way a DMA transfer moves a tensor: into a tile's memory or out of it.
 enum class DmaDirection : std::uint8_t { DDR_TO_CMX, CMX_TO_DDR };
+/// How a DMA model's curves were made (dma_model.hpp).
+enum class DmaMethod : std::uint8_t { fitted, roofline };
 
 /// Name table of an enum: `names[i]` is the spelling of the member with value i.
 template <class E>
@@ -119,6 +121,11 @@ template <>
 struct EnumInfo<DmaDirection> {
   static constexpr std::string_view kind = "DMA direction";
   static constexpr std::array<std::string_view, 2> names{"DDR_TO_CMX", "CMX_TO_DDR"};
+};
+template <>
+struct EnumInfo<DmaMethod> {
+  static constexpr std::string_view kind = "DMA model method";
+  static constexpr std::array<std::string_view, 2> names{"fitted", "roofline"};
 };
 
 template <class E>

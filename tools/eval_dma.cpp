@@ -1,0 +1,128 @@
+// vpucost eval for a DMA model (or --model roofline): MAPE, median APE and
+// the shares within 10% and 25%, overall, per direction and per size band,
+// on a DMA recording CSV, and the worst transfers.
+#include <chrono>
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "eval_table.hpp"
+#include "predict_dma.hpp"
+#include "vpucost/error.hpp"
+#include "vpucost/evaluation.hpp"
+#include "vpucost/kind_recordings.hpp"
+
+namespace vpucost::cli {
+namespace {
+
+// Size bands where VPUNN's DMA network behaves differently (v2 README): flat
+// and non-monotonic below 4 KiB, latency-bound to 64 KiB, bandwidth-bound
+// above, out of its training range beyond 2 MiB.
+constexpr const char* kSizeBands[] = {"< 4 KiB", "4-64 KiB", "64 KiB-2 MiB", "> 2 MiB"};
+std::size_t size_band(std::int64_t bytes) {
+  if (bytes < 4096) return 0;
+  if (bytes < 65536) return 1;
+  if (bytes <= 2097152) return 2;
+  return 3;
+}
+
+}  // namespace
+
+int run_eval_dma(const po::variables_map& vm) {
+  if (vm.count("plot")) throw Error("--plot is not available for DMA models yet");
+  const std::string model_path = vm["model"].as<std::string>();
+  const DmaRecordings data = read_dma_csv(vm["data"].as<std::string>());
+  if (!data.rejects.empty()) {
+    std::cerr << "vpucost eval: warning: " << data.source << ": " << data.rejects.size()
+              << " rows rejected (first: line " << data.rejects.front().line << ": "
+              << data.rejects.front().reason << ")\n";
+  }
+  if (data.size() == 0) throw Error("test data " + data.source + " has no valid rows");
+  const DmaModel model = load_dma_model_option(model_path, data.items.front().device);
+  for (const DmaTransfer& t : data.items) {
+    if (t.device != model.device()) {
+      throw Error("model " + model_path + " is for " + std::string(to_string(model.device())) +
+                  " but the test data " + data.source + " has " + std::string(to_string(t.device)) +
+                  " rows");
+    }
+    if (auto why = model.find_unanswerable(t)) throw Error("model " + model_path + ": " + *why);
+  }
+  std::vector<double> predicted(data.size());
+  const auto start = std::chrono::steady_clock::now();
+  model.predict_cycles(data.items, predicted);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::vector<double> ape(data.size());
+  // Groups in a fixed order: each direction, then each size band; empty ones skipped.
+  std::vector<std::pair<std::string, std::vector<double>>> per_group;
+  for (const auto name : EnumInfo<DmaDirection>::names)
+    per_group.emplace_back(name, std::vector<double>{});
+  for (const char* band : kSizeBands)
+    per_group.emplace_back(std::string("bytes ") + band, std::vector<double>{});
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    ape[i] = std::abs(predicted[i] / data.cycles[i] - 1.0);
+    per_group[static_cast<std::size_t>(data.items[i].direction)].second.push_back(ape[i]);
+    per_group[enum_count<DmaDirection>() + size_band(transfer_bytes(data.items[i]))]
+        .second.push_back(ape[i]);
+  }
+  std::erase_if(per_group, [](const auto& g) { return g.second.empty(); });
+  const ErrorSummary overall = summarise_errors(ape);
+  std::vector<std::size_t> order(data.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const std::size_t worst = std::min<std::size_t>(vm["worst"].as<int>(), order.size());
+  std::partial_sort(
+      order.begin(), order.begin() + static_cast<std::ptrdiff_t>(worst), order.end(),
+      [&](std::size_t a, std::size_t b) { return ape[a] > ape[b] || (ape[a] == ape[b] && a < b); });
+
+  if (vm.count("json")) {
+    nlohmann::json j = to_json(overall);
+    j["kind"] = "dma";
+    j["model"] = model_path;
+    j["data"] = data.source;
+    j["predict_seconds"] = seconds;
+    j["per_group"] = nlohmann::json::object();
+    for (const auto& [name, v] : per_group) j["per_group"][name] = to_json(summarise_errors(v));
+    j["worst"] = nlohmann::json::array();
+    for (std::size_t k = 0; k < worst; ++k) {
+      const std::size_t i = order[k];
+      j["worst"].push_back({{"transfer", describe(data.items[i])},
+                            {"true_cycles", data.cycles[i]},
+                            {"predicted_cycles", predicted[i]},
+                            {"ape", ape[i]}});
+    }
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "predictor: "
+            << (model_path == "roofline" ? "roofline DMA (DDR bandwidth)"
+                                         : "DMA model " + model_path)
+            << "\n"
+            << "data:      " << data.source << " (" << data.size() << " rows)\n\n"
+            << std::left << std::setw(16) << "group" << std::right << std::setw(8) << "rows"
+            << std::setw(10) << "MAPE" << std::setw(12) << "median APE" << std::setw(13)
+            << "within 10%" << std::setw(13) << "within 25%"
+            << "\n";
+  print_row("all", overall);
+  for (const auto& [name, v] : per_group) print_row(name, summarise_errors(v));
+  if (worst > 0) {
+    std::cout << "\n"
+              << worst << " worst predictions:\n"
+              << std::right << std::setw(9) << "APE" << std::setw(12) << "true" << std::setw(12)
+              << "predicted"
+              << "  transfer\n";
+    for (std::size_t k = 0; k < worst; ++k) {
+      const std::size_t i = order[k];
+      std::cout << std::setw(9) << pct(ape[i]) << std::setw(12) << std::llround(data.cycles[i])
+                << std::setw(12) << std::llround(predicted[i]) << "  " << describe(data.items[i])
+                << "\n";
+    }
+  }
+  std::cout << "\nprediction time: " << std::fixed << std::setprecision(2) << seconds * 1e3
+            << " ms (" << std::setprecision(3) << seconds * 1e6 / double(data.size())
+            << " us per transfer)\n";
+  return 0;
+}
+
+}  // namespace vpucost::cli
