@@ -10,6 +10,7 @@
 
 #include "../support/test_workloads.hpp"
 #include "vpucost/model_file.hpp"
+#include "vpucost/dma_model_file.hpp"
 #include "vpucost/shave_model_file.hpp"
 
 int main(int argc, char** argv) {
@@ -67,6 +68,14 @@ int main(int argc, char** argv) {
       {{ShaveOp::interpolate, DType::UINT8, 2}, {16, 1}, {3e4, 4e3, 10, 70, 5, 3, 2, 1}, 50, 0.0});
   shave.training.dataset = "shave/vpu_4_0_train.csv";
   save_shave_model(shave, dir / "shave_vpu_4_0.h5");
+
+  // DMA models (issue #15): a fitted curve for one direction, and the roofline.
+  DmaModelParts dma;
+  dma.device = Device::NPU_5_0;
+  dma.curves[0] = DmaCurve{{1024, 1448, 2048, 4096, 65536}, {520, 530, 560, 610, 1500}, 100, 0.002};
+  dma.training.dataset = "dma/npu_5_0_train.csv";
+  save_dma_model(dma, dir / "dma_npu_5_0.h5");
+  save_dma_model(roofline_dma_parts(Device::VPU_2_0), dir / "dma_vpu_2_0_roofline.h5");
 
   // Damaged: cut in half, as after an interrupted copy.
   const auto cut = dir / "relu_4_vpu_2_7_cut.h5";

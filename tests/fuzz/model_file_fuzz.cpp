@@ -8,6 +8,9 @@
 // SHAVE model files (issue #15) go through load_shave_model the same way:
 // what loads predicts finite cycles in range for an operation of each of
 // its formulas and saves and loads back to the same formulas.
+// DMA model files likewise go through load_dma_model: what loads predicts
+// finite cycles in range at sizes below, inside and far above its knots and
+// saves and loads back to the same curves.
 // The seed corpus (tests/fuzz/corpus/model_file/, made by make_model_corpus)
 // holds small valid models so that mutations start from the real structure.
 // What fuzzing found in libhdf5 itself is in tests/fuzz/README.md.
@@ -21,6 +24,7 @@
 
 #include "file_input.hpp"
 #include "vpucost/device.hpp"
+#include "vpucost/dma_model_file.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/model_file.hpp"
 #include "vpucost/shave_model_file.hpp"
@@ -108,6 +112,40 @@ void check_shave_model(const vpucost::ShaveModel& model) {
   }
 }
 
+// Both directions, from 1 byte to the largest transfer.
+void check_dma_model(const vpucost::DmaModel& model) {
+  using namespace vpucost;
+  for (std::size_t d = 0; d < model.parts().curves.size(); ++d) {
+    if (model.parts().curves[d].empty()) continue;
+    for (std::int64_t bytes : {std::int64_t{1}, std::int64_t{4096}, std::int64_t{1} << 20,
+                               kMaxTransferBytes}) {
+      const double cycles =
+          model.predict_cycles(flat_transfer(model.device(), static_cast<DmaDirection>(d), bytes));
+      check(std::isfinite(cycles) && cycles >= kMinCycles && cycles <= kMaxCycles);
+    }
+  }
+  const auto copy = fuzz::scratch_file("model", "-dma-saved.h5");
+  save_dma_model(model.parts(), copy);
+  const DmaModelParts b = load_dma_model(copy).parts();
+  check(b.device == model.device() && b.method == model.parts().method &&
+        b.curves == model.parts().curves);
+}
+
+void fuzz_as_dma_model(const std::filesystem::path& input) {
+  using namespace vpucost;
+  std::optional<DmaModel> model;
+  try {
+    model.emplace(load_dma_model(input));
+  } catch (const Error&) {
+    return;
+  }
+  try {
+    check_dma_model(*model);
+  } catch (const Error&) {
+    __builtin_trap();  // a DMA model that loads must predict, save and load again
+  }
+}
+
 void fuzz_as_shave_model(const std::filesystem::path& input) {
   using namespace vpucost;
   std::optional<ShaveModel> model;
@@ -135,6 +173,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     model.emplace(load_model(input));
   } catch (const Error&) {
     fuzz_as_shave_model(input);
+    fuzz_as_dma_model(input);
     return 0;
   }
   try {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,24 @@ class BadInputFiles {
     write_text(d / "shave.csv", sample_rows("v2/shave/vpu_2_7_train.csv", 300));
     const CliResult shave = run_in(d, "train --data shave.csv --out shave.h5");
     EXPECT_EQ(shave.exit_code, 0) << shave.err;
+    // DMA models (issue #15): both directions, and DDR_TO_CMX only.
+    const std::string dma = sample_rows("v2/dma/vpu_2_7_train.csv", 300);
+    write_text(d / "dma.csv", dma);
+    std::string dma_in;
+    std::string dma_one_size = "device,direction,width,height,channels,dtype,bytes,cycles\n";
+    {
+      std::istringstream lines(dma);
+      for (std::string l; std::getline(lines, l);) {
+        if (dma_in.empty() || l.find(",DDR_TO_CMX,") != std::string::npos) dma_in += l + "\n";
+      }
+      for (int i = 0; i < 3; ++i) dma_one_size += "VPU_2_7,DDR_TO_CMX,8,8,64,UINT8,4096,700\n";
+    }
+    write_text(d / "dma_in.csv", dma_in);
+    write_text(d / "dma_one_size.csv", dma_one_size);
+    for (const char* name : {"dma", "dma_in"}) {
+      const CliResult r = run_in(d, std::string("train --data ") + name + ".csv --out " + name + ".h5");
+      EXPECT_EQ(r.exit_code, 0) << r.err;
+    }
     std::filesystem::copy_file(d / "model.h5", d / "model_v99.h5");
     patch_model_attribute(d / "model_v99.h5", "feature_encoding_version", std::int64_t{99});
     std::filesystem::copy_file(d / "model.h5", d / "model_format4.h5");
