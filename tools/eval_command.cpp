@@ -16,7 +16,7 @@
 #include "vpucost/dataset.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/evaluation.hpp"
-#include "vpucost/kind_recordings.hpp"
+#include "vpucost/kind_dataset.hpp"
 #include "vpucost/model_file.hpp"
 #include "vpucost/plot.hpp"
 #include "vpucost/training_data.hpp"
@@ -46,7 +46,9 @@ int run_eval(const std::vector<std::string>& args) {
     if (kind == WorkloadKind::shave) return run_eval_shave(vm);
     if (kind == WorkloadKind::dma) return run_eval_dma(vm);
   } else if (const std::filesystem::path data = vm["data"].as<std::string>();
-             data.extension() == ".csv" && recording_kind(data) == WorkloadKind::dma) {
+             std::filesystem::is_regular_file(data) &&
+             (data.extension() == ".csv" ? recording_kind(data) : dataset_kind(data)) ==
+                 WorkloadKind::dma) {
     return run_eval_dma(vm);  // the roofline DMA curve of the data's device
   }
   const LoadedPredictor loaded = load_predictor(model_option);

@@ -11,7 +11,7 @@
 #include "predict_dma.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/evaluation.hpp"
-#include "vpucost/kind_recordings.hpp"
+#include "vpucost/kind_dataset.hpp"
 
 namespace vpucost::cli {
 namespace {
@@ -32,7 +32,7 @@ std::size_t size_band(std::int64_t bytes) {
 int run_eval_dma(const po::variables_map& vm) {
   if (vm.count("plot")) throw Error("--plot is not available for DMA models yet");
   const std::string model_path = vm["model"].as<std::string>();
-  const DmaRecordings data = read_dma_csv(vm["data"].as<std::string>());
+  const DmaRecordings data = read_dma_recordings(vm["data"].as<std::string>());
   if (!data.rejects.empty()) {
     std::cerr << "vpucost eval: warning: " << data.source << ": " << data.rejects.size()
               << " rows rejected (first: line " << data.rejects.front().line << ": "

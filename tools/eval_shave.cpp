@@ -15,7 +15,7 @@
 #include "eval_table.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/evaluation.hpp"
-#include "vpucost/kind_recordings.hpp"
+#include "vpucost/kind_dataset.hpp"
 #include "vpucost/shave_model_file.hpp"
 
 namespace vpucost::cli {
@@ -23,7 +23,7 @@ int run_eval_shave(const po::variables_map& vm) {
   if (vm.count("plot")) throw Error("--plot is not available for SHAVE models yet");
   const std::string model_path = vm["model"].as<std::string>();
   const ShaveModel model = load_shave_model(model_path);
-  const ShaveRecordings data = read_shave_csv(vm["data"].as<std::string>());
+  const ShaveRecordings data = read_shave_recordings(vm["data"].as<std::string>());
   if (!data.rejects.empty()) {
     std::cerr << "vpucost eval: warning: " << data.source << ": " << data.rejects.size()
               << " rows rejected (first: line " << data.rejects.front().line << ": "

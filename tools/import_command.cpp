@@ -8,11 +8,13 @@
 
 #include "command.hpp"
 #include "dataset_cli.hpp"
+#include "import_kind.hpp"
 #include "interrupt_guard.hpp"
 #include "vpucost/atomic_file.hpp"
 #include "vpucost/csv_import.hpp"
 #include "vpucost/dataset_file.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/kind_recordings.hpp"
 
 namespace vpucost::cli {
 namespace {
@@ -55,6 +57,13 @@ int run_import(const std::vector<std::string>& args) {
   if (rejects_path) files.emplace_back("--rejects", *rejects_path);
   require_distinct_files(files);
 
+  // The kind is read from the header of a regular file only: reading it from
+  // a pipe would consume it (the DPU import refuses other kinds by header itself).
+  if (const WorkloadKind kind =
+          std::filesystem::is_regular_file(csv) ? recording_kind(csv) : WorkloadKind::dpu;
+      kind != WorkloadKind::dpu) {
+    return run_import_kind(vm, csv, out, rejects_path, kind);
+  }
   const InterruptGuard interrupts;
   const auto start = std::chrono::steady_clock::now();
   ImportOptions import_options;

@@ -8,8 +8,10 @@
 
 #include "command.hpp"
 #include "dataset_cli.hpp"
+#include "stats_kind.hpp"
 #include "vpucost/dataset_file.hpp"
 #include "vpucost/dataset_stats.hpp"
+#include "vpucost/kind_dataset.hpp"
 
 namespace vpucost::cli {
 namespace {
@@ -183,6 +185,13 @@ int run_stats(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_options("stats", "D.h5 [--json]", options, args, vm, &positional)) return 0;
   const std::filesystem::path path = vm["data"].as<std::string>();
+  // A pipe's header is not read twice: only regular files are told apart by kind.
+  if (const WorkloadKind kind = !std::filesystem::is_regular_file(path) ? WorkloadKind::dpu
+                                : is_csv_path(path)                     ? recording_kind(path)
+                                                                        : dataset_kind(path);
+      kind != WorkloadKind::dpu) {
+    return run_stats_kind(vm, path, kind);
+  }
   const DatasetStats stats = compute_stats(path);
   std::optional<DatasetInfo> info;
   if (!is_csv_path(path)) info = read_dataset_info(path);

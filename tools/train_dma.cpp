@@ -16,6 +16,7 @@
 #include "vpucost/dma_model_file.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/evaluation.hpp"
+#include "vpucost/kind_dataset.hpp"
 #include "vpucost/kind_recordings.hpp"
 
 namespace vpucost::cli {
@@ -79,7 +80,7 @@ int run_train_dma(const po::variables_map& vm, const std::vector<std::string>& a
   require_distinct_files(files);
 
   const auto data = read_all_recordings<DmaRecordings>(
-      data_paths, [](const auto& p) { return read_dma_csv(p); }, "DMA transfer");
+      data_paths, [](const auto& p) { return read_dma_recordings(p); }, "DMA transfer");
   const auto start = std::chrono::steady_clock::now();
   DmaModelParts parts = fit_dma_model(data, data.source);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;

@@ -13,6 +13,7 @@
 #include "train_options.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/evaluation.hpp"
+#include "vpucost/kind_dataset.hpp"
 #include "vpucost/kind_recordings.hpp"
 #include "vpucost/shave_fit.hpp"
 #include "vpucost/shave_model_file.hpp"
@@ -27,10 +28,10 @@ WorkloadKind training_kind(const po::variables_map& vm) {
     }
     return WorkloadKind::dma;
   }
-  if (!vm.count("data")) throw Error("the option '--data' is required but missing");
+  if (!vm.count("data")) throw po::required_option("--data");  // a command-line error: exit 2
   if (vm.count("kind")) return parse<WorkloadKind>(vm["kind"].as<std::string>());
   const std::filesystem::path first = split_list(vm["data"].as<std::string>(), "--data").front();
-  return first.extension() == ".csv" ? recording_kind(first) : WorkloadKind::dpu;
+  return first.extension() == ".csv" ? recording_kind(first) : dataset_kind(first);
 }
 
 int run_train_shave(const po::variables_map& vm, const std::vector<std::string>& args) {
@@ -43,7 +44,7 @@ int run_train_shave(const po::variables_map& vm, const std::vector<std::string>&
   require_distinct_files(files);
 
   const auto data = read_all_recordings<ShaveRecordings>(
-      data_paths, [](const auto& p) { return read_shave_csv(p); }, "SHAVE operation");
+      data_paths, [](const auto& p) { return read_shave_recordings(p); }, "SHAVE operation");
   const auto start = std::chrono::steady_clock::now();
   ShaveModelParts parts = fit_shave_model(data, data.source);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;

@@ -153,6 +153,14 @@ void DatasetFileReader::Impl::open(const std::filesystem::path& path) {
     throw Error("dataset file " + name + " is a '" + format + "' file, not a vpucost dataset" +
                 (format == "vpucost-model" ? " (it is a model)" : ""));
   }
+  if (root.attrExists("kind")) {
+    // SHAVE and DMA datasets (kind_dataset.hpp) name their kind; DPU ones do not.
+    const std::string kind = detail::read_text_attribute(root, "kind");
+    const std::string what = kind == "shave" ? "SHAVE operations"
+                             : kind == "dma" ? "DMA transfers"
+                                             : kind + " rows";
+    throw Error("dataset file " + name + " records " + what + ", not DPU workloads");
+  }
   info.schema_version = h5::read_int_attribute(root, "schema_version");
   if (info.schema_version < kOldestDatasetSchemaVersion ||
       info.schema_version > kDatasetSchemaVersion) {

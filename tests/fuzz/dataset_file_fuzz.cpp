@@ -3,6 +3,9 @@
 // load, yielding only valid rows, or throw vpucost::Error. The seed corpus
 // holds valid dataset files so mutations start from the real structure.
 //
+// SHAVE and DMA datasets (kind_dataset.hpp) go through their loaders too:
+// what loads holds only valid operations / transfers with positive cycles.
+//
 // Crashes inside libhdf5 itself (1.10 is not hardened against malicious
 // files) are possible; datasets/README.md ("Robustness") says what fuzzing
 // found and how the loader guards against it.
@@ -15,6 +18,7 @@
 #include "vpucost/dataset_file.hpp"
 #include "vpucost/dataset_stats.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/kind_dataset.hpp"
 
 namespace {
 
@@ -49,6 +53,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {
     compute_stats(scratch);
+  } catch (const Error&) {
+  }
+  try {
+    const ShaveRecordings shave = load_shave_dataset(scratch);
+    for (std::size_t i = 0; i < shave.size(); ++i) {
+      check(!find_problem(shave.items[i]).has_value());
+      check(std::isfinite(shave.cycles[i]) && shave.cycles[i] > 0.0);
+    }
+  } catch (const Error&) {
+  }
+  try {
+    const DmaRecordings dma = load_dma_dataset(scratch);
+    for (std::size_t i = 0; i < dma.size(); ++i) {
+      check(!find_problem(dma.items[i]).has_value());
+      check(std::isfinite(dma.cycles[i]) && dma.cycles[i] > 0.0);
+    }
   } catch (const Error&) {
   }
   return 0;

@@ -103,8 +103,14 @@ class BadInputFiles {
     }
     write_text(d / "dma_in.csv", dma_in);
     write_text(d / "dma_one_size.csv", dma_one_size);
+    for (const char* name : {"shave", "dma"}) {
+      const CliResult r =
+          run_in(d, std::string("import --csv ") + name + ".csv --out " + name + "_data.h5");
+      EXPECT_EQ(r.exit_code, 0) << r.err;
+    }
     for (const char* name : {"dma", "dma_in"}) {
-      const CliResult r = run_in(d, std::string("train --data ") + name + ".csv --out " + name + ".h5");
+      const CliResult r =
+          run_in(d, std::string("train --data ") + name + ".csv --out " + name + ".h5");
       EXPECT_EQ(r.exit_code, 0) << r.err;
     }
     std::filesystem::copy_file(d / "model.h5", d / "model_v99.h5");

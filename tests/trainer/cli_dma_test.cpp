@@ -2,6 +2,7 @@
 // end to end on the bundled v2 samples; the roofline model; refusals across kinds.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "../support/run_cli.hpp"
@@ -98,6 +99,63 @@ TEST(CliDma, RooflineModelFileAndOption) {
       << "the roofline has no latency term";
 }
 
+// The whole pipeline through HDF5 datasets, for both kinds: import with
+// rejects, stats, train from the dataset, eval on an imported test set.
+TEST(CliKinds, ImportStatsTrainEvalThroughADataset) {
+  test::TempDir dir;
+  const std::string samples = std::string(VPUCOST_SOURCE_DIR) + "/data/samples/v2/";
+  for (const std::string kind : {"shave", "dma"}) {
+    const std::string train_csv = (dir / (kind + "_train.csv")).string();
+    {
+      // The sample plus one row that names an unknown device: rejected with its line.
+      std::ifstream in(samples + kind + "/vpu_4_0_train.csv");
+      std::ofstream out(train_csv);
+      out << in.rdbuf();
+      out << (kind == "shave" ? "VPU_9_9,sigmoid,8,8,16,FLOAT16,8,8,16,FLOAT16,,ZXY,x,100\n"
+                              : "VPU_9_9,DDR_TO_CMX,8,8,16,UINT8,1024,500\n");
+    }
+    const std::string train_h5 = (dir / (kind + "_train.h5")).string();
+    const std::string rejects = (dir / (kind + "_rejects.csv")).string();
+    const auto imported =
+        run_cli({"import", "--csv", train_csv, "--out", train_h5, "--rejects", rejects, "--json"});
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    const auto ij = nlohmann::json::parse(imported.out);
+    EXPECT_EQ(ij["kind"], kind);
+    EXPECT_EQ(ij["rows_read"], 2001);
+    EXPECT_EQ(ij["rows_written"], 2000);
+    EXPECT_EQ(ij["first_rejects"][0]["line"], 2002);
+    std::ifstream rejects_in(rejects);
+    const std::string rejects_text((std::istreambuf_iterator<char>(rejects_in)),
+                                   std::istreambuf_iterator<char>());
+    EXPECT_NE(rejects_text.find("VPU_9_9"), std::string::npos);
+
+    const auto stats = run_cli({"stats", train_h5, "--json"});
+    ASSERT_EQ(stats.exit_code, 0) << stats.err;
+    const auto sj = nlohmann::json::parse(stats.out);
+    EXPECT_EQ(sj["rows"], 2000);
+    EXPECT_EQ(sj["devices"]["VPU_4_0"], 2000);
+    EXPECT_TRUE(sj.contains(kind == "shave" ? "operation" : "direction"));
+
+    const std::string model = (dir / (kind + ".h5")).string();
+    const auto trained = run_cli({"train", "--data", train_h5, "--out", model, "--json"});
+    ASSERT_EQ(trained.exit_code, 0) << trained.err;
+    EXPECT_EQ(nlohmann::json::parse(trained.out)["kind"], kind);
+    const std::string test_h5 = (dir / (kind + "_test.h5")).string();
+    ASSERT_EQ(run_cli({"import", "--csv", samples + kind + "/vpu_4_0_test.csv", "--out", test_h5})
+                  .exit_code,
+              0);
+    const auto from_h5 = run_cli({"eval", "--model", model, "--data", test_h5, "--json"});
+    const auto from_csv = run_cli(
+        {"eval", "--model", model, "--data", samples + kind + "/vpu_4_0_test.csv", "--json"});
+    ASSERT_EQ(from_h5.exit_code, 0) << from_h5.err;
+    ASSERT_EQ(from_csv.exit_code, 0) << from_csv.err;
+    EXPECT_EQ(nlohmann::json::parse(from_h5.out)["mape"],
+              nlohmann::json::parse(from_csv.out)["mape"])
+        << "the dataset holds exactly the CSV's rows";
+    EXPECT_LT(nlohmann::json::parse(from_h5.out)["mape"].get<double>(), 0.03) << kind;
+  }
+}
+
 TEST(CliDma, KindsAreNotMixed) {
   test::TempDir dir;
   const std::string model = (dir / "dma.h5").string();
@@ -138,8 +196,9 @@ TEST(CliDma, KindsAreNotMixed) {
                           (dir / "x.h5").string()}))
                 .find("--roofline writes a DMA model"),
             std::string::npos);
-  EXPECT_NE(line(run_cli({"train", "--out", (dir / "x.h5").string()})).find("'--data' is required"),
-            std::string::npos);
+  const auto no_data = run_cli({"train", "--out", (dir / "x.h5").string()});
+  EXPECT_EQ(no_data.exit_code, 2) << "a command-line error";
+  EXPECT_NE(no_data.err.find("'--data' is required"), std::string::npos) << no_data.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "x.h5"));
   const std::string shave_csv =
       std::string(VPUCOST_SOURCE_DIR) + "/data/samples/v2/shave/vpu_2_7_test.csv";
