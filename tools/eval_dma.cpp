@@ -12,6 +12,7 @@
 #include "vpucost/error.hpp"
 #include "vpucost/evaluation.hpp"
 #include "vpucost/kind_dataset.hpp"
+#include "vpucost/plot.hpp"
 
 namespace vpucost::cli {
 namespace {
@@ -30,7 +31,6 @@ std::size_t size_band(std::int64_t bytes) {
 }  // namespace
 
 int run_eval_dma(const po::variables_map& vm) {
-  if (vm.count("plot")) throw Error("--plot is not available for DMA models yet");
   const std::string model_path = vm["model"].as<std::string>();
   const DmaRecordings data = read_dma_recordings(vm["data"].as<std::string>());
   if (!data.rejects.empty()) {
@@ -69,6 +69,22 @@ int run_eval_dma(const po::variables_map& vm) {
   }
   std::erase_if(per_group, [](const auto& g) { return g.second.empty(); });
   const ErrorSummary overall = summarise_errors(ape);
+  if (vm.count("plot")) {  // one colour per direction
+    std::vector<PlotSeries> series(enum_count<DmaDirection>());
+    for (std::size_t d = 0; d < series.size(); ++d) {
+      series[d].label = std::string(to_string(static_cast<DmaDirection>(d)));
+    }
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      PlotSeries& s = series[static_cast<std::size_t>(data.items[i].direction)];
+      s.true_cycles.push_back(data.cycles[i]);
+      s.predicted_cycles.push_back(predicted[i]);
+    }
+    std::erase_if(series, [](const PlotSeries& s) { return s.true_cycles.empty(); });
+    char title[256];
+    std::snprintf(title, sizeof title, "DMA model on %s: MAPE %.2f%%, %.1f%% within 10%%",
+                  data.source.c_str(), 100.0 * overall.mape, 100.0 * overall.within_10);
+    plot_predicted_vs_true(series, title, vm["plot"].as<std::string>());
+  }
   std::vector<std::size_t> order(data.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   const std::size_t worst = std::min<std::size_t>(vm["worst"].as<int>(), order.size());

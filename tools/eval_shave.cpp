@@ -16,11 +16,11 @@
 #include "vpucost/error.hpp"
 #include "vpucost/evaluation.hpp"
 #include "vpucost/kind_dataset.hpp"
+#include "vpucost/plot.hpp"
 #include "vpucost/shave_model_file.hpp"
 
 namespace vpucost::cli {
 int run_eval_shave(const po::variables_map& vm) {
-  if (vm.count("plot")) throw Error("--plot is not available for SHAVE models yet");
   const std::string model_path = vm["model"].as<std::string>();
   const ShaveModel model = load_shave_model(model_path);
   const ShaveRecordings data = read_shave_recordings(vm["data"].as<std::string>());
@@ -61,6 +61,21 @@ int run_eval_shave(const po::variables_map& vm) {
     per_op[costed[i].operation].push_back(ape[i]);
   }
   const ErrorSummary overall = summarise_errors(ape);
+  if (vm.count("plot")) {  // one colour per operation
+    std::map<ShaveOp, PlotSeries> series;
+    for (std::size_t i = 0; i < costed.size(); ++i) {
+      PlotSeries& s = series[costed[i].operation];
+      s.label = std::string(to_string(costed[i].operation));
+      s.true_cycles.push_back(truth[i]);
+      s.predicted_cycles.push_back(predicted[i]);
+    }
+    std::vector<PlotSeries> all;
+    for (auto& [op, s] : series) all.push_back(std::move(s));
+    char title[256];
+    std::snprintf(title, sizeof title, "SHAVE model on %s: MAPE %.2f%%, %.1f%% within 10%%",
+                  data.source.c_str(), 100.0 * overall.mape, 100.0 * overall.within_10);
+    plot_predicted_vs_true(all, title, vm["plot"].as<std::string>());
+  }
   std::vector<std::size_t> order(costed.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   const std::size_t worst = std::min<std::size_t>(vm["worst"].as<int>(), order.size());

@@ -2,6 +2,7 @@
 // end to end on the bundled v2 samples; the roofline model; refusals across kinds.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -153,6 +154,15 @@ TEST(CliKinds, ImportStatsTrainEvalThroughADataset) {
               nlohmann::json::parse(from_csv.out)["mape"])
         << "the dataset holds exactly the CSV's rows";
     EXPECT_LT(nlohmann::json::parse(from_h5.out)["mape"].get<double>(), 0.03) << kind;
+
+    if (std::system("command -v gnuplot > /dev/null") != 0) continue;  // the plot needs gnuplot
+    const std::string png = (dir / (kind + ".png")).string();
+    const auto plotted = run_cli({"eval", "--model", model, "--data", test_h5, "--plot", png});
+    ASSERT_EQ(plotted.exit_code, 0) << plotted.err;
+    std::ifstream picture(png, std::ios::binary);
+    char magic[4] = {};
+    picture.read(magic, 4);
+    EXPECT_EQ(std::string(magic + 1, 3), "PNG") << kind;
   }
 }
 
