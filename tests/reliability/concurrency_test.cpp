@@ -11,10 +11,13 @@
 #include <thread>
 #include <vector>
 
-#include "../support/test_workloads.hpp"
 #include "../support/random_workloads.hpp"
+#include "../support/test_workloads.hpp"
+#include "vpucost/dma_model_file.hpp"
+#include "vpucost/kind_recordings.hpp"
 #include "vpucost/model_file.hpp"
 #include "vpucost/roofline.hpp"
+#include "vpucost/shave_model_file.hpp"
 
 namespace vpucost {
 namespace {
@@ -46,9 +49,12 @@ struct Reference {
   std::vector<double> batched;  // per batch of batches(), concatenated
 };
 
-Reference reference(const CyclePredictor& p, const std::vector<Workload>& ws) {
+// Any model with predict_cycles(item) and predict_cycles(span of items,
+// span of results): the DPU predictors, the SHAVE and the DMA models.
+template <class Model, class Item>
+Reference reference(const Model& p, const std::vector<Item>& ws) {
   Reference r;
-  for (const Workload& w : ws) r.single.push_back(p.predict_cycles(w));
+  for (const Item& w : ws) r.single.push_back(p.predict_cycles(w));
   r.batched.resize(ws.size());
   for (const auto& [start, size] : batches(ws.size())) {
     p.predict_cycles(std::span(ws).subspan(start, size), std::span(r.batched).subspan(start, size));
@@ -58,8 +64,9 @@ Reference reference(const CyclePredictor& p, const std::vector<Workload>& ws) {
 
 // Each thread runs the singles and the batches in its own order, kRounds
 // times, and counts results that differ from the reference.
-void hammer(const CyclePredictor& p, const std::vector<Workload>& ws, const Reference& ref,
-            int thread, int& mismatches) {
+template <class Model, class Item>
+void hammer(const Model& p, const std::vector<Item>& ws, const Reference& ref, int thread,
+            int& mismatches) {
   const auto spans = batches(ws.size());
   std::vector<double> out(ws.size());
   for (int round = 0; round < kRounds; ++round) {
@@ -78,7 +85,8 @@ void hammer(const CyclePredictor& p, const std::vector<Workload>& ws, const Refe
   }
 }
 
-void expect_same_on_every_thread(const CyclePredictor& p, const std::vector<Workload>& ws) {
+template <class Model, class Item>
+void expect_same_on_every_thread(const Model& p, const std::vector<Item>& ws) {
   const Reference ref = reference(p, ws);
   std::vector<int> mismatches(kThreads, 0);
   {
@@ -113,6 +121,17 @@ TEST(Concurrency, WideSiluModelOnVpu20) {
   save_model(parts, dir / "m.h5");
   const CostModel model = load_model(dir / "m.h5");
   expect_same_on_every_thread(model, mixed_workloads(Device::VPU_2_0, 800));
+}
+
+// The shipped SHAVE and DMA models (issue #15) on the bundled test samples.
+TEST(Concurrency, ShaveAndDmaModelsToo) {
+  const std::string root = VPUCOST_SOURCE_DIR;
+  const ShaveModel shave = load_shave_model(root + "/models/shave_vpu_4_0.h5");
+  expect_same_on_every_thread(
+      shave, read_shave_csv(root + "/data/samples/v2/shave/vpu_4_0_test.csv").items);
+  const DmaModel dma = load_dma_model(root + "/models/dma_vpu_4_0.h5");
+  expect_same_on_every_thread(dma,
+                              read_dma_csv(root + "/data/samples/v2/dma/vpu_4_0_test.csv").items);
 }
 
 TEST(Concurrency, RooflineIsThreadSafeToo) {
