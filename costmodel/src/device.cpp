@@ -52,6 +52,11 @@ const std::array<DeviceSpec, 4> kSpecs{{
      .cmx_bytes_per_cycle = 64.0,  // 16 B x 4 ports, CMX at DPU clock
      .workload_overhead_cycles = 100.0,
      // VPUNN get_dram_bandwidth_MBps (its theoretical DMA for 2.0).
+     .dma_mbps = 20000.0,
+     .dpus_per_tile = 5,
+     .shaves_per_tile = 0,  // VPUNN has no SHAVE tables for 2.0
+     .dma_ports = 2,
+     .cmx_clock_mhz = 700.0,
      .ddr_mbps = 20000.0},
     {.device = Device::VPU_2_7,
      .dpu_clock_mhz = 1300.0,
@@ -70,7 +75,12 @@ const std::array<DeviceSpec, 4> kSpecs{{
      .eltwise_elems_per_cycle = 64.0,
      .cmx_bytes_per_cycle = 96.0,  // 16 B x 8 ports at 975 MHz = 96 B per 1300 MHz cycle
      .workload_overhead_cycles = 100.0,
-     .ddr_mbps = 27000.0},  // VPUNN get_dram_bandwidth_MBps
+     .dma_mbps = 27000.0,  // VPUNN get_dram_bandwidth_MBps
+     .dpus_per_tile = 1,
+     .shaves_per_tile = 2,
+     .dma_ports = 2,
+     .cmx_clock_mhz = 975.0,
+     .ddr_mbps = 27000.0},
     {.device = Device::VPU_4_0,
      .dpu_clock_mhz = 1700.0,
      .modes = kModesCuboid,
@@ -89,7 +99,12 @@ const std::array<DeviceSpec, 4> kSpecs{{
      .cmx_bytes_per_cycle = 146.2,  // 32 B x 8 ports at 971 MHz per 1700 MHz cycle
      .workload_overhead_cycles = 100.0,
      // VPUNN's DMA network plateau, ~35 B per 1700 MHz cycle DDR->CMX (v2 README).
-     .ddr_mbps = 59500.0},
+     .dma_mbps = 59500.0,
+     .dpus_per_tile = 1,
+     .shaves_per_tile = 2,
+     .dma_ports = 2,
+     .cmx_clock_mhz = 971.0,
+     .ddr_mbps = 136000.0},
     // NPU 5.0: VPUNN's VPU5_0_HWCharacteristics_v0 and device_valid_valuesVPU5
     // (its network file is vpu_5_1). operation_modes in the Operation enum's
     // order: CONVOLUTION, DW_CONVOLUTION, CM_CONVOLUTION, ELTWISE, MAXPOOL, AVEPOOL.
@@ -111,7 +126,12 @@ const std::array<DeviceSpec, 4> kSpecs{{
      .cmx_bytes_per_cycle = 146.2,  // 32 B x 8 ports at 1114 MHz per 1950 MHz cycle
      .workload_overhead_cycles = 100.0,
      // VPUNN's DMA network plateau, ~58 B per 1950 MHz cycle (v2 README).
-     .ddr_mbps = 113000.0},
+     .dma_mbps = 113000.0,
+     .dpus_per_tile = 1,
+     .shaves_per_tile = 2,
+     .dma_ports = 2,
+     .cmx_clock_mhz = 1114.0,
+     .ddr_mbps = 136000.0},
 }};
 
 constexpr std::array<Device, 4> kDevices{Device::VPU_2_0, Device::VPU_2_7, Device::VPU_4_0,

@@ -58,7 +58,7 @@ double evaluate_dma_curve(const DmaCurve& c, double bytes) noexcept {
 
 DmaModelParts roofline_dma_parts(Device device) {
   const DeviceSpec& spec = device_spec(device);
-  const double cycles_per_byte = spec.dpu_clock_mhz / spec.ddr_mbps;
+  const double cycles_per_byte = spec.dpu_clock_mhz / spec.dma_mbps;
   DmaModelParts p;
   p.device = device;
   p.method = DmaMethod::roofline;
@@ -68,7 +68,7 @@ DmaModelParts roofline_dma_parts(Device device) {
     c.knot_cycles = {cycles_per_byte, top * cycles_per_byte};
   }
   p.training.notes["model"] = "roofline: bytes x DPU clock / DDR bandwidth (" +
-                              to_string(static_cast<long long>(spec.ddr_mbps)) + " MB/s)";
+                              to_string(static_cast<long long>(spec.dma_mbps)) + " MB/s)";
   return p;
 }
 

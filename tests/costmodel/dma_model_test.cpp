@@ -169,7 +169,7 @@ TEST(DmaModel, SavingInvalidPartsLeavesThePreviousFile) {
 TEST(DmaModel, RooflineIsBytesOverDdrBandwidth) {
   for (const Device d : all_devices()) {
     const DmaModel m(roofline_dma_parts(d));
-    const double rate = device_spec(d).dpu_clock_mhz / device_spec(d).ddr_mbps;
+    const double rate = device_spec(d).dpu_clock_mhz / device_spec(d).dma_mbps;
     for (const DmaDirection dir : {DmaDirection::DDR_TO_CMX, DmaDirection::CMX_TO_DDR}) {
       EXPECT_NEAR(m.predict_cycles(bytes_in(dir, 200704, d)), 200704 * rate, 1e-6);
     }

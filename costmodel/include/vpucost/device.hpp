@@ -47,9 +47,18 @@ struct DeviceSpec {
   double eltwise_elems_per_cycle;   ///< post-processing (PPE) lanes
   double cmx_bytes_per_cycle;       ///< CMX read bandwidth per DPU clock cycle
   double workload_overhead_cycles;  ///< fixed start-up cost of one DPU workload
-  /// DDR bandwidth one DMA transfer reaches, MB/s: the roofline DMA model's
-  /// rate (dma_model.hpp, roofline_dma_parts).
-  double ddr_mbps;
+  /// Bandwidth one large DMA transfer reaches, MB/s: the roofline DMA
+  /// model's rate (dma_model.hpp, roofline_dma_parts).
+  double dma_mbps;
+
+  // Topology: what a layer is spread over (network/, issue #16). Values are
+  // VPUNN's hardware characteristics (VPUx_HWCharacteristics) and the v2
+  // teacher README; costmodel/README.md, "Device topology", is the table.
+  int dpus_per_tile;     ///< DPUs in one tile (VPUNN models VPU_2_0 as 1 tile of 5)
+  int shaves_per_tile;   ///< SHAVE cores running activations per tile (0: not modelled)
+  int dma_ports;         ///< DMA engines working in parallel
+  double cmx_clock_mhz;  ///< CMX and SHAVE clock (SHAVE tables convert at dpu / cmx)
+  double ddr_mbps;       ///< DRAM bandwidth VPUNN assumes, MB/s
 };
 
 const DeviceSpec& device_spec(Device device);

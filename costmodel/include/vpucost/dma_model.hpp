@@ -55,7 +55,7 @@ struct DmaModelParts {
 };
 
 /// The roofline DMA model of `device`: bytes / (DDR bandwidth / DPU clock)
-/// both ways, with no latency term (device.hpp, ddr_mbps). It is VPUNN's
+/// both ways, with no latency term (device.hpp, dma_mbps). It is VPUNN's
 /// theoretical DMA for VPU_2_0 within one cycle (VPUNN rounds up), which is
 /// what VPUNN uses there: 2.0 has no DMA network.
 DmaModelParts roofline_dma_parts(Device device);
