@@ -62,6 +62,8 @@ enum class ShaveOp : std::uint8_t {
 };
 /// Which way a DMA transfer moves a tensor: into a tile's memory or out of it.
 enum class DmaDirection : std::uint8_t { DDR_TO_CMX, CMX_TO_DDR };
+/// How a layer is spread over the device's tiles (layer_strategy.hpp).
+enum class TilingStrategy : std::uint8_t { CLUSTERING, SOHO, SOK, SOW, SOHO_K_SWITCH };
 /// How a DMA model's curves were made (dma_model.hpp).
 enum class DmaMethod : std::uint8_t { fitted, roofline };
 
@@ -121,6 +123,12 @@ template <>
 struct EnumInfo<DmaDirection> {
   static constexpr std::string_view kind = "DMA direction";
   static constexpr std::array<std::string_view, 2> names{"DDR_TO_CMX", "CMX_TO_DDR"};
+};
+template <>
+struct EnumInfo<TilingStrategy> {
+  static constexpr std::string_view kind = "tiling strategy";
+  static constexpr std::array<std::string_view, 5> names{"CLUSTERING", "SOHO", "SOK", "SOW",
+                                                         "SOHO_K_SWITCH"};
 };
 template <>
 struct EnumInfo<DmaMethod> {

@@ -1,5 +1,7 @@
 #include "vpucost/workload_split.hpp"
 
+#include "tensor_chunks.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <optional>
@@ -11,6 +13,10 @@ namespace vpucost {
 namespace {
 
 using std::to_string;
+using detail::channel_chunk;
+using detail::column_chunk;
+using detail::near_equal_chunks;
+using detail::row_chunk;
 
 constexpr std::int64_t kCmxPage = 16 * 1024;  // VPUNN aligns every tensor to 16 KB
 
@@ -72,51 +78,6 @@ std::vector<std::int64_t> fixed_channel_chunks(std::int64_t channels, Device dev
 }
 
 // n near-equal chunks of `total` groups of `unit`, larger chunks first.
-std::vector<std::int64_t> near_equal_chunks(std::int64_t total, std::int64_t n, std::int64_t unit) {
-  const std::int64_t groups = total / unit;
-  std::vector<std::int64_t> chunks;
-  for (std::int64_t i = 0; i < n; ++i) {
-    chunks.push_back((groups / n + (i < groups % n ? 1 : 0)) * unit);
-  }
-  return chunks;
-}
-
-Workload channel_chunk(const Workload& w, std::int64_t channels) {
-  Workload c = w;
-  c.output.channels = channels;
-  if (is_channelwise(w.operation)) c.input.channels = channels;
-  return c;
-}
-
-// Output rows [first, first + rows) of `w`, reading the input rows they need
-// (halo included) and keeping the padding only at the tensor border.
-Workload row_chunk(const Workload& w, std::int64_t first, std::int64_t rows) {
-  const std::int64_t start = first * w.stride_h - w.padding.top;
-  const std::int64_t end = (first + rows - 1) * w.stride_h - w.padding.top + w.kernel_h;
-  const std::int64_t in_start = std::max<std::int64_t>(0, start);
-  const std::int64_t in_end = std::min(w.input.height, end);
-  Workload c = w;
-  c.input.height = in_end - in_start;
-  c.output.height = rows;
-  c.padding.top = in_start - start;
-  c.padding.bottom = end - in_end;
-  return c;
-}
-
-// Output columns [first, first + cols): the width analogue of row_chunk.
-Workload column_chunk(const Workload& w, std::int64_t first, std::int64_t cols) {
-  const std::int64_t start = first * w.stride_w - w.padding.left;
-  const std::int64_t end = (first + cols - 1) * w.stride_w - w.padding.left + w.kernel_w;
-  const std::int64_t in_start = std::max<std::int64_t>(0, start);
-  const std::int64_t in_end = std::min(w.input.width, end);
-  Workload c = w;
-  c.input.width = in_end - in_start;
-  c.output.width = cols;
-  c.padding.left = in_start - start;
-  c.padding.right = end - in_end;
-  return c;
-}
-
 // The grid of channel x row x column chunks, or nothing if one piece does not fit.
 std::optional<SplitOption> try_grid(const Workload& w, const std::vector<std::int64_t>& channels,
                                     std::int64_t row_chunks, std::int64_t column_chunks = 1) {

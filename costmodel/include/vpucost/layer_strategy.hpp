@@ -1,0 +1,69 @@
+#pragma once
+// A layer on the whole device (issue #16, first part): the tiling strategies
+// that spread one layer over the device's tiles, the part each tile runs,
+// and the layer's compute cycles under each strategy.
+//
+// Strategies (VPUNN's layer API; the v2 teacher data's spelling):
+//  - CLUSTERING: the whole layer on one tile;
+//  - SOHO: output rows split near-equally over the tiles, each tile reading
+//    the input rows it needs (overlapping halo rows), output kept on its tile
+//    (isi SPLIT_OVER_H, output_write_tiles 1);
+//  - SOK: output channels split over the tiles in 16-aligned chunks (the
+//    input channels too for depthwise, pooling and ELTWISE), each tile
+//    broadcasting its chunk to every tile (isi SPLIT_OVER_K,
+//    output_write_tiles = tiles);
+//  - SOW: output columns split like SOHO's rows (isi CLUSTERING,
+//    output_write_tiles 1);
+//  - SOHO_K_SWITCH: SOHO whose output is broadcast for a following SOK layer
+//    (isi SPLIT_OVER_H, output_write_tiles = tiles).
+// Inside a tile, its part is costed as vpucost costs a layer on one DPU
+// (network_cost.hpp: split into workloads that fit, fastest mode each). The
+// layer's compute cycles under a strategy are the slowest tile's (tiles run
+// in parallel); the best strategy is the cheapest valid one. Compute only:
+// weights prefetched, activations in CMX (DMA terms are separate).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vpucost/network_cost.hpp"
+#include "vpucost/predictor.hpp"
+#include "vpucost/workload.hpp"
+
+namespace vpucost {
+
+/// The strategies `device` offers (VPU_2_0: CLUSTERING only; VPU_2_7:
+/// CLUSTERING, SOHO, SOK; VPU_4_0 and NPU_5_0 all five).
+std::vector<TilingStrategy> device_strategies(Device device);
+
+/// The part of `layer` each tile runs under `strategy`, with isi_strategy and
+/// output_write_tiles set as the strategy implies; CLUSTERING gives one part.
+/// std::nullopt with the reason when the layer cannot be split that way
+/// (fewer output rows, columns or 16-channel groups than tiles; a part that
+/// would not be a valid workload).
+struct TileParts {
+  std::vector<Workload> parts;
+  std::string why_not;  ///< empty when parts is filled
+};
+TileParts tile_parts(const Workload& layer, TilingStrategy strategy);
+
+struct StrategyCost {
+  TilingStrategy strategy = TilingStrategy::CLUSTERING;
+  std::vector<WorkloadCost> tiles;  ///< one per tile part
+  double cycles = 0;                ///< the slowest tile's
+  std::size_t workloads() const;    ///< DPU workloads over all tiles
+};
+
+struct LayerStrategies {
+  std::vector<StrategyCost> valid;                                ///< in device_strategies order
+  std::vector<std::pair<TilingStrategy, std::string>> not_valid;  ///< and why
+  /// The cheapest valid strategy; throws vpucost::Error when none is valid.
+  const StrategyCost& best() const;
+};
+
+/// Every strategy of the layer's device, costed with `predictor`. `layer` is
+/// a valid workload with channels padded as the layer model requires (its
+/// mode is ignored: each DPU workload runs at its fastest).
+LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload& layer);
+
+}  // namespace vpucost

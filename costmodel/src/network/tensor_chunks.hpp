@@ -1,0 +1,63 @@
+#pragma once
+// Cutting a workload into pieces along one axis, shared by the split of a
+// layer into DPU workloads (workload_split.cpp) and of a layer over tiles
+// (layer_strategy.cpp): channel chunks, and row / column chunks that read
+// the input rows / columns they need (halo included) and keep the padding
+// only at the tensor border.
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "vpucost/workload.hpp"
+
+namespace vpucost::detail {
+
+/// `n` chunks of `total` in multiples of `unit`, as equal as possible, the
+/// larger first (total a multiple of unit).
+inline std::vector<std::int64_t> near_equal_chunks(std::int64_t total, std::int64_t n,
+                                                   std::int64_t unit) {
+  const std::int64_t groups = total / unit;
+  std::vector<std::int64_t> chunks;
+  for (std::int64_t i = 0; i < n; ++i) {
+    chunks.push_back((groups / n + (i < groups % n ? 1 : 0)) * unit);
+  }
+  return chunks;
+}
+
+inline Workload channel_chunk(const Workload& w, std::int64_t channels) {
+  Workload c = w;
+  c.output.channels = channels;
+  if (is_channelwise(w.operation)) c.input.channels = channels;
+  return c;
+}
+
+// Output rows [first, first + rows) of `w`, reading the input rows they need
+// (halo included) and keeping the padding only at the tensor border.
+inline Workload row_chunk(const Workload& w, std::int64_t first, std::int64_t rows) {
+  const std::int64_t start = first * w.stride_h - w.padding.top;
+  const std::int64_t end = (first + rows - 1) * w.stride_h - w.padding.top + w.kernel_h;
+  const std::int64_t in_start = std::max<std::int64_t>(0, start);
+  const std::int64_t in_end = std::min(w.input.height, end);
+  Workload c = w;
+  c.input.height = in_end - in_start;
+  c.output.height = rows;
+  c.padding.top = in_start - start;
+  c.padding.bottom = end - in_end;
+  return c;
+}
+
+// Output columns [first, first + cols): the width analogue of row_chunk.
+inline Workload column_chunk(const Workload& w, std::int64_t first, std::int64_t cols) {
+  const std::int64_t start = first * w.stride_w - w.padding.left;
+  const std::int64_t end = (first + cols - 1) * w.stride_w - w.padding.left + w.kernel_w;
+  const std::int64_t in_start = std::max<std::int64_t>(0, start);
+  const std::int64_t in_end = std::min(w.input.width, end);
+  Workload c = w;
+  c.input.width = in_end - in_start;
+  c.output.width = cols;
+  c.padding.left = in_start - start;
+  c.padding.right = end - in_end;
+  return c;
+}
+
+}  // namespace vpucost::detail
