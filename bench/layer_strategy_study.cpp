@@ -3,9 +3,11 @@
 // layer: each strategy's compute cycles against the teacher's column, the
 // best strategy's cycles against cycles_best, and whether the best strategy
 // agrees. Usage:
-//   layer_strategy_study MODEL.h5 LAYERS.csv [MAX_ROWS]
-// e.g. build/bench/layer_strategy_study models/vpu_4_0.h5
+//   layer_strategy_study MODEL.h5 DMA_MODEL.h5 LAYERS.csv [MAX_ROWS]
+// e.g. build/bench/layer_strategy_study models/vpu_4_0.h5 models/dma_vpu_4_0.h5
 //      ../shared/datasets/vpunn-teacher-v2/layers/vpu_4_0_test.csv
+// The DMA terms (weights, input, output) are judged under the teacher's
+// best strategy.
 // Results: NETWORK.md / models/README.md as they are written up.
 #include <algorithm>
 #include <cmath>
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "vpucost/device.hpp"
+#include "vpucost/dma_model_file.hpp"
 #include "vpucost/layer_strategy.hpp"
 #include "vpucost/model_file.hpp"
 
@@ -62,12 +65,17 @@ struct Errors {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: layer_strategy_study MODEL.h5 LAYERS.csv [MAX_ROWS]\n");
+  if (argc < 4) {
+    std::fprintf(stderr,
+                 "usage: layer_strategy_study MODEL.h5 DMA_MODEL.h5 LAYERS.csv [MAX_ROWS]\n");
     return 2;
   }
   const CostModel model = load_model(argv[1]);
+  const DmaModel dma = load_dma_model(argv[2]);
+  ++argv;  // the rest as before: LAYERS.csv [MAX_ROWS]
+  --argc;
   const std::size_t max_rows = argc > 3 ? std::stoul(argv[3]) : SIZE_MAX;
+  std::map<std::string, Errors> dma_errors;
   std::ifstream in(argv[2]);
   std::string line;
   std::getline(in, line);
@@ -119,16 +127,31 @@ int main(int argc, char** argv) {
       ++refused_by_us;
       continue;
     }
+    // The DMA terms under the teacher's best strategy (the DMA model judged
+    // apart from the choice of strategy).
+    const std::string teacher_best_name = c.at(col.at("best_strategy"));
+    for (const StrategyCost& sc : ours.valid) {
+      if (to_string(sc.strategy) != teacher_best_name) continue;
+      const LayerDmaTerms t = dma_terms(dma, w, sc);
+      const std::pair<const char*, double> terms[] = {{"dma_weights_cycles", t.weights},
+                                                      {"dma_input_cycles", t.input},
+                                                      {"dma_output_cycles", t.output}};
+      for (const auto& [name, v] : terms) {
+        const double truth = std::stod(c.at(col.at(name)));
+        if (truth > 0 && v > 0) dma_errors[name].add(v, truth);
+      }
+    }
     const StrategyCost& b = ours.best();
     best.add(b.cycles, std::stod(c.at(col.at("cycles_best"))));
     const std::string teacher_best = c.at(col.at("best_strategy"));
     agree += teacher_best == to_string(b.strategy);
     ++confusion[teacher_best + " -> " + std::string(to_string(b.strategy))];
   }
-  std::printf("%s on %s: %zu layers, %zu with no valid strategy of ours\n", argv[1], argv[2], rows,
-              refused_by_us);
+  std::printf("%s and %s on %s: %zu layers, %zu with no valid strategy of ours\n", argv[0], argv[1],
+              argv[2], rows, refused_by_us);
   best.print("best strategy");
   for (const auto& [name, e] : per_strategy) e.print(name.c_str());
+  for (const auto& [name, e] : dma_errors) e.print(name.c_str());
   std::printf("  same best strategy as the teacher: %.1f %%\n",
               100.0 * double(agree) / double(std::max<std::size_t>(1, rows - refused_by_us)));
   std::printf("  strategies we cost that the teacher found invalid: %zu\n", we_offer_teacher_not);

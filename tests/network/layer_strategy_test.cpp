@@ -10,6 +10,7 @@
 
 #include "../support/test_workloads.hpp"
 #include "vpucost/device.hpp"
+#include "vpucost/dma_model.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/roofline.hpp"
 
@@ -161,6 +162,61 @@ TEST(LayerStrategy, ALayerNoStrategyTakesIsOneLine) {
     for (const auto& [strategy, why] : s.not_valid) sok_refused |= strategy == TilingStrategy::SOK;
     EXPECT_TRUE(sok_refused);
   }
+}
+
+}  // namespace
+}  // namespace vpucost
+
+namespace vpucost {
+namespace {
+
+// A DMA model of 1 cycle per byte plus nothing, both ways: terms read as bytes.
+DmaModel bytes_as_cycles(Device device) {
+  DmaModelParts p;
+  p.device = device;
+  for (DmaCurve& c : p.curves) {
+    c.knot_bytes = {1.0, 1e9};
+    c.knot_cycles = {1.0, 1e9};
+  }
+  return DmaModel(std::move(p));
+}
+
+TEST(LayerDmaTerms, InputOutputAndWeightsPerStrategy) {
+  const RooflineModel roofline;
+  const Workload layer = test::conv3x3(Device::VPU_4_0, 96);  // 56x56x96 -> 56x56x96 UINT8, 3x3
+  const DmaModel dma = bytes_as_cycles(Device::VPU_4_0);
+  const LayerStrategies s = cost_strategies(roofline, layer);
+  const auto of = [&](TilingStrategy t) -> const StrategyCost& {
+    for (const StrategyCost& c : s.valid) {
+      if (c.strategy == t) return c;
+    }
+    throw Error("strategy not valid");
+  };
+  // Weights: per output channel 96 x 3 x 3 bytes (864, a multiple of 16) + 16; 6 tiles over
+  // 2 DMA ports: 3 rounds.
+  const LayerDmaTerms clustering = dma_terms(dma, layer, of(TilingStrategy::CLUSTERING));
+  EXPECT_DOUBLE_EQ(clustering.input, 56.0 * 56 * 96);
+  EXPECT_DOUBLE_EQ(clustering.output, 56.0 * 56 * 96);
+  EXPECT_DOUBLE_EQ(clustering.weights, 3 * 96.0 * (864 + 16));
+  // SOK: 96 channels over 6 tiles in 16s -> every part has 16 channels.
+  const LayerDmaTerms sok = dma_terms(dma, layer, of(TilingStrategy::SOK));
+  EXPECT_DOUBLE_EQ(sok.weights, 3 * 16.0 * (864 + 16));
+  EXPECT_DOUBLE_EQ(sok.input, clustering.input);
+  // ELTWISE: the second operand of the largest part is the "weights".
+  Workload add = layer;
+  add.operation = Operation::ELTWISE;
+  add.kernel_w = add.kernel_h = 1;
+  add.padding = {};
+  const LayerStrategies e = cost_strategies(roofline, add);
+  bool soho = false;
+  for (const StrategyCost& c : e.valid) {
+    if (c.strategy != TilingStrategy::SOHO) continue;
+    soho = true;
+    const LayerDmaTerms t = dma_terms(dma, add, c);
+    EXPECT_DOUBLE_EQ(t.weights, 3 * 10.0 * 56 * 96);  // 56 rows over 6 tiles: 10 in the first
+    EXPECT_DOUBLE_EQ(t.input, 56.0 * 56 * 96);
+  }
+  EXPECT_TRUE(soho) << "SOHO is valid for the ELTWISE";
 }
 
 }  // namespace

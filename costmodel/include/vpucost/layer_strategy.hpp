@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "vpucost/dma_model.hpp"
 #include "vpucost/network_cost.hpp"
 #include "vpucost/predictor.hpp"
 #include "vpucost/workload.hpp"
@@ -60,6 +61,23 @@ struct LayerStrategies {
   /// The cheapest valid strategy; throws vpucost::Error when none is valid.
   const StrategyCost& best() const;
 };
+
+/// The DMA a layer adds to its compute under a strategy (VPUNN's layer
+/// model), each term in DPU cycles from `dma`:
+///  - weights: fetching a tile's weights from DDR when they were not
+///    prefetched during the previous layer -- the largest tile part's weights
+///    and weight table (so SOK fetches 1/tiles of them; an ELTWISE's second
+///    operand), once per tile of the device, the DMA ports serving
+///    ceil(tiles / ports) rounds;
+///  - input: fetching the layer's input from DDR (an ELTWISE's first operand);
+///  - output: spilling the layer's output to DDR.
+/// The terms add to the compute cycles independently.
+struct LayerDmaTerms {
+  double weights = 0;
+  double input = 0;
+  double output = 0;
+};
+LayerDmaTerms dma_terms(const DmaModel& dma, const Workload& layer, const StrategyCost& strategy);
 
 /// Every strategy of the layer's device, costed with `predictor`. `layer` is
 /// a valid workload with channels padded as the layer model requires (its

@@ -1,6 +1,7 @@
 #include "vpucost/layer_strategy.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "tensor_chunks.hpp"
 #include "vpucost/device.hpp"
@@ -87,6 +88,30 @@ WorkloadCost cost_on_tile(const CyclePredictor& predictor, const Workload& part)
     try_pieces(pieces);
   }
   return best;
+}
+
+// Bytes the weights of `w` move from DDR: per output channel the kernel
+// (input channels x kw x kh for a convolution, kw x kh for depthwise and
+// average pooling) rounded up to 16 bytes, plus a 16-byte weight-table
+// entry; MAXPOOL has none; an ELTWISE's second operand. (VPUNN's
+// weight_footprint; the CMX count of workload_split.hpp also rounds to pages.)
+double weight_transfer_bytes(const Workload& w) {
+  const auto b = static_cast<std::int64_t>(bytes_per_element(w.input.dtype));
+  const auto align16 = [](std::int64_t x) { return (x + 15) / 16 * 16; };
+  const std::int64_t oc = w.output.channels;
+  switch (w.operation) {
+    case Operation::CONVOLUTION:
+    case Operation::CM_CONVOLUTION:
+      return double(oc * align16(w.input.channels * w.kernel_w * w.kernel_h * b) + 16 * oc);
+    case Operation::DW_CONVOLUTION:
+    case Operation::AVEPOOL:
+      return double(oc * align16(w.kernel_w * w.kernel_h * b) + 16 * oc);
+    case Operation::ELTWISE:
+      return double(w.input.width * w.input.height * w.input.channels * b);
+    case Operation::MAXPOOL:
+      return 0.0;
+  }
+  return 0.0;
 }
 
 }  // namespace
@@ -177,6 +202,28 @@ const StrategyCost& LayerStrategies::best() const {
   }
   return *std::min_element(valid.begin(), valid.end(),
                            [](const auto& a, const auto& b) { return a.cycles < b.cycles; });
+}
+
+LayerDmaTerms dma_terms(const DmaModel& dma, const Workload& layer, const StrategyCost& strategy) {
+  if (strategy.tiles.empty()) throw Error("dma_terms: the strategy has no tile parts");
+  const auto bytes = [](const Tensor& t) {
+    return double(t.width * t.height * t.channels) * bytes_per_element(t.dtype);
+  };
+  const Workload& part = strategy.tiles.front().whole;  // the first part is the largest
+  const DeviceSpec& spec = device_spec(layer.device);
+  LayerDmaTerms terms;
+  const double weight_bytes = weight_transfer_bytes(part);
+  if (weight_bytes > 0) {
+    // Every tile of the device fetches its part's weights (CLUSTERING too:
+    // VPUNN counts them on every tile); the DMA ports serve the tiles in
+    // rounds of one transfer each (VPU_4_0: 6 tiles, 2 ports: 3 rounds).
+    const double rounds = std::ceil(double(spec.tiles) / double(spec.dma_ports));
+    terms.weights = rounds * dma.predict_bytes(DmaDirection::DDR_TO_CMX, weight_bytes);
+  }
+  // An ELTWISE's second operand is counted with the weights (as VPUNN does).
+  terms.input = dma.predict_bytes(DmaDirection::DDR_TO_CMX, bytes(layer.input));
+  terms.output = dma.predict_bytes(DmaDirection::CMX_TO_DDR, bytes(layer.output));
+  return terms;
 }
 
 LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload& layer) {
