@@ -15,6 +15,7 @@ int run_net(const std::vector<std::string>& args);
 int run_nas(const std::vector<std::string>& args);
 int run_nas_space(const std::vector<std::string>& args);
 int run_nas_export(const std::vector<std::string>& args);
+int run_layer(const std::vector<std::string>& args);
 
 std::span<const Command> commands() {
   static const Command table[] = {
@@ -29,6 +30,8 @@ std::span<const Command> commands() {
        run_features},
       {"lut", "latency look-up tables of a search space for NAS (ProxylessNAS/OFA YAML, CSV, JSON)",
        run_lut},
+      {"layer", "one layer on the whole device: every tiling strategy, the best, its DMA terms",
+       run_layer},
       {"net", "latency of a network given as a ProxylessNAS / once-for-all net config", run_net},
       {"nas", "latency-constrained evolutionary architecture search (SPOS / HURRICANE)", run_nas},
       {"nas-space", "hardware-aware reduced search space (HURRICANE operator scores)",

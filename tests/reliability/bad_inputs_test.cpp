@@ -209,6 +209,15 @@ const Case kCases[] = {
      "eval --model shave.h5 --data dma.csv", "records DMA transfers, not SHAVE operations"},
     {"DmaModelAsDpu", "a DMA model where a DPU model is needed", "lut --model dma.h5 --out out.csv",
      "holds a dma model, not a DPU workload model"},
+    // A layer on the whole device (issue #16).
+    {"LayerNoStrategyFits", "a layer no tiling strategy fits in the tiles' memory",
+     "layer --model model.h5 --op CONVOLUTION --input 256x256x512 --output-channels 512 --dtype "
+     "FLOAT16",
+     "no tiling strategy is valid for this layer"},
+    {"LayerStrategyNotValid", "a tiling strategy the layer cannot take",
+     "layer --model model.h5 --op CONVOLUTION --input 7x7x960 --output-channels 16 --strategy SOK",
+     "strategy SOK is not valid for this layer: 16 output channels are fewer than 16 per tile over "
+     "2 tiles"},
     // Another device, another version.
     {"ModelOfAnotherDevice", "model of another device",
      "predict --model model.h5 --device VPU_4_0 --op CONVOLUTION --input 56x56x64 --output "
