@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "batch_coster.hpp"
 #include "tensor_chunks.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
@@ -228,22 +229,63 @@ LayerDmaTerms dma_terms(const DmaModel& dma, const Workload& layer, const Strate
 
 LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload& layer) {
   LayerStrategies out;
+  if (device_spec(layer.device).dpus_per_tile > 1) {
+    // Several DPUs per tile: each part is cut over them (cost_on_tile).
+    for (const TilingStrategy s : device_strategies(layer.device)) {
+      TileParts parts = tile_parts(layer, s);
+      if (parts.parts.empty()) {
+        out.not_valid.emplace_back(s, parts.why_not);
+        continue;
+      }
+      StrategyCost cost;
+      cost.strategy = s;
+      try {
+        for (const Workload& part : parts.parts) {
+          cost.tiles.push_back(cost_on_tile(predictor, part));
+          cost.cycles = std::max(cost.cycles, cost.tiles.back().cycles);
+        }
+      } catch (const Error& e) {
+        out.not_valid.emplace_back(s, e.what());  // a part no split brings within one tile
+        continue;
+      }
+      out.valid.push_back(std::move(cost));
+    }
+    return out;
+  }
+  // One DPU per tile: every part of every strategy goes into one batch, so
+  // the predictor is asked once, for each distinct piece (equal tile parts,
+  // the same piece in several strategies) in each mode.
+  detail::BatchCoster batch(predictor, std::nullopt);
+  struct Pending {
+    TilingStrategy strategy;
+    std::vector<std::size_t> slots;
+  };
+  std::vector<Pending> pending;
   for (const TilingStrategy s : device_strategies(layer.device)) {
     TileParts parts = tile_parts(layer, s);
     if (parts.parts.empty()) {
       out.not_valid.emplace_back(s, parts.why_not);
       continue;
     }
-    StrategyCost cost;
-    cost.strategy = s;
+    Pending p{s, {}};
     try {
-      for (const Workload& part : parts.parts) {
-        cost.tiles.push_back(cost_on_tile(predictor, part));
-        cost.cycles = std::max(cost.cycles, cost.tiles.back().cycles);
+      for (Workload part : parts.parts) {
+        part.mode = operation_modes(part.device, part.operation).front();
+        p.slots.push_back(batch.add(part));
       }
     } catch (const Error& e) {
       out.not_valid.emplace_back(s, e.what());  // a part no split brings within one tile
       continue;
+    }
+    pending.push_back(std::move(p));
+  }
+  batch.run();
+  for (const Pending& p : pending) {
+    StrategyCost cost;
+    cost.strategy = p.strategy;
+    for (const std::size_t slot : p.slots) {
+      cost.tiles.push_back(batch.result(slot));
+      cost.cycles = std::max(cost.cycles, cost.tiles.back().cycles);
     }
     out.valid.push_back(std::move(cost));
   }

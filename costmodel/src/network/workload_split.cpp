@@ -1,22 +1,21 @@
 #include "vpucost/workload_split.hpp"
 
-#include "tensor_chunks.hpp"
-
 #include <algorithm>
 #include <limits>
 #include <optional>
 
+#include "tensor_chunks.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
 
 namespace vpucost {
 namespace {
 
-using std::to_string;
 using detail::channel_chunk;
 using detail::column_chunk;
 using detail::near_equal_chunks;
 using detail::row_chunk;
+using std::to_string;
 
 constexpr std::int64_t kCmxPage = 16 * 1024;  // VPUNN aligns every tensor to 16 KB
 
