@@ -85,12 +85,8 @@ int run_eval_dma(const po::variables_map& vm) {
                   data.source.c_str(), 100.0 * overall.mape, 100.0 * overall.within_10);
     plot_predicted_vs_true(series, title, vm["plot"].as<std::string>());
   }
-  std::vector<std::size_t> order(data.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  const std::size_t worst = std::min<std::size_t>(vm["worst"].as<int>(), order.size());
-  std::partial_sort(
-      order.begin(), order.begin() + static_cast<std::ptrdiff_t>(worst), order.end(),
-      [&](std::size_t a, std::size_t b) { return ape[a] > ape[b] || (ape[a] == ape[b] && a < b); });
+  const auto worst = worst_first(ape, static_cast<std::size_t>(std::max(0, vm["worst"].as<int>())));
+  const auto name = [&](std::size_t i) { return describe(data.items[i]); };
 
   if (vm.count("json")) {
     nlohmann::json j = to_json(overall);
@@ -100,14 +96,7 @@ int run_eval_dma(const po::variables_map& vm) {
     j["predict_seconds"] = seconds;
     j["per_group"] = nlohmann::json::object();
     for (const auto& [name, v] : per_group) j["per_group"][name] = to_json(summarise_errors(v));
-    j["worst"] = nlohmann::json::array();
-    for (std::size_t k = 0; k < worst; ++k) {
-      const std::size_t i = order[k];
-      j["worst"].push_back({{"transfer", describe(data.items[i])},
-                            {"true_cycles", data.cycles[i]},
-                            {"predicted_cycles", predicted[i]},
-                            {"ape", ape[i]}});
-    }
+    j["worst"] = worst_json(worst, ape, data.cycles, predicted, name, "transfer");
     std::cout << j.dump(2) << "\n";
     return 0;
   }
@@ -115,26 +104,11 @@ int run_eval_dma(const po::variables_map& vm) {
             << (model_path == "roofline" ? "roofline DMA (DDR bandwidth)"
                                          : "DMA model " + model_path)
             << "\n"
-            << "data:      " << data.source << " (" << data.size() << " rows)\n\n"
-            << std::left << std::setw(16) << "group" << std::right << std::setw(8) << "rows"
-            << std::setw(10) << "MAPE" << std::setw(12) << "median APE" << std::setw(13)
-            << "within 10%" << std::setw(13) << "within 25%"
-            << "\n";
+            << "data:      " << data.source << " (" << data.size() << " rows)\n\n";
+  print_table_header("group");
   print_row("all", overall);
   for (const auto& [name, v] : per_group) print_row(name, summarise_errors(v));
-  if (worst > 0) {
-    std::cout << "\n"
-              << worst << " worst predictions:\n"
-              << std::right << std::setw(9) << "APE" << std::setw(12) << "true" << std::setw(12)
-              << "predicted"
-              << "  transfer\n";
-    for (std::size_t k = 0; k < worst; ++k) {
-      const std::size_t i = order[k];
-      std::cout << std::setw(9) << pct(ape[i]) << std::setw(12) << std::llround(data.cycles[i])
-                << std::setw(12) << std::llround(predicted[i]) << "  " << describe(data.items[i])
-                << "\n";
-    }
-  }
+  print_worst(worst, ape, data.cycles, predicted, name, "transfer");
   std::cout << "\nprediction time: " << std::fixed << std::setprecision(2) << seconds * 1e3
             << " ms (" << std::setprecision(3) << seconds * 1e6 / double(data.size())
             << " us per transfer)\n";

@@ -76,12 +76,8 @@ int run_eval_shave(const po::variables_map& vm) {
                   data.source.c_str(), 100.0 * overall.mape, 100.0 * overall.within_10);
     plot_predicted_vs_true(all, title, vm["plot"].as<std::string>());
   }
-  std::vector<std::size_t> order(costed.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  const std::size_t worst = std::min<std::size_t>(vm["worst"].as<int>(), order.size());
-  std::partial_sort(
-      order.begin(), order.begin() + static_cast<std::ptrdiff_t>(worst), order.end(),
-      [&](std::size_t a, std::size_t b) { return ape[a] > ape[b] || (ape[a] == ape[b] && a < b); });
+  const auto worst = worst_first(ape, static_cast<std::size_t>(std::max(0, vm["worst"].as<int>())));
+  const auto name = [&](std::size_t i) { return describe(costed[i]); };
 
   if (vm.count("json")) {
     nlohmann::json j = to_json(overall);
@@ -93,40 +89,18 @@ int run_eval_shave(const po::variables_map& vm) {
     j["per_operation"] = nlohmann::json::object();
     for (const auto& [op, v] : per_op)
       j["per_operation"][std::string(to_string(op))] = to_json(summarise_errors(v));
-    j["worst"] = nlohmann::json::array();
-    for (std::size_t k = 0; k < worst; ++k) {
-      const std::size_t i = order[k];
-      j["worst"].push_back({{"operation", describe(costed[i])},
-                            {"true_cycles", truth[i]},
-                            {"predicted_cycles", predicted[i]},
-                            {"ape", ape[i]}});
-    }
+    j["worst"] = worst_json(worst, ape, truth, predicted, name, "operation");
     std::cout << j.dump(2) << "\n";
     return 0;
   }
   std::cout << "predictor: SHAVE model " << model_path << "\n"
             << "data:      " << data.source << " (" << data.size() << " rows";
   if (refused) std::cout << "; " << refused << " not costed: " << first_refusal;
-  std::cout << ")\n\n"
-            << std::left << std::setw(16) << "operation" << std::right << std::setw(8) << "rows"
-            << std::setw(10) << "MAPE" << std::setw(12) << "median APE" << std::setw(13)
-            << "within 10%" << std::setw(13) << "within 25%"
-            << "\n";
+  std::cout << ")\n\n";
+  print_table_header("operation");
   print_row("all", overall);
   for (const auto& [op, v] : per_op) print_row(std::string(to_string(op)), summarise_errors(v));
-  if (worst > 0) {
-    std::cout << "\n"
-              << worst << " worst predictions:\n"
-              << std::right << std::setw(9) << "APE" << std::setw(12) << "true" << std::setw(12)
-              << "predicted"
-              << "  operation\n";
-    for (std::size_t k = 0; k < worst; ++k) {
-      const std::size_t i = order[k];
-      std::cout << std::setw(9) << pct(ape[i]) << std::setw(12) << std::llround(truth[i])
-                << std::setw(12) << std::llround(predicted[i]) << "  " << describe(costed[i])
-                << "\n";
-    }
-  }
+  print_worst(worst, ape, truth, predicted, name, "operation");
   std::cout << "\nprediction time: " << std::fixed << std::setprecision(2) << seconds * 1e3
             << " ms (" << std::setprecision(3) << seconds * 1e6 / double(costed.size())
             << " us per operation)\n";

@@ -3,12 +3,16 @@
 // curves): refusing the network-only options, and reading every --data CSV
 // with its rejects reported as one warning line per file.
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "dataset_cli.hpp"
+#include "train_options.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/evaluation.hpp"
 
 namespace vpucost::cli {
 
@@ -55,6 +59,37 @@ inline void refuse_network_only_options(const boost::program_options::variables_
       throw Error(std::string("--") + name + " does not apply to " + why);
     }
   }
+}
+
+/// The data paths of --data, checked to differ from each other and from --out.
+inline std::vector<std::filesystem::path> kind_data_paths(
+    const boost::program_options::variables_map& vm, const std::filesystem::path& out) {
+  std::vector<std::filesystem::path> paths;
+  for (const auto& d : split_list(vm["data"].as<std::string>(), "--data")) paths.push_back(d);
+  std::vector<std::pair<std::string, std::filesystem::path>> files{{"--out", out}};
+  for (const auto& d : paths) files.emplace_back("--data", d);
+  require_distinct_files(files);
+  return paths;
+}
+
+/// Scores `model` on the rows it was fitted on and fills its training record
+/// as every `vpucost train` does: the command line, the time it was made,
+/// the fitting time, train MAPE and share within 10 % (summarise_errors, as
+/// eval reports them).
+template <class Model, class Recordings>
+void record_fit(TrainingMetadata& t, const Model& model, const Recordings& data,
+                const std::vector<std::string>& args, double seconds) {
+  std::vector<double> predicted(data.size());
+  model.predict_cycles(data.items, predicted);
+  std::vector<double> ape(data.size());
+  for (std::size_t i = 0; i < data.size(); ++i)
+    ape[i] = std::abs(predicted[i] / data.cycles[i] - 1.0);
+  const ErrorSummary errors = summarise_errors(ape);
+  t.command = train_command_line(args);
+  t.created = utc_now();
+  t.train_seconds = seconds;
+  t.metrics["train_mape"] = errors.mape;
+  t.metrics["train_within_10"] = errors.within_10;
 }
 
 /// Reads every CSV with `read` (read_shave_csv, read_dma_csv) into one set;

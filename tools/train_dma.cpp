@@ -73,31 +73,15 @@ int run_train_dma(const po::variables_map& vm, const std::vector<std::string>& a
     save_dma_model(parts, out);
     return print_dma_summary(vm, parts, out, 0, 0.0);
   }
-  std::vector<std::filesystem::path> data_paths;
-  for (const auto& d : split_list(vm["data"].as<std::string>(), "--data")) data_paths.push_back(d);
-  std::vector<std::pair<std::string, std::filesystem::path>> files{{"--out", out}};
-  for (const auto& d : data_paths) files.emplace_back("--data", d);
-  require_distinct_files(files);
-
+  const auto data_paths = kind_data_paths(vm, out);
   const auto data = read_all_recordings<DmaRecordings>(
       data_paths, [](const auto& p) { return read_dma_recordings(p); }, "DMA transfer");
   const auto start = std::chrono::steady_clock::now();
   DmaModelParts parts = fit_dma_model(data, data.source);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
 
-  const DmaModel fitted(parts);
-  std::vector<double> predicted(data.size());
-  fitted.predict_cycles(data.items, predicted);
-  std::vector<double> ape(data.size());
-  for (std::size_t i = 0; i < data.size(); ++i)
-    ape[i] = std::abs(predicted[i] / data.cycles[i] - 1.0);
-  const ErrorSummary errors = summarise_errors(ape);  // as eval and the DPU trainer report them
+  record_fit(parts.training, DmaModel(parts), data, args, took.count());
   auto& t = parts.training;
-  t.command = train_command_line(args);
-  t.created = utc_now();
-  t.train_seconds = took.count();
-  t.metrics["train_mape"] = errors.mape;
-  t.metrics["train_within_10"] = errors.within_10;
   t.notes["model"] = "piecewise-linear curve of bytes per direction, " +
                      std::to_string(kDmaKnotsPerOctave) + " knots per octave (dma curve v" +
                      std::to_string(kDmaCurveVersion) + ")";

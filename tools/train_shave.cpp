@@ -36,12 +36,8 @@ WorkloadKind training_kind(const po::variables_map& vm) {
 
 int run_train_shave(const po::variables_map& vm, const std::vector<std::string>& args) {
   refuse_network_only_options(vm, "SHAVE models (closed forms fitted by least squares)");
-  std::vector<std::filesystem::path> data_paths;
-  for (const auto& d : split_list(vm["data"].as<std::string>(), "--data")) data_paths.push_back(d);
   const std::filesystem::path out = vm["out"].as<std::string>();
-  std::vector<std::pair<std::string, std::filesystem::path>> files{{"--out", out}};
-  for (const auto& d : data_paths) files.emplace_back("--data", d);
-  require_distinct_files(files);
+  const auto data_paths = kind_data_paths(vm, out);
 
   const auto data = read_all_recordings<ShaveRecordings>(
       data_paths, [](const auto& p) { return read_shave_recordings(p); }, "SHAVE operation");
@@ -49,19 +45,8 @@ int run_train_shave(const po::variables_map& vm, const std::vector<std::string>&
   ShaveModelParts parts = fit_shave_model(data, data.source);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
 
-  const ShaveModel fitted(parts);
-  std::vector<double> predicted(data.size());
-  fitted.predict_cycles(data.items, predicted);
-  std::vector<double> ape(data.size());
-  for (std::size_t i = 0; i < data.size(); ++i)
-    ape[i] = std::abs(predicted[i] / data.cycles[i] - 1.0);
-  const ErrorSummary errors = summarise_errors(ape);  // as eval and the DPU trainer report them
+  record_fit(parts.training, ShaveModel(parts), data, args, took.count());
   auto& t = parts.training;
-  t.command = train_command_line(args);
-  t.created = utc_now();
-  t.train_seconds = took.count();
-  t.metrics["train_mape"] = errors.mape;
-  t.metrics["train_within_10"] = errors.within_10;
   t.notes["model"] = "closed forms per operation, data type and parameter (shave_basis v" +
                      std::to_string(kShaveBasisVersion) + ")";
   save_shave_model(parts, out);

@@ -34,20 +34,7 @@ std::vector<double> read_knot_values(const H5::Group& g, const std::string& name
 
 DmaModelParts read_dma_parts(const H5::H5File& file) {
   const H5::Group root = file.openGroup("/");
-  if (!h5::has_attribute(root, "format") ||
-      h5::read_string_attribute(root, "format") != kModelFormat) {
-    throw Error("not a vpucost model (the root has no format attribute '" +
-                std::string(kModelFormat) + "')");
-  }
-  const std::string kind =
-      h5::has_attribute(root, "kind") ? h5::read_string_attribute(root, "kind") : "dpu";
-  if (kind != "dma") throw Error("holds a " + kind + " model, not a DMA model");
-  if (h5::read_int_attribute(root, "format_version") != kModelFormatVersion) {
-    throw Error("model file format version " +
-                std::to_string(h5::read_int_attribute(root, "format_version")) +
-                " is not supported (this vpucost reads version " +
-                std::to_string(kModelFormatVersion) + ")");
-  }
+  detail::check_model_root(root, "dma", "a DMA model");
   DmaModelParts p;
   p.device = parse<Device>(h5::read_string_attribute(root, "device"));
   const std::int64_t version = h5::read_int_attribute(root, "dma_curve_version");
@@ -84,11 +71,7 @@ void write_knot_values(H5::Group& g, const std::string& name, const std::vector<
 
 void write_dma_parts(H5::H5File& file, const DmaModelParts& p) {
   H5::Group root = file.openGroup("/");
-  h5::write_attribute(root, "format", std::string(kModelFormat));
-  h5::write_attribute(root, "format_version", std::int64_t{kModelFormatVersion});
-  h5::write_attribute(root, "vpucost_version", std::string(kVersion));
-  h5::write_attribute(root, "kind", std::string("dma"));
-  h5::write_attribute(root, "device", std::string(to_string(p.device)));
+  detail::write_model_root(root, "dma", p.device);
   h5::write_attribute(root, "dma_curve_version", std::int64_t{p.curve_version});
   h5::write_attribute(root, "method", std::string(to_string(p.method)));
   H5::Group curves = root.createGroup("curves");

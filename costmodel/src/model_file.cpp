@@ -169,6 +169,32 @@ void write_training_record(H5::Group& root, const TrainingMetadata& m) {
   for (const auto& [k, v] : m.notes) h5::write_attribute(notes, k, v);
 }
 
+void check_model_root(const H5::Group& root, const std::string& kind,
+                      const std::string& what_it_is) {
+  if (!h5::has_attribute(root, "format") ||
+      h5::read_string_attribute(root, "format") != kModelFormat) {
+    throw Error("not a vpucost model (the root has no format attribute '" +
+                std::string(kModelFormat) + "')");
+  }
+  const std::string found =
+      h5::has_attribute(root, "kind") ? h5::read_string_attribute(root, "kind") : "dpu";
+  if (found != kind) throw Error("holds a " + found + " model, not " + what_it_is);
+  if (h5::read_int_attribute(root, "format_version") != kModelFormatVersion) {
+    throw Error("model file format version " +
+                std::to_string(h5::read_int_attribute(root, "format_version")) +
+                " is not supported (this vpucost reads version " +
+                std::to_string(kModelFormatVersion) + ")");
+  }
+}
+
+void write_model_root(H5::Group& root, const std::string& kind, Device device) {
+  h5::write_attribute(root, "format", std::string(kModelFormat));
+  h5::write_attribute(root, "format_version", std::int64_t{kModelFormatVersion});
+  h5::write_attribute(root, "vpucost_version", std::string(kVersion));
+  h5::write_attribute(root, "kind", kind);
+  h5::write_attribute(root, "device", std::string(to_string(device)));
+}
+
 void write_model_file(const std::filesystem::path& path,
                       const std::function<void(H5::H5File&)>& fill) {
   AtomicFile out(path);

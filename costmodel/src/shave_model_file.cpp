@@ -35,22 +35,7 @@ int read_small_int(const H5::H5Object& obj, const std::string& name, int lo, int
 
 ShaveModelParts read_shave_parts(const H5::H5File& file) {
   const H5::Group root = file.openGroup("/");
-  if (!h5::has_attribute(root, "format") ||
-      h5::read_string_attribute(root, "format") != kModelFormat) {
-    throw Error("not a vpucost model (the root has no format attribute '" +
-                std::string(kModelFormat) + "')");
-  }
-  const std::string kind =
-      h5::has_attribute(root, "kind") ? h5::read_string_attribute(root, "kind") : "dpu";
-  if (kind != "shave") {
-    throw Error("holds a " + kind + " model, not a SHAVE model");
-  }
-  if (h5::read_int_attribute(root, "format_version") != kModelFormatVersion) {
-    throw Error("model file format version " +
-                std::to_string(h5::read_int_attribute(root, "format_version")) +
-                " is not supported (this vpucost reads version " +
-                std::to_string(kModelFormatVersion) + ")");
-  }
+  detail::check_model_root(root, "shave", "a SHAVE model");
   ShaveModelParts p;
   p.device = parse<Device>(h5::read_string_attribute(root, "device"));
   p.basis_version = read_small_int(root, "shave_basis_version", 0, 1000);
@@ -88,11 +73,7 @@ ShaveModelParts read_shave_parts(const H5::H5File& file) {
 
 void write_shave_parts(H5::H5File& file, const ShaveModelParts& p) {
   H5::Group root = file.openGroup("/");
-  h5::write_attribute(root, "format", std::string(kModelFormat));
-  h5::write_attribute(root, "format_version", std::int64_t{kModelFormatVersion});
-  h5::write_attribute(root, "vpucost_version", std::string(kVersion));
-  h5::write_attribute(root, "kind", std::string("shave"));
-  h5::write_attribute(root, "device", std::string(to_string(p.device)));
+  detail::write_model_root(root, "shave", p.device);
   h5::write_attribute(root, "shave_basis_version", std::int64_t{p.basis_version});
   H5::Group formulas = root.createGroup("formulas");
   h5::write_attribute(formulas, "count", static_cast<std::int64_t>(p.groups.size()));

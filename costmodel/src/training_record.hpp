@@ -15,6 +15,17 @@ namespace vpucost::detail {
 TrainingMetadata read_training_record(const H5::Group& root);
 void write_training_record(H5::Group& root, const TrainingMetadata& m);
 
+/// The root of a model file of `kind` ("shave", "dma"; DPU files predate
+/// the kind attribute and are read by model_file.cpp): checks the format
+/// tag, the kind (a file of another kind is refused naming it, with
+/// `what_it_is` e.g. "a SHAVE model") and the format version; throws
+/// vpucost::Error naming what is wrong.
+void check_model_root(const H5::Group& root, const std::string& kind,
+                      const std::string& what_it_is);
+/// Writes what every model file's root holds: format, format_version,
+/// vpucost_version, kind, device.
+void write_model_root(H5::Group& root, const std::string& kind, Device device);
+
 /// Opens `path` as a model file and returns read(file); every vpucost::Error
 /// or HDF5 failure inside becomes one error naming the file.
 template <class Read>

@@ -8,7 +8,6 @@
 #include "vpucost/kind_dataset.hpp"
 
 #include <cmath>
-#include <ctime>
 #include <functional>
 
 #include "dataset_hdf5.hpp"
@@ -33,14 +32,6 @@ std::string rows_of_kind(const std::string& kind) {
   return kind + " rows";
 }
 
-std::string utc_timestamp() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 void write_ints(H5::Group& g, const std::string& name, const std::vector<std::int64_t>& v) {
   const hsize_t dims[1] = {v.size()};
@@ -120,7 +111,7 @@ void write_common(H5::H5File& file, const Recordings& data, const char* kind) {
   H5::Group g = root.createGroup("dataset");
   h5::write_attribute(g, "rows", static_cast<std::int64_t>(data.size()));
   h5::write_attribute(g, "source_file", data.source);
-  h5::write_attribute(g, "created", utc_timestamp());
+  h5::write_attribute(g, "created", detail::utc_now());
   h5::write_attribute(g, "rows_read", static_cast<std::int64_t>(data.rows_read));
   h5::write_attribute(g, "rows_rejected", static_cast<std::int64_t>(data.rejects.size()));
   h5::write_strings(g, "device",

@@ -73,9 +73,10 @@ TEST(KindDataset, EveryReaderRefusesAnotherKind) {
   const auto dpu = dir / "dpu.h5";
   write_dataset_file(dpu, test::varied_columns(10));
   EXPECT_EQ(dataset_kind(dpu), WorkloadKind::dpu);
-  EXPECT_NE(
-      kind_error_of([&] { load_dma_dataset(dpu); }).find("records DPU workloads, not DMA transfers"),
-      std::string::npos);
+  EXPECT_NE(kind_error_of([&] {
+              load_dma_dataset(dpu);
+            }).find("records DPU workloads, not DMA transfers"),
+            std::string::npos);
 }
 
 TEST(KindDataset, DamagedRowsAreNamed) {

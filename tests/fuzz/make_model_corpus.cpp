@@ -9,8 +9,8 @@
 #include <string>
 
 #include "../support/test_workloads.hpp"
-#include "vpucost/model_file.hpp"
 #include "vpucost/dma_model_file.hpp"
+#include "vpucost/model_file.hpp"
 #include "vpucost/shave_model_file.hpp"
 
 int main(int argc, char** argv) {

@@ -117,8 +117,8 @@ void check_dma_model(const vpucost::DmaModel& model) {
   using namespace vpucost;
   for (std::size_t d = 0; d < model.parts().curves.size(); ++d) {
     if (model.parts().curves[d].empty()) continue;
-    for (std::int64_t bytes : {std::int64_t{1}, std::int64_t{4096}, std::int64_t{1} << 20,
-                               kMaxTransferBytes}) {
+    for (std::int64_t bytes :
+         {std::int64_t{1}, std::int64_t{4096}, std::int64_t{1} << 20, kMaxTransferBytes}) {
       const double cycles =
           model.predict_cycles(flat_transfer(model.device(), static_cast<DmaDirection>(d), bytes));
       check(std::isfinite(cycles) && cycles >= kMinCycles && cycles <= kMaxCycles);
