@@ -32,7 +32,6 @@ std::string rows_of_kind(const std::string& kind) {
   return kind + " rows";
 }
 
-
 void write_ints(H5::Group& g, const std::string& name, const std::vector<std::int64_t>& v) {
   const hsize_t dims[1] = {v.size()};
   H5::DataSet ds = g.createDataSet(name, H5::PredType::STD_I64LE, H5::DataSpace(1, dims),
