@@ -32,6 +32,16 @@ inline void require_distinct_files(
   }
 }
 
+/// One warning line for the rows of `source` that were left out: how many
+/// (of `rows_read`) and the first one's line and reason. Nothing when none were.
+inline void warn_rejected_rows(const std::string& command, const std::string& source,
+                               std::span<const RejectedRow> rejects, std::uint64_t rows_read) {
+  if (rejects.empty()) return;
+  std::cerr << "vpucost " << command << ": warning: " << source << ": " << rejects.size() << " of "
+            << rows_read << " rows rejected (first: line " << rejects.front().line << ": "
+            << rejects.front().reason << ")\n";
+}
+
 /// Prints the first `shown` rejects on stderr as "line N: reason", and says
 /// where the rest are.
 inline void print_rejects(const std::string& command, std::span<const RejectedRow> rejects,

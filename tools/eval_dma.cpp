@@ -7,6 +7,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "dataset_cli.hpp"
 #include "eval_table.hpp"
 #include "predict_dma.hpp"
 #include "vpucost/error.hpp"
@@ -33,11 +34,7 @@ std::size_t size_band(std::int64_t bytes) {
 int run_eval_dma(const po::variables_map& vm) {
   const std::string model_path = vm["model"].as<std::string>();
   const DmaRecordings data = read_dma_recordings(vm["data"].as<std::string>());
-  if (!data.rejects.empty()) {
-    std::cerr << "vpucost eval: warning: " << data.source << ": " << data.rejects.size()
-              << " rows rejected (first: line " << data.rejects.front().line << ": "
-              << data.rejects.front().reason << ")\n";
-  }
+  warn_rejected_rows("eval", data.source, data.rejects, data.rows_read);
   if (data.size() == 0) throw Error("test data " + data.source + " has no valid rows");
   const DmaModel model = load_dma_model_option(model_path, data.items.front().device);
   for (const DmaTransfer& t : data.items) {

@@ -12,6 +12,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "dataset_cli.hpp"
 #include "eval_table.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/evaluation.hpp"
@@ -24,11 +25,7 @@ int run_eval_shave(const po::variables_map& vm) {
   const std::string model_path = vm["model"].as<std::string>();
   const ShaveModel model = load_shave_model(model_path);
   const ShaveRecordings data = read_shave_recordings(vm["data"].as<std::string>());
-  if (!data.rejects.empty()) {
-    std::cerr << "vpucost eval: warning: " << data.source << ": " << data.rejects.size()
-              << " rows rejected (first: line " << data.rejects.front().line << ": "
-              << data.rejects.front().reason << ")\n";
-  }
+  warn_rejected_rows("eval", data.source, data.rejects, data.rows_read);
   if (data.size() == 0) throw Error("test data " + data.source + " has no valid rows");
   std::vector<ShaveOperation> costed;
   std::vector<double> truth;

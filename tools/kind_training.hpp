@@ -100,11 +100,7 @@ Recordings read_all_recordings(const std::vector<std::filesystem::path>& paths, 
   Recordings all;
   for (const auto& path : paths) {
     Recordings r = read(path);
-    if (!r.rejects.empty()) {
-      std::cerr << "vpucost train: warning: " << r.source << ": " << r.rejects.size() << " of "
-                << r.rows_read << " rows rejected (first: line " << r.rejects.front().line << ": "
-                << r.rejects.front().reason << ")\n";
-    }
+    warn_rejected_rows("train", r.source, r.rejects, r.rows_read);
     all.source += (all.source.empty() ? "" : ",") + r.source;
     all.rows_read += r.rows_read;
     all.items.insert(all.items.end(), r.items.begin(), r.items.end());
