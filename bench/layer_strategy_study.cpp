@@ -3,7 +3,10 @@
 // layer: each strategy's compute cycles against the teacher's column, the
 // best strategy's cycles against cycles_best, and whether the best strategy
 // agrees. Usage:
-//   layer_strategy_study MODEL.h5 DMA_MODEL.h5 LAYERS.csv [MAX_ROWS]
+//   layer_strategy_study MODEL.h5 DMA_MODEL.h5 LAYERS.csv [MAX_ROWS [DUMP.csv]]
+// DUMP.csv gets, per row, our cycles under each strategy (empty when we
+// refuse it), our best strategy, its workload count and split of the first
+// tile, and why we refused every strategy of a layer we cannot cost.
 // e.g. build/bench/layer_strategy_study models/vpu_4_0.h5 models/dma_vpu_4_0.h5
 //      ../shared/datasets/vpunn-teacher-v2/layers/vpu_4_0_test.csv
 // The DMA terms (weights, input, output) are judged under the teacher's
@@ -66,8 +69,9 @@ struct Errors {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr,
-                 "usage: layer_strategy_study MODEL.h5 DMA_MODEL.h5 LAYERS.csv [MAX_ROWS]\n");
+    std::fprintf(
+        stderr,
+        "usage: layer_strategy_study MODEL.h5 DMA_MODEL.h5 LAYERS.csv [MAX_ROWS [DUMP.csv]]\n");
     return 2;
   }
   const CostModel model = load_model(argv[1]);
@@ -75,6 +79,8 @@ int main(int argc, char** argv) {
   ++argv;  // the rest as before: LAYERS.csv [MAX_ROWS]
   --argc;
   const std::size_t max_rows = argc > 3 ? std::stoul(argv[3]) : SIZE_MAX;
+  std::ofstream dump;
+  if (argc > 4) dump.open(argv[4]);
   std::map<std::string, Errors> dma_errors;
   std::ifstream in(argv[2]);
   std::string line;
@@ -85,6 +91,7 @@ int main(int argc, char** argv) {
   std::map<std::string, Errors> per_strategy;
   Errors best;
   std::size_t rows = 0, agree = 0, refused_by_us = 0, we_offer_teacher_not = 0;
+  std::size_t same_count = 0, count_compared = 0;  // workloads of the agreed best strategy
   std::map<std::string, std::size_t> confusion;
   while (std::getline(in, line) && rows < max_rows) {
     const auto c = cells(line);
@@ -110,6 +117,24 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
       ++refused_by_us;
       continue;
+    }
+    if (dump.is_open()) {
+      dump << rows;
+      for (const TilingStrategy s : device_strategies(w.device)) {
+        const auto mine = std::find_if(ours.valid.begin(), ours.valid.end(),
+                                       [&](const StrategyCost& x) { return x.strategy == s; });
+        dump << ',';
+        if (mine != ours.valid.end()) dump << mine->cycles;
+      }
+      if (ours.valid.empty()) {
+        dump << ",,,,\"";
+        for (const auto& [s, why] : ours.not_valid) dump << to_string(s) << ": " << why << "; ";
+        dump << "\"\n";
+      } else {
+        const StrategyCost& b = ours.best();
+        dump << ',' << to_string(b.strategy) << ',' << b.workloads() << ',' << b.tiles.front().split
+             << ",\n";
+      }
     }
     for (const TilingStrategy s : device_strategies(w.device)) {
       const std::string name(to_string(s));
@@ -145,6 +170,10 @@ int main(int argc, char** argv) {
     best.add(b.cycles, std::stod(c.at(col.at("cycles_best"))));
     const std::string teacher_best = c.at(col.at("best_strategy"));
     agree += teacher_best == to_string(b.strategy);
+    if (teacher_best == to_string(b.strategy)) {
+      ++count_compared;
+      same_count += std::stoull(c.at(col.at("n_workloads"))) == b.workloads();
+    }
     ++confusion[teacher_best + " -> " + std::string(to_string(b.strategy))];
   }
   std::printf("%s and %s on %s: %zu layers, %zu with no valid strategy of ours\n", argv[0], argv[1],
@@ -155,6 +184,8 @@ int main(int argc, char** argv) {
   std::printf("  same best strategy as the teacher: %.1f %%\n",
               100.0 * double(agree) / double(std::max<std::size_t>(1, rows - refused_by_us)));
   std::printf("  strategies we cost that the teacher found invalid: %zu\n", we_offer_teacher_not);
+  std::printf("  same DPU workload count as the teacher (where the strategy agrees): %.1f %%\n",
+              100.0 * double(same_count) / double(std::max<std::size_t>(1, count_compared)));
   std::printf("  teacher best -> ours:");
   for (const auto& [k, n] : confusion) std::printf("  %s %zu", k.c_str(), n);
   std::printf("\n");

@@ -1,6 +1,6 @@
-# `cmake --install` exports the costmodel library so that another project can
+# `cmake --install` exports the libraries so that another project can
 #   find_package(vpucost) and target_link_libraries(app vpucost::costmodel)
-# (and vpucost::nas).
+# (and vpucost::network, vpucost::nas).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -10,8 +10,12 @@ install(TARGETS vpucost_costmodel vpucost_hdf5
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY costmodel/include/vpucost DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-# vpucost::nas (architecture search) installs next to it: its headers share
-# the vpucost/ include folder.
+# vpucost::network (layers and networks on the device) and vpucost::nas
+# install next to it: their headers share the vpucost/ include folder.
+install(TARGETS vpucost_network EXPORT vpucostTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(DIRECTORY network/include/vpucost DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 if(TARGET vpucost_nas)
   install(TARGETS vpucost_nas EXPORT vpucostTargets
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

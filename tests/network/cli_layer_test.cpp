@@ -65,8 +65,8 @@ TEST(CliLayer, RefusalsAreOneLine) {
   EXPECT_NE(
       one_line(run_cli({"layer", "--model", kModels + "vpu_2_7.h5", "--op", "CONVOLUTION",
                         "--input", "7x7x960", "--output-channels", "16", "--strategy", "SOK"}))
-          .find("strategy SOK is not valid for this layer: 16 output channels are fewer "
-                "than 16 per tile over 2 tiles"),
+          .find("strategy SOK is not valid for this layer: 16 output channels: a split over "
+                "output channels needs at least 32"),
       std::string::npos);
   EXPECT_NE(one_line(run_cli({"layer", "--model", kModels + "vpu_2_0.h5", "--op", "CONVOLUTION",
                               "--input", "8x8x16", "--output-channels", "16", "--strategy", "SOW"}))

@@ -115,7 +115,7 @@ TEST_P(TeacherCsv, SplitDecisionsFollowTheTeacherRule) {
 
 // Per-block cycles: the teacher's sum over a block's layers against ours with
 // the roofline and, when shipped, the trained model. The figures are written
-// to $VPUCOST_TEACHER_REPORT (CSV) when set; costmodel/NETWORK.md reports them.
+// to $VPUCOST_TEACHER_REPORT (CSV) when set; network/NETWORK.md reports them.
 struct BlockComparison {
   std::string block_id;
   DType dtype;

@@ -216,8 +216,8 @@ const Case kCases[] = {
      "no tiling strategy is valid for this layer"},
     {"LayerStrategyNotValid", "a tiling strategy the layer cannot take",
      "layer --model model.h5 --op CONVOLUTION --input 7x7x960 --output-channels 16 --strategy SOK",
-     "strategy SOK is not valid for this layer: 16 output channels are fewer than 16 per tile over "
-     "2 tiles"},
+     "strategy SOK is not valid for this layer: 16 output channels: a split over output channels "
+     "needs at least 32"},
     // Another device, another version.
     {"ModelOfAnotherDevice", "model of another device",
      "predict --model model.h5 --device VPU_4_0 --op CONVOLUTION --input 56x56x64 --output "

@@ -18,7 +18,7 @@
 
 #include "vpucost/device.hpp"
 #include "vpucost/workload.hpp"
-#include "vpucost/workload_split.hpp"
+#include "vpucost/workload_limits.hpp"
 
 namespace vpucost::test {
 

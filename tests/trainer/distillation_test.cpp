@@ -11,7 +11,7 @@
 #include "synthetic.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
-#include "vpucost/workload_split.hpp"
+#include "vpucost/workload_limits.hpp"
 
 namespace vpucost {
 namespace {

@@ -7,7 +7,7 @@
 #include "random.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
-#include "vpucost/workload_split.hpp"
+#include "vpucost/workload_limits.hpp"
 
 namespace vpucost {
 namespace {

@@ -24,6 +24,21 @@ inline std::vector<std::int64_t> near_equal_chunks(std::int64_t total, std::int6
   return chunks;
 }
 
+/// VPUNN's split of `total` into at most `n` pieces: each piece
+/// round_up(ceil(total / n), unit) until the rest is smaller, the rest last;
+/// no empty pieces (so fewer than n when the rounding leaves none), e.g.
+/// 9 rows over 4 tiles: 3, 3, 3; 112 channels over 6 tiles (unit 16): 32,
+/// 32, 32, 16.
+inline std::vector<std::int64_t> ceil_first_chunks(std::int64_t total, std::int64_t n,
+                                                   std::int64_t unit) {
+  const std::int64_t desired = ((total + n - 1) / n + unit - 1) / unit * unit;
+  std::vector<std::int64_t> chunks;
+  for (std::int64_t rest = total; rest > 0 && std::int64_t(chunks.size()) < n; rest -= desired) {
+    chunks.push_back(std::min(desired, rest));
+  }
+  return chunks;
+}
+
 inline Workload channel_chunk(const Workload& w, std::int64_t channels) {
   Workload c = w;
   c.output.channels = channels;

@@ -1,7 +1,7 @@
 #pragma once
 // Costing layers and networks on one DPU.
 //
-// Composition rule (costmodel/NETWORK.md discusses its limits):
+// Composition rule (network/NETWORK.md discusses its limits):
 //  - a layer becomes one DPU workload, or several when it exceeds what one
 //    workload may hold (workload_split.hpp); its cycles are the sum of its
 //    workloads' cycles;

@@ -1,0 +1,256 @@
+#include "intra_tile_split.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "tensor_chunks.hpp"
+#include "vpucost/device.hpp"
+#include "vpucost/workload_limits.hpp"
+
+namespace vpucost::detail {
+namespace {
+
+constexpr std::int64_t kMaxWorkloadsPerTile = 128;  // VPUNN's default per intra-tile split
+
+bool is_depthwise_family(Operation op) {
+  return op == Operation::DW_CONVOLUTION || op == Operation::MAXPOOL || op == Operation::AVEPOOL;
+}
+
+bool runs_as_one_workload(const Workload& part, int dpus) {
+  const Operation op = part.operation;
+  return dpus == 1 && (op == Operation::CONVOLUTION || op == Operation::CM_CONVOLUTION ||
+                       op == Operation::ELTWISE);
+}
+
+// A workload the DPU model may be asked about: valid, with a channel count
+// the DPU takes (a 128-channel depthwise workload on VPU_2_7 is not). Its
+// memory is not checked again: the tile's part as a whole fits (the layer
+// validator), which is what VPUNN's layer model checks.
+bool acceptable(const Workload& w) {
+  return !find_problem(w) && split_reason(w) != SplitReason::DepthwiseChannels;
+}
+
+// `value` and its exact halvings, those within `limit`.
+void add_halvings(std::set<std::int64_t>& counts, std::int64_t value, std::int64_t limit) {
+  for (std::int64_t v = value; v >= 1; v /= 2) {
+    if (v <= limit) counts.insert(v);
+    if (v % 2 != 0) break;
+  }
+}
+
+std::set<std::int64_t> z_counts(const Workload& part, ExecutionMode mode, int dpus) {
+  if (runs_as_one_workload(part, dpus)) return {1};
+  if (part.device == Device::VPU_2_0 && mode != ExecutionMode::VECTOR &&
+      part.operation != Operation::CONVOLUTION) {
+    return {1};
+  }
+  const std::int64_t k = part.output.channels;
+  const std::int64_t limit = std::min(kMaxWorkloadsPerTile, (k + 15) / 16);
+  std::set<std::int64_t> counts{1};
+  for (std::int64_t n = dpus; n <= limit; n += dpus) counts.insert(n);
+  for (const std::int64_t z : {16, 32, 48, 64, 80, 128, 144})
+    add_halvings(counts, (k + z - 1) / z, limit);
+  return counts;
+}
+
+// Channel chunks of a split into n, or nothing when that split does not exist.
+std::vector<std::int64_t> z_chunks(const Workload& part, std::int64_t n) {
+  const std::int64_t k = part.output.channels;
+  if (n == 1) return {k};
+  if (k % 16 != 0) return {};
+  std::vector<std::int64_t> chunks;
+  const bool dw_sizes = is_depthwise_family(part.operation) && part.device != Device::VPU_2_0;
+  if (part.device == Device::NPU_5_0) {
+    // Balanced: each chunk the smallest allowed size covering its share.
+    std::int64_t rest = k;
+    for (std::int64_t left = n; left > 0; --left) {
+      std::int64_t size = ((rest + left - 1) / left + 15) / 16 * 16;
+      if (dw_sizes && size > 16 && size <= 32) size = 32;
+      if (dw_sizes && size > 32) size = size <= 64 ? 64 : 0;
+      if (size == 0 || size > rest) return {};
+      chunks.push_back(size);
+      rest -= size;
+    }
+    if (rest != 0) return {};
+  } else {
+    chunks = ceil_first_chunks(k, n, 16);
+    if (std::int64_t(chunks.size()) != n) return {};  // VPUNN's empty workload: no such split
+  }
+  if (dw_sizes) {
+    for (const std::int64_t c : chunks) {
+      if (c != 16 && c != 32 && c != 64) return {};
+    }
+  }
+  return chunks;
+}
+
+struct TilingGrid {
+  std::int64_t x = 4;
+  std::int64_t y = 4;
+};
+
+TilingGrid hw_tiling_grid(ExecutionMode mode) {
+  if (mode == ExecutionMode::VECTOR) return {16, 1};
+  if (mode == ExecutionMode::VECTOR_FP16) return {4, 1};
+  return {4, 4};
+}
+
+std::set<std::int64_t> hw_counts(const Workload& part, ExecutionMode mode, int dpus) {
+  if (dpus == 1) return {1};
+  const TilingGrid g = hw_tiling_grid(mode);
+  // VPUNN divides the height by the grid's x and the width by its y.
+  const std::int64_t cells = (part.output.height / g.x) * (part.output.width / g.y);
+  const std::int64_t limit = std::min(kMaxWorkloadsPerTile, cells);
+  std::set<std::int64_t> counts{1};
+  for (std::int64_t n = dpus; n <= limit; n += dpus) counts.insert(n);
+  if (cells > 0) add_halvings(counts, cells, limit);
+  return counts;
+}
+
+// A piece of `part` with this output size, keeping every side's padding.
+Workload hw_piece(const Workload& part, std::int64_t width, std::int64_t height) {
+  Workload p = part;
+  p.output.width = width;
+  p.output.height = height;
+  p.input.width =
+      (width - 1) * part.stride_w + part.kernel_w - part.padding.left - part.padding.right;
+  p.input.height =
+      (height - 1) * part.stride_h + part.kernel_h - part.padding.top - part.padding.bottom;
+  return p;
+}
+
+void add_hw_candidates(const Workload& part, ExecutionMode mode, std::int64_t n,
+                       std::vector<TileSplitCandidate>& out) {
+  const TilingGrid g = hw_tiling_grid(mode);
+  const std::int64_t w = part.output.width;
+  const std::int64_t h = part.output.height;
+  std::set<std::pair<std::int64_t, std::int64_t>> pairs;
+  for (std::int64_t i = 1; i * i <= n; ++i) {
+    if (n % i != 0) continue;
+    pairs.insert({n / i, i});
+    pairs.insert({i, n / i});
+  }
+  for (const auto& [a, b] : pairs) {
+    if (a > w || b > h) continue;
+    const std::int64_t piece_w = ((w + a - 1) / a + g.x - 1) / g.x * g.x;
+    const std::int64_t piece_h = ((h + b - 1) / b + g.y - 1) / g.y * g.y;
+    const auto widths = ceil_first_chunks(w, (w + piece_w - 1) / piece_w, piece_w);
+    const auto heights = ceil_first_chunks(h, (h + piece_h - 1) / piece_h, piece_h);
+    // At most two widths and two heights: check each distinct piece once.
+    bool ok = true;
+    for (const std::int64_t pw : {widths.front(), widths.back()}) {
+      for (const std::int64_t ph : {heights.front(), heights.back()}) {
+        ok = ok && acceptable(hw_piece(part, pw, ph));
+      }
+    }
+    if (!ok) continue;
+    TileSplitCandidate c;
+    c.label = "HW:" + std::to_string(widths.size()) + "x" + std::to_string(heights.size());
+    for (const std::int64_t ph : heights) {
+      for (const std::int64_t pw : widths) c.workloads.push_back(hw_piece(part, pw, ph));
+    }
+    out.push_back(std::move(c));
+  }
+}
+
+}  // namespace
+
+std::vector<ExecutionMode> layer_modes(const Workload& part) {
+  using enum ExecutionMode;
+  if (part.device == Device::VPU_2_0) {
+    if (part.input.dtype == DType::FLOAT16 || part.output.dtype == DType::FLOAT16) {
+      return {VECTOR_FP16};
+    }
+    const std::int64_t w = part.output.width;
+    const std::int64_t h = part.output.height;
+    return {(w + 15) / 16 * h <= ((w + 3) / 4) * ((h + 3) / 4) ? VECTOR : MATRIX};
+  }
+  std::vector<ExecutionMode> wanted;
+  switch (as_executed(part).operation) {
+    case Operation::CONVOLUTION:
+      wanted = {CUBOID_16x16, CUBOID_8x16, CUBOID_4x16};
+      break;
+    case Operation::CM_CONVOLUTION:
+      wanted = part.device == Device::NPU_5_0
+                   ? std::vector<ExecutionMode>{CUBOID_16x16, CUBOID_8x16, CUBOID_4x16}
+                   : std::vector<ExecutionMode>{CUBOID_16x16};
+      break;
+    case Operation::ELTWISE:
+      wanted = {CUBOID_8x16};
+      break;
+    default:
+      wanted = {CUBOID_16x16};
+  }
+  // Only modes the device's DPU takes for this operation.
+  const auto allowed = operation_modes(part.device, part.operation);
+  std::erase_if(wanted, [&](ExecutionMode m) {
+    return std::find(allowed.begin(), allowed.end(), m) == allowed.end();
+  });
+  if (wanted.empty()) wanted.assign(allowed.begin(), allowed.end());
+  return wanted;
+}
+
+std::vector<TileSplitCandidate> intra_tile_candidates(const Workload& part) {
+  const int dpus = device_spec(part.device).dpus_per_tile;
+  std::vector<TileSplitCandidate> out;
+  for (const ExecutionMode mode : layer_modes(part)) {
+    Workload moded = part;
+    moded.mode = mode;
+    // HW tiling first, then Z tiling (VPUNN's order; it matters only for
+    // which of two equally cheap candidates is reported). HW tiling of
+    // depthwise and pooling exists only before VPU_2_7.
+    if (dpus > 1 && !(is_depthwise_family(part.operation) && part.device != Device::VPU_2_0)) {
+      for (const std::int64_t n : hw_counts(moded, mode, dpus))
+        add_hw_candidates(moded, mode, n, out);
+    }
+    for (const std::int64_t n : z_counts(moded, mode, dpus)) {
+      const auto chunks = z_chunks(moded, n);
+      if (chunks.empty()) continue;
+      if (!acceptable(channel_chunk(moded, chunks.front())) ||
+          !acceptable(channel_chunk(moded, chunks.back()))) {
+        continue;
+      }
+      TileSplitCandidate c;
+      c.label = n == 1 ? "none" : "Z:" + std::to_string(n);
+      for (const std::int64_t k : chunks) c.workloads.push_back(channel_chunk(moded, k));
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+std::pair<Workload, Workload> symmetric_neighbours(const Workload& w) {
+  if (w.padding.top == w.padding.bottom && w.padding.left == w.padding.right) return {w, w};
+  const auto padded = [&](bool larger) {
+    Workload s = w;
+    const auto pick = [&](std::int64_t a, std::int64_t b) {
+      return larger ? std::max(a, b) : std::min(a, b);
+    };
+    const std::int64_t ph = pick(w.padding.top, w.padding.bottom);
+    const std::int64_t pw = pick(w.padding.left, w.padding.right);
+    s.padding = {ph, ph, pw, pw};
+    s.input.height = (s.output.height - 1) * s.stride_h + s.kernel_h - 2 * ph;
+    s.input.width = (s.output.width - 1) * s.stride_w + s.kernel_w - 2 * pw;
+    return s;
+  };
+  Workload larger = padded(true);
+  Workload smaller = padded(false);
+  if (find_problem(larger) || find_problem(smaller)) return {w, w};
+  return {std::move(larger), std::move(smaller)};
+}
+
+double list_schedule(std::span<const double> cycles, int processors) {
+  if (processors <= 1) {
+    double sum = 0.0;
+    for (const double c : cycles) sum += c;
+    return sum;
+  }
+  std::vector<double> busy(static_cast<std::size_t>(processors), 0.0);
+  for (const double c : cycles) {
+    *std::min_element(busy.begin(), busy.end()) += c;
+  }
+  return *std::max_element(busy.begin(), busy.end());
+}
+
+}  // namespace vpucost::detail

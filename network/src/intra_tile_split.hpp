@@ -1,0 +1,72 @@
+#pragma once
+// How a tile runs its part of a layer on its DPUs: the candidate ways to cut
+// the part into DPU workloads, and how their cycles make the tile's. The
+// rules are VPUNN's layer model (its intra-tile splitter, which labels the
+// v2 teacher's layers/ files), read from its source and written here as
+// rules, not code:
+//  - execution modes (layer_modes): VPU_2_7 / VPU_4_0 try CUBOID_16x16,
+//    8x16 and 4x16 on a CONVOLUTION, 16x16 on CM_CONVOLUTION, depthwise and
+//    pooling, 8x16 on ELTWISE; NPU_5_0 the same except that CM_CONVOLUTION
+//    tries all three; VPU_2_0 exactly one mode per tile: VECTOR_FP16 for a
+//    FLOAT16 tensor, else VECTOR when ceil(W/16)*H <= ceil(W/4)*ceil(H/4)
+//    (W x H the part's output), else MATRIX;
+//  - Z tiling: n output-channel chunks. With one DPU per tile a
+//    CONVOLUTION, CM_CONVOLUTION or ELTWISE stays one workload; on VPU_2_0
+//    only a CONVOLUTION or a VECTOR-mode part is cut. The counts n tried are
+//    the multiples of the DPUs per tile up to min(128, K/16), the exact
+//    halvings of ceil(K/z) for z in {16, 32, 48, 64, 80, 128, 144}, and 1.
+//    Before NPU_5_0 a split into n is chunks of round_up(ceil(K/n), 16), the
+//    rest last, and exists only when it gives exactly n non-empty chunks;
+//    on NPU_5_0 it is balanced (each chunk the smallest allowed size >=
+//    ceil(rest / chunks left)). Depthwise and pooling on VPU_2_7+ take only
+//    16, 32 or 64 channels per workload;
+//  - HW tiling, only with several DPUs per tile (VPU_2_0): for n in {1}, the
+//    multiples of the DPUs and the halvings of the mode grid's cell count, up
+//    to 128, every factor pair a x b = n cuts the output columns into
+//    pieces of round_up(ceil(W/a), grid x) and rows into round_up(ceil(H/b),
+//    grid y), larger pieces first; each piece keeps the part's padding on
+//    every side and reads the input that padding implies (VPUNN's rule; it
+//    overstates the padding of inner pieces);
+//  - a candidate's cycles: its workloads list-scheduled in order on the
+//    tile's DPUs (each to the DPU free first); the tile takes the cheapest
+//    candidate whose workloads are all valid and within one workload's
+//    limits (workload_limits.hpp).
+#include <span>
+#include <string>
+#include <vector>
+
+#include "vpucost/workload.hpp"
+
+namespace vpucost::detail {
+
+/// One way to run a tile's part: its workloads (mode set) in issue order.
+struct TileSplitCandidate {
+  std::string label;  ///< "none", "Z:4" (4 channel chunks), "HW:2x3" (2 columns x 3 rows)
+  std::vector<Workload> workloads;
+};
+
+/// The modes VPUNN's layer model tries for `part` (see above).
+std::vector<ExecutionMode> layer_modes(const Workload& part);
+
+/// Every candidate split of `part` in every mode; those whose workloads are
+/// invalid or exceed one workload's limits are left out.
+std::vector<TileSplitCandidate> intra_tile_candidates(const Workload& part);
+
+/// What the DPU model is asked for a piece `w`. A piece of a split over
+/// rows or columns is padded on one side only (the tensor border), which no
+/// DPU recording has: every profiled workload is padded alike on both sides,
+/// and the model extrapolates such pieces too cheap (SOHO / SOW parts 2-5 %
+/// below the teacher). So a one-sided piece is asked as its two symmetric
+/// neighbours -- the same output padded on both sides as its larger side,
+/// and as its smaller side, each reading the input rows that implies -- and
+/// costs the dearer of the two. Chosen on the v2 layers train files against
+/// the piece as it is and the geometric mean of the neighbours (network/
+/// NETWORK.md section 11). A symmetric piece, or one whose neighbours are not
+/// valid workloads, is asked as itself (twice).
+std::pair<Workload, Workload> symmetric_neighbours(const Workload& w);
+
+/// Makespan of `cycles` issued in order to `processors` (each job to the
+/// processor free first, the lowest-numbered on a tie).
+double list_schedule(std::span<const double> cycles, int processors);
+
+}  // namespace vpucost::detail

@@ -1,0 +1,111 @@
+// Inside a tile (issue #16, item 2): the candidate ways VPUNN's layer model
+// cuts a tile's part into DPU workloads, the modes it tries, the schedule
+// over a tile's DPUs, and how one-sided pieces are asked of the model.
+#include "../../network/src/intra_tile_split.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "../support/test_workloads.hpp"
+#include "vpucost/device.hpp"
+
+namespace vpucost::detail {
+namespace {
+
+Workload depthwise(Device device, std::int64_t channels, std::int64_t size = 14) {
+  Workload w;
+  w.device = device;
+  w.operation = Operation::DW_CONVOLUTION;
+  w.input = {size, size, channels, DType::UINT8};
+  w.output = {size, size, channels, DType::UINT8};
+  w.kernel_w = w.kernel_h = 3;
+  w.padding = {1, 1, 1, 1};
+  return w;
+}
+
+std::vector<std::vector<std::int64_t>> channel_splits(const std::vector<TileSplitCandidate>& cs) {
+  std::vector<std::vector<std::int64_t>> out;
+  for (const TileSplitCandidate& c : cs) {
+    std::vector<std::int64_t> k;
+    for (const Workload& w : c.workloads) k.push_back(w.output.channels);
+    out.push_back(k);
+  }
+  return out;
+}
+
+bool has(const std::vector<std::vector<std::int64_t>>& splits, std::vector<std::int64_t> s) {
+  return std::find(splits.begin(), splits.end(), s) != splits.end();
+}
+
+TEST(IntraTileSplit, OneDpuKeepsAConvolutionWhole) {
+  const auto cs = intra_tile_candidates(test::conv3x3(Device::VPU_4_0, 256));
+  ASSERT_EQ(cs.size(), 3u) << "one workload in each CUBOID mode";
+  for (const TileSplitCandidate& c : cs) {
+    ASSERT_EQ(c.workloads.size(), 1u);
+    EXPECT_EQ(c.label, "none");
+  }
+}
+
+TEST(IntraTileSplit, DepthwiseChunksAreVpunnsSplitsOf16To64Channels) {
+  // VPU_2_7, 144 channels: n chunks of round_up(ceil(144/n), 16) with the
+  // rest last, every chunk 16, 32 or 64: 32x4+16 (n = 5) and 16x9 (n = 9);
+  // not 64+64+16 (no n gives it) nor the whole 144 (too many channels).
+  const auto splits = channel_splits(intra_tile_candidates(depthwise(Device::VPU_2_7, 144)));
+  EXPECT_TRUE(has(splits, {32, 32, 32, 32, 16}));
+  EXPECT_TRUE(has(splits, std::vector<std::int64_t>(9, 16)));
+  EXPECT_FALSE(has(splits, {64, 64, 16}));
+  EXPECT_FALSE(has(splits, {144}));
+  for (const auto& s : splits) {
+    for (const std::int64_t k : s) EXPECT_TRUE(k == 16 || k == 32 || k == 64) << k;
+  }
+  // NPU_5_0 splits balanced: 64 in 3 -> 32, 16, 16.
+  const auto npu = channel_splits(intra_tile_candidates(depthwise(Device::NPU_5_0, 64)));
+  EXPECT_TRUE(has(npu, {32, 16, 16}));
+  EXPECT_TRUE(has(npu, {64}));
+}
+
+TEST(IntraTileSplit, Vpu20HasOneModeAndSplitsOverItsFiveDpus) {
+  Workload conv = test::conv3x3(Device::VPU_2_0, 64);
+  EXPECT_EQ(layer_modes(conv).size(), 1u);
+  conv.input.dtype = conv.output.dtype = DType::FLOAT16;
+  EXPECT_EQ(layer_modes(conv), std::vector<ExecutionMode>{ExecutionMode::VECTOR_FP16});
+  const auto cs = intra_tile_candidates(conv);
+  bool hw = false, z = false;
+  for (const TileSplitCandidate& c : cs) {
+    hw |= c.label.starts_with("HW:");
+    z |= c.label.starts_with("Z:");
+    // HW pieces keep the part's padding on every side, and read the input
+    // that padding implies.
+    for (const Workload& w : c.workloads) EXPECT_FALSE(find_problem(w).has_value());
+  }
+  EXPECT_TRUE(hw);
+  EXPECT_TRUE(z);
+}
+
+TEST(IntraTileSplit, ListScheduleTakesTheDpuFreeFirst) {
+  const std::vector<double> jobs{5, 3, 3, 3};
+  EXPECT_DOUBLE_EQ(list_schedule(jobs, 1), 14);
+  EXPECT_DOUBLE_EQ(list_schedule(jobs, 2), 8);  // 5 | 3 3 -> 5+3 | 6
+  EXPECT_DOUBLE_EQ(list_schedule(jobs, 5), 5);
+}
+
+TEST(IntraTileSplit, OneSidedPiecesAreAskedAsTheirSymmetricNeighbours) {
+  Workload top = test::conv3x3(Device::VPU_2_7);  // 56x56, pad 1 all round
+  top.output.height = 10;
+  top.padding.bottom = 0;
+  top.input.height = 11;  // rows 0..10 of the input feed output rows 0..9
+  ASSERT_FALSE(find_problem(top).has_value());
+  const auto [larger, smaller] = symmetric_neighbours(top);
+  EXPECT_EQ(larger.padding.top, 1);
+  EXPECT_EQ(larger.padding.bottom, 1);
+  EXPECT_EQ(larger.input.height, 10);
+  EXPECT_EQ(smaller.padding.top, 0);
+  EXPECT_EQ(smaller.input.height, 12);
+  EXPECT_EQ(larger.output, top.output);
+  const Workload sym = test::conv3x3(Device::VPU_2_7);
+  EXPECT_EQ(symmetric_neighbours(sym).first, sym);
+}
+
+}  // namespace
+}  // namespace vpucost::detail
