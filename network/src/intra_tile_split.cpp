@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 #include "tensor_chunks.hpp"
 #include "vpucost/device.hpp"
@@ -31,15 +30,24 @@ bool acceptable(const Workload& w) {
   return !find_problem(w) && split_reason(w) != SplitReason::DepthwiseChannels;
 }
 
+using Counts = std::vector<std::int64_t>;
+
 // `value` and its exact halvings, those within `limit`.
-void add_halvings(std::set<std::int64_t>& counts, std::int64_t value, std::int64_t limit) {
+void add_halvings(Counts& counts, std::int64_t value, std::int64_t limit) {
   for (std::int64_t v = value; v >= 1; v /= 2) {
-    if (v <= limit) counts.insert(v);
+    if (v <= limit) counts.push_back(v);
     if (v % 2 != 0) break;
   }
 }
 
-std::set<std::int64_t> z_counts(const Workload& part, ExecutionMode mode, int dpus) {
+// Ascending, each once (VPUNN keeps the counts in a set).
+Counts sorted_unique(Counts counts) {
+  std::sort(counts.begin(), counts.end());
+  counts.erase(std::unique(counts.begin(), counts.end()), counts.end());
+  return counts;
+}
+
+Counts z_counts(const Workload& part, ExecutionMode mode, int dpus) {
   if (runs_as_one_workload(part, dpus)) return {1};
   if (part.device == Device::VPU_2_0 && mode != ExecutionMode::VECTOR &&
       part.operation != Operation::CONVOLUTION) {
@@ -47,20 +55,26 @@ std::set<std::int64_t> z_counts(const Workload& part, ExecutionMode mode, int dp
   }
   const std::int64_t k = part.output.channels;
   const std::int64_t limit = std::min(kMaxWorkloadsPerTile, (k + 15) / 16);
-  std::set<std::int64_t> counts{1};
-  for (std::int64_t n = dpus; n <= limit; n += dpus) counts.insert(n);
-  for (const std::int64_t z : {16, 32, 48, 64, 80, 128, 144})
+  Counts counts{1};
+  for (std::int64_t n = dpus; n <= limit; n += dpus) counts.push_back(n);
+  for (const std::int64_t z : {16, 32, 48, 64, 80, 128, 144}) {
     add_halvings(counts, (k + z - 1) / z, limit);
-  return counts;
+  }
+  return sorted_unique(std::move(counts));
 }
 
-// Channel chunks of a split into n, or nothing when that split does not exist.
-std::vector<std::int64_t> z_chunks(const Workload& part, std::int64_t n) {
+// Channel chunks of a split into n, into `chunks` (reused: this runs for
+// every n of every part); false when that split does not exist.
+bool z_chunks(const Workload& part, std::int64_t n, std::vector<std::int64_t>& chunks) {
+  chunks.clear();
   const std::int64_t k = part.output.channels;
-  if (n == 1) return {k};
-  if (k % 16 != 0) return {};
-  std::vector<std::int64_t> chunks;
   const bool dw_sizes = is_depthwise_family(part.operation) && part.device != Device::VPU_2_0;
+  const auto allowed = [&](std::int64_t c) { return !dw_sizes || c == 16 || c == 32 || c == 64; };
+  if (n == 1) {
+    chunks.push_back(k);
+    return allowed(k);
+  }
+  if (k % 16 != 0) return false;
   if (part.device == Device::NPU_5_0) {
     // Balanced: each chunk the smallest allowed size covering its share.
     std::int64_t rest = k;
@@ -68,21 +82,24 @@ std::vector<std::int64_t> z_chunks(const Workload& part, std::int64_t n) {
       std::int64_t size = ((rest + left - 1) / left + 15) / 16 * 16;
       if (dw_sizes && size > 16 && size <= 32) size = 32;
       if (dw_sizes && size > 32) size = size <= 64 ? 64 : 0;
-      if (size == 0 || size > rest) return {};
+      if (size == 0 || size > rest) return false;
       chunks.push_back(size);
       rest -= size;
     }
-    if (rest != 0) return {};
-  } else {
-    chunks = ceil_first_chunks(k, n, 16);
-    if (std::int64_t(chunks.size()) != n) return {};  // VPUNN's empty workload: no such split
+    return rest == 0;
   }
-  if (dw_sizes) {
-    for (const std::int64_t c : chunks) {
-      if (c != 16 && c != 32 && c != 64) return {};
-    }
+  // Chunks of round_up(ceil(k / n), 16), the rest last: the split exists
+  // only when that makes exactly n non-empty chunks (VPUNN's empty
+  // workload otherwise).
+  const std::int64_t chunk = ((k + n - 1) / n + 15) / 16 * 16;
+  const std::int64_t full = k / chunk;
+  const std::int64_t rest = k % chunk;
+  if (full + (rest > 0 ? 1 : 0) != n || !allowed(chunk) || (rest > 0 && !allowed(rest))) {
+    return false;
   }
-  return chunks;
+  chunks.assign(static_cast<std::size_t>(full), chunk);
+  if (rest > 0) chunks.push_back(rest);
+  return true;
 }
 
 struct TilingGrid {
@@ -96,16 +113,16 @@ TilingGrid hw_tiling_grid(ExecutionMode mode) {
   return {4, 4};
 }
 
-std::set<std::int64_t> hw_counts(const Workload& part, ExecutionMode mode, int dpus) {
+Counts hw_counts(const Workload& part, ExecutionMode mode, int dpus) {
   if (dpus == 1) return {1};
   const TilingGrid g = hw_tiling_grid(mode);
   // VPUNN divides the height by the grid's x and the width by its y.
   const std::int64_t cells = (part.output.height / g.x) * (part.output.width / g.y);
   const std::int64_t limit = std::min(kMaxWorkloadsPerTile, cells);
-  std::set<std::int64_t> counts{1};
-  for (std::int64_t n = dpus; n <= limit; n += dpus) counts.insert(n);
+  Counts counts{1};
+  for (std::int64_t n = dpus; n <= limit; n += dpus) counts.push_back(n);
   if (cells > 0) add_halvings(counts, cells, limit);
-  return counts;
+  return sorted_unique(std::move(counts));
 }
 
 // A piece of `part` with this output size, keeping every side's padding.
@@ -125,12 +142,13 @@ void add_hw_candidates(const Workload& part, ExecutionMode mode, std::int64_t n,
   const TilingGrid g = hw_tiling_grid(mode);
   const std::int64_t w = part.output.width;
   const std::int64_t h = part.output.height;
-  std::set<std::pair<std::int64_t, std::int64_t>> pairs;
+  std::vector<std::pair<std::int64_t, std::int64_t>> pairs;  // (across, down), ascending
   for (std::int64_t i = 1; i * i <= n; ++i) {
     if (n % i != 0) continue;
-    pairs.insert({n / i, i});
-    pairs.insert({i, n / i});
+    pairs.emplace_back(n / i, i);
+    if (i != n / i) pairs.emplace_back(i, n / i);
   }
+  std::sort(pairs.begin(), pairs.end());
   for (const auto& [a, b] : pairs) {
     if (a > w || b > h) continue;
     const std::int64_t piece_w = ((w + a - 1) / a + g.x - 1) / g.x * g.x;
@@ -146,15 +164,35 @@ void add_hw_candidates(const Workload& part, ExecutionMode mode, std::int64_t n,
     }
     if (!ok) continue;
     TileSplitCandidate c;
-    c.label = "HW:" + std::to_string(widths.size()) + "x" + std::to_string(heights.size());
+    c.kind = TileSplitCandidate::Kind::HW;
+    c.across = std::int64_t(widths.size());
+    c.down = std::int64_t(heights.size());
+    // Row-major: full pieces first, the last column / row the remainder.
     for (const std::int64_t ph : heights) {
-      for (const std::int64_t pw : widths) c.workloads.push_back(hw_piece(part, pw, ph));
+      for (const std::int64_t pw : widths) {
+        const Workload piece = hw_piece(part, pw, ph);
+        const auto it = std::find(c.pieces.begin(), c.pieces.end(), piece);
+        c.order.push_back(std::uint32_t(it - c.pieces.begin()));
+        if (it == c.pieces.end()) c.pieces.push_back(piece);
+      }
     }
     out.push_back(std::move(c));
   }
 }
 
 }  // namespace
+
+std::string TileSplitCandidate::label() const {
+  switch (kind) {
+    case Kind::None:
+      return "none";
+    case Kind::Z:
+      return "Z:" + std::to_string(across);
+    case Kind::HW:
+      return "HW:" + std::to_string(across) + "x" + std::to_string(down);
+  }
+  return "none";
+}
 
 std::vector<ExecutionMode> layer_modes(const Workload& part) {
   using enum ExecutionMode;
@@ -194,6 +232,7 @@ std::vector<ExecutionMode> layer_modes(const Workload& part) {
 std::vector<TileSplitCandidate> intra_tile_candidates(const Workload& part) {
   const int dpus = device_spec(part.device).dpus_per_tile;
   std::vector<TileSplitCandidate> out;
+  std::vector<std::int64_t> chunks;
   for (const ExecutionMode mode : layer_modes(part)) {
     Workload moded = part;
     moded.mode = mode;
@@ -205,15 +244,18 @@ std::vector<TileSplitCandidate> intra_tile_candidates(const Workload& part) {
         add_hw_candidates(moded, mode, n, out);
     }
     for (const std::int64_t n : z_counts(moded, mode, dpus)) {
-      const auto chunks = z_chunks(moded, n);
-      if (chunks.empty()) continue;
-      if (!acceptable(channel_chunk(moded, chunks.front())) ||
-          !acceptable(channel_chunk(moded, chunks.back()))) {
-        continue;
-      }
+      // Chunks of a valid part with channel counts the DPU takes are valid
+      // workloads: no further check.
+      if (!z_chunks(moded, n, chunks)) continue;
       TileSplitCandidate c;
-      c.label = n == 1 ? "none" : "Z:" + std::to_string(n);
-      for (const std::int64_t k : chunks) c.workloads.push_back(channel_chunk(moded, k));
+      c.kind = n == 1 ? TileSplitCandidate::Kind::None : TileSplitCandidate::Kind::Z;
+      c.across = n;
+      for (const std::int64_t k : chunks) {
+        const auto it = std::find_if(c.pieces.begin(), c.pieces.end(),
+                                     [&](const Workload& p) { return p.output.channels == k; });
+        c.order.push_back(std::uint32_t(it - c.pieces.begin()));
+        if (it == c.pieces.end()) c.pieces.push_back(channel_chunk(moded, k));
+      }
       out.push_back(std::move(c));
     }
   }

@@ -31,6 +31,7 @@
 //    tile's DPUs (each to the DPU free first); the tile takes the cheapest
 //    candidate whose workloads are all valid and within one workload's
 //    limits (workload_limits.hpp).
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,10 +40,21 @@
 
 namespace vpucost::detail {
 
-/// One way to run a tile's part: its workloads (mode set) in issue order.
+/// One way to run a tile's part: its workloads (mode set) in issue order,
+/// held as the distinct pieces and the order in which they are issued (a
+/// split repeats a few shapes many times: 60 chunks of 16 channels are one
+/// piece issued 60 times).
 struct TileSplitCandidate {
-  std::string label;  ///< "none", "Z:4" (4 channel chunks), "HW:2x3" (2 columns x 3 rows)
-  std::vector<Workload> workloads;
+  enum class Kind : std::uint8_t { None, Z, HW };
+  Kind kind = Kind::None;
+  std::int64_t across = 1;           ///< Z: channel chunks; HW: pieces across the width
+  std::int64_t down = 1;             ///< HW: pieces down the height
+  std::vector<Workload> pieces;      ///< distinct workloads
+  std::vector<std::uint32_t> order;  ///< index into pieces, per workload issued
+
+  std::size_t workloads() const { return order.size(); }
+  /// "none", "Z:4" (4 channel chunks), "HW:2x3" (2 across x 3 down).
+  std::string label() const;
 };
 
 /// The modes VPUNN's layer model tries for `part` (see above).

@@ -203,7 +203,7 @@ class StrategyBatch {
     entry.candidates = detail::intra_tile_candidates(part);
     for (const detail::TileSplitCandidate& c : entry.candidates) {
       std::vector<std::size_t> ids;
-      for (const Workload& w : c.workloads) {
+      for (const Workload& w : c.pieces) {
         const auto [it, inserted] = query_index_.emplace(w, queries_.size());
         if (inserted) queries_.push_back(w);
         ids.push_back(it->second);
@@ -220,13 +220,14 @@ class StrategyBatch {
     // A piece padded on one side is costed as the dearer of its symmetric
     // neighbours (detail::symmetric_neighbours).
     std::vector<Workload> asked;
-    std::vector<std::pair<std::size_t, std::size_t>> answer;  // per query: two indices in asked
+    std::vector<std::pair<std::size_t, std::size_t>> answer;  // per query: indices in asked
     asked.reserve(queries_.size());
     for (const Workload& w : queries_) {
-      const auto pair = detail::symmetric_neighbours(w);
-      asked.push_back(pair.first);
-      asked.push_back(pair.second);
-      answer.emplace_back(asked.size() - 2, asked.size() - 1);
+      auto [larger, smaller] = detail::symmetric_neighbours(w);
+      const bool two = !(larger == smaller);
+      asked.push_back(std::move(larger));
+      if (two) asked.push_back(std::move(smaller));
+      answer.emplace_back(asked.size() - (two ? 2 : 1), asked.size() - 1);
     }
     std::vector<double> c(asked.size());
     predictor_.predict_cycles(asked, c);
@@ -244,19 +245,28 @@ class StrategyBatch {
     double chosen_cycles = std::numeric_limits<double>::infinity();
     std::vector<double> c;
     for (std::size_t i = 0; i < entry.candidates.size(); ++i) {
-      c.clear();
-      for (const std::size_t id : entry.query_ids[i]) c.push_back(cycles_[id]);
-      const double makespan = detail::list_schedule(c, dpus);
-      if (makespan < chosen_cycles) {
+      const detail::TileSplitCandidate& cand = entry.candidates[i];
+      double cycles = 0.0;
+      if (dpus == 1) {
+        for (const std::uint32_t piece : cand.order) cycles += cycles_[entry.query_ids[i][piece]];
+      } else {
+        c.clear();
+        for (const std::uint32_t piece : cand.order)
+          c.push_back(cycles_[entry.query_ids[i][piece]]);
+        cycles = detail::list_schedule(c, dpus);
+      }
+      if (cycles < chosen_cycles) {
         chosen = i;
-        chosen_cycles = makespan;
+        chosen_cycles = cycles;
       }
     }
+    const detail::TileSplitCandidate& best = entry.candidates[chosen];
     WorkloadCost cost;
     cost.whole = entry.part;
     cost.split_reason = split_reason(entry.part);
-    cost.split = entry.candidates[chosen].label;
-    for (const std::size_t id : entry.query_ids[chosen]) {
+    cost.split = best.label();
+    for (const std::uint32_t piece : best.order) {
+      const std::size_t id = entry.query_ids[chosen][piece];
       cost.workloads.push_back({queries_[id], cycles_[id]});
     }
     cost.cycles = chosen_cycles;
@@ -267,7 +277,7 @@ class StrategyBatch {
   struct Part {
     Workload part;
     std::vector<detail::TileSplitCandidate> candidates;
-    std::vector<std::vector<std::size_t>> query_ids;  // per candidate, per workload
+    std::vector<std::vector<std::size_t>> query_ids;  // per candidate, per distinct piece
   };
   const CyclePredictor& predictor_;
   std::vector<Part> parts_;

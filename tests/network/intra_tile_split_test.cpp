@@ -28,7 +28,7 @@ std::vector<std::vector<std::int64_t>> channel_splits(const std::vector<TileSpli
   std::vector<std::vector<std::int64_t>> out;
   for (const TileSplitCandidate& c : cs) {
     std::vector<std::int64_t> k;
-    for (const Workload& w : c.workloads) k.push_back(w.output.channels);
+    for (const std::uint32_t i : c.order) k.push_back(c.pieces[i].output.channels);
     out.push_back(k);
   }
   return out;
@@ -42,8 +42,8 @@ TEST(IntraTileSplit, OneDpuKeepsAConvolutionWhole) {
   const auto cs = intra_tile_candidates(test::conv3x3(Device::VPU_4_0, 256));
   ASSERT_EQ(cs.size(), 3u) << "one workload in each CUBOID mode";
   for (const TileSplitCandidate& c : cs) {
-    ASSERT_EQ(c.workloads.size(), 1u);
-    EXPECT_EQ(c.label, "none");
+    ASSERT_EQ(c.workloads(), 1u);
+    EXPECT_EQ(c.label(), "none");
   }
 }
 
@@ -73,11 +73,11 @@ TEST(IntraTileSplit, Vpu20HasOneModeAndSplitsOverItsFiveDpus) {
   const auto cs = intra_tile_candidates(conv);
   bool hw = false, z = false;
   for (const TileSplitCandidate& c : cs) {
-    hw |= c.label.starts_with("HW:");
-    z |= c.label.starts_with("Z:");
+    hw |= c.label().starts_with("HW:");
+    z |= c.label().starts_with("Z:");
     // HW pieces keep the part's padding on every side, and read the input
     // that padding implies.
-    for (const Workload& w : c.workloads) EXPECT_FALSE(find_problem(w).has_value());
+    for (const Workload& w : c.pieces) EXPECT_FALSE(find_problem(w).has_value());
   }
   EXPECT_TRUE(hw);
   EXPECT_TRUE(z);
