@@ -9,6 +9,7 @@
 
 #include "cli_args.hpp"
 #include "command.hpp"
+#include "layer_csv.hpp"
 #include "predict_dma.hpp"
 #include "predictor_option.hpp"
 #include "vpucost/device.hpp"
@@ -97,10 +98,13 @@ int run_layer(const std::vector<std::string>& args) {
        "best, or one of CLUSTERING, SOHO, SOK, SOW, SOHO_K_SWITCH")
       ("json", "print one JSON object");
   // clang-format on
+  add_layer_csv_options(options);
   po::variables_map vm;
   if (!parse_options("layer",
                      "--model M.h5 --device D --op OP --input WxHxC [--output-channels N] "
-                     "[--kernel KxK] [--strategy S] [--dma-model DMA.h5] [--json]",
+                     "[--kernel KxK] [--strategy S] [--dma-model DMA.h5] [--json]\n"
+                     "       vpucost layer --model M.h5 --csv layers.csv [--out L.csv] "
+                     "[--dma-model DMA.h5] [--strategy S]",
                      options, args, vm)) {
     return 0;
   }
@@ -118,6 +122,10 @@ int run_layer(const std::vector<std::string>& args) {
   if (dma.device() != device) {
     throw Error("DMA model " + dma_option + " is for " + std::string(to_string(dma.device())) +
                 ", not " + std::string(to_string(device)));
+  }
+  if (vm.count("csv")) return run_layer_csv(vm, loaded, dma, dma_option);
+  for (const char* batch_only : {"out", "rejects", "strict"}) {
+    if (vm.count(batch_only)) throw Error(std::string("--") + batch_only + " needs --csv");
   }
   const Workload layer = layer_from_options(vm, device);
   const LayerStrategies all = cost_strategies(*loaded.predictor, layer);

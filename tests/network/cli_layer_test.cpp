@@ -1,11 +1,16 @@
-// `vpucost layer` (issue #16, item 4, one layer from options): the strategy
-// table, the best, the DMA terms, --strategy and --json, and one-line refusals.
+// `vpucost layer` (issue #16, item 4): one layer from options -- the strategy
+// table, the best, the DMA terms, --strategy and --json -- or every row of a
+// layers CSV (--csv, --out, --rejects, --strict), and one-line refusals.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "../support/run_cli.hpp"
 #include "vpucost/dma_model_file.hpp"
+#include "vpucost/layer_recordings.hpp"
 #include "vpucost/layer_strategy.hpp"
 #include "vpucost/model_file.hpp"
 
@@ -86,6 +91,109 @@ TEST(CliLayer, RefusalsAreOneLine) {
                               "FLOAT16"}))
                 .find("no tiling strategy is valid for this layer"),
             std::string::npos);
+}
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(CliLayerCsv, EveryRowCostedAsTheLibraryDoesAndComparedWithTheLabels) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "vpucost_layer_csv";
+  std::filesystem::create_directories(dir);
+  const std::string csv =
+      std::string(VPUCOST_SOURCE_DIR) + "/data/samples/v2/layers/vpu_4_0_test.csv";
+  const auto out = dir / "layers_out.csv";
+  std::filesystem::remove(out);
+  const auto r = run_cli({"layer", "--model", kModels + "vpu_4_0.h5", "--dma-model",
+                          kModels + "dma_vpu_4_0.h5", "--csv", csv, "--out", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("costed 300 of 300 layers"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("best-strategy cycles"), std::string::npos) << "labels compared";
+  EXPECT_NE(r.out.find("same best strategy"), std::string::npos);
+  // The output is the input plus our columns, row for row.
+  const std::string text = read_text(out);
+  std::istringstream lines(text);
+  std::string header;
+  std::getline(lines, header);
+  EXPECT_NE(header.find(",vpucost_strategy,vpucost_cycles,vpucost_cycles_CLUSTERING"),
+            std::string::npos);
+  const LayerRecordings rec = read_layer_csv(csv);
+  const CostModel model = load_model(kModels + "vpu_4_0.h5");
+  const DmaModel dma = load_dma_model(kModels + "dma_vpu_4_0.h5");
+  std::size_t rows = 0;
+  for (std::string line; std::getline(lines, line); ++rows) {
+    ASSERT_LT(rows, rec.items.size());
+    const LayerRecord& in = rec.items[rows];
+    ASSERT_EQ(line.rfind(in.text + ",", 0), 0u) << "row " << rows << " keeps its text";
+    if (rows % 50 != 0) continue;  // the library's numbers on a few rows
+    const LayerStrategies all = cost_strategies(model, in.layer);
+    const StrategyCost& best = all.best();
+    const LayerDmaTerms t = dma_terms(dma, in.layer, best);
+    std::vector<std::string> f;
+    std::stringstream ss(line.substr(in.text.size() + 1));
+    for (std::string c; std::getline(ss, c, ',');) f.push_back(c);
+    ASSERT_GE(f.size(), 11u);
+    EXPECT_EQ(f[0], std::string(to_string(best.strategy)));
+    EXPECT_NEAR(std::stod(f[1]), best.cycles, 1e-6 * best.cycles);
+    EXPECT_EQ(std::stoul(f[7]), best.workloads());
+    EXPECT_NEAR(std::stod(f[8]), t.weights, 1e-6 * t.weights + 1e-9);
+  }
+  EXPECT_EQ(rows, 300u);
+}
+
+TEST(CliLayerCsv, RowsNoStrategyFitsAndInvalidRowsAreNamed) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "vpucost_layer_csv";
+  std::filesystem::create_directories(dir);
+  const std::string rejected =
+      std::string(VPUCOST_SOURCE_DIR) + "/data/samples/v2/layers/vpu_2_7_rejected.csv";
+  const auto r = run_cli({"layer", "--model", kModels + "vpu_2_7.h5", "--csv", rejected});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("costed 0 of 40 layers"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("\"no tiling strategy is valid: CLUSTERING: a tile's part needs"),
+            std::string::npos);
+  // A bad row is left out and named; --strict writes nothing.
+  const auto bad = dir / "bad_layers.csv";
+  {
+    std::ofstream f(bad);
+    f << "device,operation,input_width,input_height,input_channels,output_width,output_height,"
+         "output_channels,kernel_width,kernel_height,stride_width,stride_height,pad_top,"
+         "pad_bottom,pad_left,pad_right,input_dtype\n"
+         "VPU_2_7,CONVOLUTION,14,14,32,14,14,32,3,3,1,1,1,1,1,1,UINT8\n"
+         "VPU_2_7,CONVOLUTION,14,14,32,14,14,32,3,3,1,1,1,1,1,1,UINT9\n"
+         "VPU_4_0,CONVOLUTION,14,14,32,14,14,32,3,3,1,1,1,1,1,1,UINT8\n";
+  }
+  const auto out = dir / "bad_out.csv";
+  std::filesystem::remove(out);
+  const auto some = run_cli({"layer", "--model", kModels + "vpu_2_7.h5", "--csv", bad.string(),
+                             "--out", out.string(), "--rejects", (dir / "rej.csv").string()});
+  ASSERT_EQ(some.exit_code, 0) << some.err;
+  EXPECT_NE(some.err.find("rejected line 3: column input_dtype: 'UINT9'"), std::string::npos)
+      << some.err;
+  EXPECT_NE(some.err.find("rejected line 4: device VPU_4_0, but the model is for VPU_2_7"),
+            std::string::npos)
+      << some.err;
+  EXPECT_NE(some.out.find("costed 1 of 3 layers"), std::string::npos) << some.out;
+  EXPECT_NE(read_text(dir / "rej.csv").find("UINT9"), std::string::npos);
+  std::filesystem::remove(out);
+  const auto strict = run_cli({"layer", "--model", kModels + "vpu_2_7.h5", "--csv", bad.string(),
+                               "--out", out.string(), "--strict"});
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_EQ(test::line_count(strict.err), 1) << strict.err;
+  EXPECT_NE(strict.err.find("2 of 3 rows"), std::string::npos) << strict.err;
+  EXPECT_FALSE(std::filesystem::exists(out)) << "nothing written";
+  // Options of one layer do not mix with --csv; batch options need it.
+  const auto mixed = run_cli(
+      {"layer", "--model", kModels + "vpu_2_7.h5", "--csv", bad.string(), "--op", "CONVOLUTION"});
+  EXPECT_EQ(mixed.exit_code, 1);
+  EXPECT_NE(mixed.err.find("--op describes one layer; with --csv the rows do"), std::string::npos)
+      << mixed.err;
+  const auto lone = run_cli({"layer", "--model", kModels + "vpu_2_7.h5", "--op", "MAXPOOL",
+                             "--input", "8x8x16", "--out", out.string()});
+  EXPECT_EQ(lone.exit_code, 1);
+  EXPECT_NE(lone.err.find("--out needs --csv"), std::string::npos) << lone.err;
 }
 
 }  // namespace

@@ -218,6 +218,17 @@ const Case kCases[] = {
      "layer --model model.h5 --op CONVOLUTION --input 7x7x960 --output-channels 16 --strategy SOK",
      "strategy SOK is not valid for this layer: 16 output channels: a split over output channels "
      "needs at least 32"},
+    {"LayerCsvMissingColumn", "a layers CSV without a layer column (SHAVE recordings)",
+     "layer --model model.h5 --csv shave.csv --out out.csv",
+     "shave.csv: required column 'kernel_width' is missing from the header"},
+    {"LayerCsvPng", "a PNG given as a layers CSV", "layer --model model.h5 --csv picture.png",
+     "picture.png is not a text CSV"},
+    {"LayerCsvOfAnotherDevice", "layers of another device (--strict)",
+     "layer --model model.h5 --csv data_4_0.csv --out out.csv --strict",
+     "are invalid (--strict), first: line 2: device VPU_4_0, but the model is for VPU_2_7"},
+    {"LayerCsvWithOneLayerOption", "options of one layer with a layers CSV",
+     "layer --model model.h5 --csv data.csv --op CONVOLUTION",
+     "--op describes one layer; with --csv the rows do"},
     // Another device, another version.
     {"ModelOfAnotherDevice", "model of another device",
      "predict --model model.h5 --device VPU_4_0 --op CONVOLUTION --input 56x56x64 --output "

@@ -1,0 +1,236 @@
+// vpucost layer --csv: the layers of a CSV (the v2 teacher's layers/ columns)
+// on the whole device. Output: each valid row as written plus our best (or
+// chosen) strategy, its cycles, every strategy's cycles, its DPU workload
+// count and the three DMA terms; a layer no strategy fits gets empty numbers
+// and the reason. Invalid rows are left out and named (--rejects, --strict),
+// as predict --csv does. When the file carries the teacher's labels, the
+// summary compares: best-strategy cycles, same strategy, per strategy, DMA.
+#include "layer_csv.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "dataset_cli.hpp"
+#include "vpucost/atomic_file.hpp"
+#include "vpucost/device.hpp"
+#include "vpucost/error.hpp"
+#include "vpucost/layer_recordings.hpp"
+#include "vpucost/layer_strategy.hpp"
+#include "vpucost/model_file.hpp"
+
+namespace vpucost::cli {
+namespace {
+
+constexpr std::size_t kLayerRejectsShown = 5;
+
+// Absolute percentage errors against one label column.
+struct LabelErrors {
+  std::vector<double> ape;
+  void add(double ours, double truth) {
+    if (std::isfinite(truth) && truth > 0) ape.push_back(std::abs(ours / truth - 1.0));
+  }
+  void print(std::ostream& out, const std::string& name) const {
+    if (ape.empty()) return;
+    double sum = 0;
+    std::size_t within = 0;
+    for (const double a : ape) {
+      sum += a;
+      within += a <= 0.10;
+    }
+    out << "  " << std::left << std::setw(22) << name << std::right << std::setw(6) << ape.size()
+        << " rows  MAPE " << std::setw(6) << 100.0 * sum / double(ape.size()) << " %  within 10 % "
+        << std::setw(5) << 100.0 * double(within) / double(ape.size()) << " %\n";
+  }
+};
+
+struct Comparison {
+  LabelErrors best, weights, input, output;
+  std::map<std::string, LabelErrors> per_strategy;
+  std::size_t compared = 0, same_strategy = 0;
+  std::size_t we_refuse_teacher_costs = 0, we_cost_teacher_refuses = 0;
+};
+
+std::string number(double v) {
+  std::ostringstream s;
+  s << std::setprecision(10) << v;
+  return s.str();
+}
+
+}  // namespace
+
+void add_layer_csv_options(po::options_description& options) {
+  // clang-format off
+  options.add_options()
+      ("csv", po::value<std::string>(),
+       "batch mode: every layer of this CSV (the v2 teacher's layers/ columns; labels optional)")
+      ("out", po::value<std::string>(),
+       "with --csv: write the rows plus our strategy, cycles and DMA terms here (default: "
+       "standard output)")
+      ("rejects", po::value<std::string>(),
+       "with --csv: write every invalid row (line, reason, row) to this CSV")
+      ("strict", "with --csv: fail, writing nothing, if any row is invalid");
+  // clang-format on
+}
+
+int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, const DmaModel& dma,
+                  const std::string& dma_option) {
+  const std::filesystem::path in = vm["csv"].as<std::string>();
+  const auto optional_path = [&](const char* name) {
+    return vm.count(name) ? std::optional(std::filesystem::path(vm[name].as<std::string>()))
+                          : std::nullopt;
+  };
+  const auto out_path = optional_path("out");
+  const auto rejects_path = optional_path("rejects");
+  std::vector<std::pair<std::string, std::filesystem::path>> files = {{"--csv", in}};
+  if (out_path) files.emplace_back("--out", *out_path);
+  if (rejects_path) files.emplace_back("--rejects", *rejects_path);
+  require_distinct_files(files);
+  for (const char* single : {"op", "input", "output-channels", "kernel", "stride", "pad", "dtype",
+                             "output-dtype", "activation", "json"}) {
+    if (vm.count(single)) {
+      throw Error(std::string("--") + single + " describes one layer; with --csv the rows do");
+    }
+  }
+
+  const LayerRecordings rec = read_layer_csv(in);
+  const auto* model = dynamic_cast<const CostModel*>(loaded.predictor.get());
+  std::vector<RejectedRow> rejects = rec.rejects;
+  std::vector<const LayerRecord*> rows;
+  for (const LayerRecord& r : rec.items) {
+    std::optional<std::string> problem;
+    if (model && r.layer.device != model->device()) {
+      problem = "device " + std::string(to_string(r.layer.device)) + ", but the model is for " +
+                std::string(to_string(model->device()));
+    } else if (r.layer.device != dma.device()) {
+      problem = "device " + std::string(to_string(r.layer.device)) + ", but the DMA model (" +
+                dma_option + ") is for " + std::string(to_string(dma.device()));
+    }
+    if (problem) {
+      rejects.push_back({r.line, std::move(*problem), r.text});
+    } else {
+      rows.push_back(&r);
+    }
+  }
+  std::sort(rejects.begin(), rejects.end(),
+            [](const RejectedRow& a, const RejectedRow& b) { return a.line < b.line; });
+  if (vm.count("strict") && !rejects.empty()) {
+    throw Error(std::to_string(rejects.size()) + " of " + std::to_string(rec.rows_read) +
+                " rows of " + in.string() + " are invalid (--strict), first: line " +
+                std::to_string(rejects.front().line) + ": " + rejects.front().reason +
+                "; nothing written");
+  }
+
+  const std::string wanted = vm["strategy"].as<std::string>();
+  const std::optional<TilingStrategy> forced =
+      wanted == "best" ? std::nullopt : std::optional(parse<TilingStrategy>(wanted));
+  std::ostringstream out;
+  out << rec.header << ",vpucost_strategy,vpucost_cycles";
+  for (std::size_t s = 0; s < enum_count<TilingStrategy>(); ++s) {
+    out << ",vpucost_cycles_" << to_string(static_cast<TilingStrategy>(s));
+  }
+  out << ",vpucost_workloads,vpucost_dma_weights_cycles,vpucost_dma_input_cycles,"
+         "vpucost_dma_output_cycles,vpucost_note\n";
+  Comparison cmp;
+  std::size_t costed = 0, no_strategy = 0;
+  for (const LayerRecord* r : rows) {
+    const LayerStrategies all = cost_strategies(*loaded.predictor, r->layer);
+    const StrategyCost* chosen = nullptr;
+    std::string note;
+    for (const StrategyCost& c : all.valid) {
+      if (forced ? c.strategy == *forced : (!chosen || c.cycles < chosen->cycles)) chosen = &c;
+    }
+    if (!chosen) {
+      for (const auto& [s, why] : all.not_valid) {
+        if (!forced || s == *forced) {
+          note += (note.empty() ? "" : "; ") + std::string(to_string(s)) + ": " + why;
+        }
+      }
+      note = (forced ? "strategy " + wanted + " is not valid: " : "no tiling strategy is valid: ") +
+             (note.empty() ? std::string("the device does not offer it") : note);
+    }
+    out << r->text << ",";
+    if (chosen) out << to_string(chosen->strategy) << "," << number(chosen->cycles);
+    if (!chosen) out << ",";
+    std::array<double, enum_count<TilingStrategy>()> ours;
+    ours.fill(std::nan(""));
+    for (const StrategyCost& c : all.valid) ours[static_cast<std::size_t>(c.strategy)] = c.cycles;
+    for (const double c : ours) out << "," << (std::isnan(c) ? "" : number(c));
+    if (chosen) {
+      const LayerDmaTerms t = dma_terms(dma, r->layer, *chosen);
+      out << "," << chosen->workloads() << "," << number(t.weights) << "," << number(t.input) << ","
+          << number(t.output) << ",\n";
+      ++costed;
+    } else {
+      out << ",,,,," << csv_field(note) << "\n";
+      ++no_strategy;
+    }
+    if (!rec.has_labels) continue;
+    // Against the teacher: which strategies each side can run, each one's
+    // cycles, the best, and the DMA terms under the teacher's best strategy
+    // (the DMA rule measured apart from the choice of strategy).
+    for (std::size_t s = 0; s < ours.size(); ++s) {
+      const bool teacher = std::isfinite(r->cycles[s]);
+      const bool us = std::isfinite(ours[s]);
+      cmp.we_refuse_teacher_costs += teacher && !us;
+      cmp.we_cost_teacher_refuses += us && !teacher;
+      if (teacher && us) {
+        cmp.per_strategy[std::string(to_string(static_cast<TilingStrategy>(s)))].add(ours[s],
+                                                                                     r->cycles[s]);
+      }
+    }
+    if (!chosen || forced || !r->best_strategy) continue;
+    ++cmp.compared;
+    cmp.best.add(chosen->cycles, r->cycles_best);
+    cmp.same_strategy += chosen->strategy == *r->best_strategy;
+    for (const StrategyCost& c : all.valid) {
+      if (c.strategy != *r->best_strategy) continue;
+      const LayerDmaTerms t = dma_terms(dma, r->layer, c);
+      cmp.weights.add(t.weights, r->dma_weights_cycles);
+      cmp.input.add(t.input, r->dma_input_cycles);
+      cmp.output.add(t.output, r->dma_output_cycles);
+    }
+  }
+
+  if (rejects_path) write_rejects_file(*rejects_path, rejects);
+  print_rejects("layer", rejects, kLayerRejectsShown, rejects_path.has_value());
+  if (out_path) {
+    write_file_atomically(*out_path, out.str());
+  } else {
+    std::cout << out.str() << std::flush;
+    if (!std::cout) {
+      throw Error(std::string("cannot write to standard output: ") + std::strerror(errno));
+    }
+  }
+  // The summary goes where it does not mix with the table.
+  std::ostream& summary = out_path ? std::cout : std::cerr;
+  summary << "vpucost layer: costed " << costed << " of " << rec.rows_read << " layers of "
+          << in.string() << " (" << loaded.description << "; DMA " << dma_option << ")";
+  if (no_strategy) summary << "; " << no_strategy << " with no valid strategy (see vpucost_note)";
+  if (!rejects.empty()) summary << "; " << rejects.size() << " invalid rows left out";
+  summary << "\n";
+  if (rec.has_labels && (cmp.compared > 0 || !cmp.per_strategy.empty())) {
+    summary << std::fixed << std::setprecision(2) << "against the labels in the file:\n";
+    cmp.best.print(summary, "best-strategy cycles");
+    for (const auto& [name, e] : cmp.per_strategy) e.print(summary, name);
+    cmp.weights.print(summary, "DMA weights");
+    cmp.input.print(summary, "DMA input");
+    cmp.output.print(summary, "DMA output");
+    if (cmp.compared > 0) {
+      summary << "  same best strategy:    "
+              << 100.0 * double(cmp.same_strategy) / double(cmp.compared) << " % of "
+              << cmp.compared << " layers\n";
+    }
+    summary << "  strategies the file costs that we refuse: " << cmp.we_refuse_teacher_costs
+            << "; we cost that it refuses: " << cmp.we_cost_teacher_refuses << "\n";
+  }
+  return 0;
+}
+
+}  // namespace vpucost::cli
