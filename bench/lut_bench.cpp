@@ -56,6 +56,30 @@ void BM_ProxylessLutFiveResolutionsModel(benchmark::State& state) {
 }
 BENCHMARK(BM_ProxylessLutFiveResolutionsModel)->Unit(benchmark::kMillisecond);
 
+// The same table on the whole device (compute mode: every layer at its best
+// tiling strategy), shipped models of VPU_2_7 and VPU_4_0 (issue #16's
+// target: < 100 ms for the five resolutions).
+void BM_ProxylessLutFiveResolutionsDevice(benchmark::State& state) {
+  const Device device = static_cast<Device>(state.range(0));
+  const std::filesystem::path path = std::filesystem::path(VPUCOST_SOURCE_DIR) / "models" /
+                                     (device == Device::VPU_4_0 ? "vpu_4_0.h5" : "vpu_2_7.h5");
+  if (!std::filesystem::exists(path)) {
+    state.SkipWithError("no shipped model");
+    return;
+  }
+  const CostModel model = load_model(path);
+  const NetworkCoster coster(model, device, DType::UINT8, LatencyMode::compute);
+  const SearchSpace space = proxyless_space();
+  for (auto _ : state) {
+    auto tables = build_latency_tables(space, kResolutions, coster);
+    benchmark::DoNotOptimize(tables.data());
+  }
+}
+BENCHMARK(BM_ProxylessLutFiveResolutionsDevice)
+    ->Arg(static_cast<int>(Device::VPU_2_7))
+    ->Arg(static_cast<int>(Device::VPU_4_0))
+    ->Unit(benchmark::kMillisecond);
+
 void BM_ProxylessLutFiveResolutionsRoofline(benchmark::State& state) {
   const RooflineModel roofline;
   const NetworkCoster coster(roofline, Device::VPU_2_7, DType::UINT8);

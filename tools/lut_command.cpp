@@ -97,7 +97,7 @@ int run_lut(const std::vector<std::string>& args) {
     if (!vm.count("out") && !vm.count("report")) return 0;
   }
   const CostingSetup setup = costing_setup(vm);
-  const NetworkCoster coster(*setup.loaded.predictor, setup.device, setup.dtype);
+  const NetworkCoster coster = setup.coster();
 
   const bool quiet = vm.count("quiet") > 0;
   const auto start = std::chrono::steady_clock::now();
@@ -117,7 +117,7 @@ int run_lut(const std::vector<std::string>& args) {
     if (!quiet) {
       std::cerr << "lut: wrote " << out.string() << " (space " << space.name << ", "
                 << to_string(setup.device) << " " << to_string(setup.dtype) << ", "
-                << setup.loaded.description << ")\n";
+                << setup.describe() << ")\n";
     }
   }
   if (vm.count("report")) {

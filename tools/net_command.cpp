@@ -64,7 +64,7 @@ int run_net(const std::vector<std::string>& args) {
   const int resolution = vm["resolution"].as<int>();
   const std::vector<NetPart> parts = net_parts(config, resolution);
   const CostingSetup setup = costing_setup(vm);
-  const NetworkCoster coster(*setup.loaded.predictor, setup.device, setup.dtype);
+  const NetworkCoster coster = setup.coster();
 
   // One batched query for the whole network.
   std::vector<Layer> layers;
@@ -89,6 +89,7 @@ int run_net(const std::vector<std::string>& args) {
                      {"device", std::string(to_string(setup.device))},
                      {"dtype", std::string(to_string(setup.dtype))},
                      {"source", std::string(setup.loaded.predictor->source())},
+                     {"mode", std::string(to_string(setup.mode))},
                      {"total_cycles", cycles},
                      {"total_ms", ms},
                      {"layers", nlohmann::json::array()}};
@@ -119,9 +120,10 @@ int run_net(const std::vector<std::string>& args) {
 
   std::cout << config.name << " (" << format("%.2f", parameter_count(config) / 1e6)
             << "M parameters) at " << resolution << " on " << to_string(setup.device) << " "
-            << to_string(setup.dtype) << ", " << setup.loaded.description << "\n\n";
+            << to_string(setup.dtype) << ", " << setup.describe() << "\n\n";
   std::printf("%-18s %-15s %-15s %-24s %-9s %-17s %10s %9s\n", "part", "layer", "operation",
-              "input -> output", "split", "mode", "cycles", "ms");
+              "input -> output", setup.mode == LatencyMode::dpu_only ? "split" : "strategy", "mode",
+              "cycles", "ms");
   for (const CostedPart& cp : costed) {
     for (const LayerCost& l : cp.layers) {
       const Workload& w = l.cost.whole;
@@ -133,7 +135,10 @@ int run_net(const std::vector<std::string>& args) {
   }
   std::cout << "\ntotal: " << format("%.4f", ms) << " ms (" << format("%.0f", cycles)
             << " DPU cycles at " << format("%.0f", device_spec(setup.device).dpu_clock_mhz)
-            << " MHz; layers run one after another on one DPU)\n";
+            << " MHz; layers run one after another"
+            << (setup.mode == LatencyMode::dpu_only ? " on one DPU" : ", each on the whole device")
+            << (setup.mode == LatencyMode::ddr ? ", weights and activations through DDR" : "")
+            << ")\n";
   return 0;
 }
 

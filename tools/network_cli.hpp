@@ -2,15 +2,18 @@
 // Options shared by the network commands (lut, net): which predictor, which
 // device, which data type, which resolutions. Header-only so that the
 // commands stay one source file each.
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli_args.hpp"
 #include "command.hpp"
+#include "predict_dma.hpp"
 #include "predictor_option.hpp"
 #include "vpucost/cost_model.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/network_cost.hpp"
 #include "vpucost/search_space.hpp"
 
 namespace vpucost::cli {
@@ -25,7 +28,14 @@ inline void add_costing_options(po::options_description& options) {
       ("model", po::value<std::string>(),
        "model file (.h5); without it (or 'roofline'), the roofline estimate")
       ("device", po::value<std::string>(), device_help.c_str())
-      ("dtype", po::value<std::string>()->default_value("UINT8"), dtype_help.c_str());
+      ("dtype", po::value<std::string>()->default_value("UINT8"), dtype_help.c_str())
+      ("mode", po::value<std::string>()->default_value("compute"),
+       "latency of a layer: compute (the whole device: best tiling strategy, weights prefetched, "
+       "activations in CMX), ddr (plus the DMA of weights, input and output) or dpu (one DPU, "
+       "workloads one after another)")
+      ("dpu-only", "the same as --mode dpu")
+      ("dma-model", po::value<std::string>(),
+       "DMA model file for --mode ddr and streamed layers (default: the device's roofline DMA)");
   // clang-format on
 }
 
@@ -33,6 +43,21 @@ struct CostingSetup {
   LoadedPredictor loaded;
   Device device = Device::VPU_2_7;
   DType dtype = DType::UINT8;
+  LatencyMode mode = LatencyMode::compute;
+  std::shared_ptr<const DmaModel> dma;  ///< null: the device's roofline DMA
+  std::string dma_description = "roofline DMA";
+
+  NetworkCoster coster() const {
+    return NetworkCoster(*loaded.predictor, device, dtype, mode, dma.get());
+  }
+  /// "the whole device (compute), model m.h5 (VPU_4_0)" for the summaries.
+  std::string describe() const {
+    const std::string where = mode == LatencyMode::dpu_only
+                                  ? "one DPU"
+                                  : "the whole device, " + std::string(to_string(mode));
+    return where + " mode; " + loaded.description +
+           (mode == LatencyMode::dpu_only ? "" : "; " + dma_description);
+  }
 };
 
 inline CostingSetup costing_setup(const po::variables_map& vm) {
@@ -50,6 +75,30 @@ inline CostingSetup costing_setup(const po::variables_map& vm) {
     s.device = model->device();
   } else {
     throw Error("--device is required without --model (" + names_list<Device>() + ")");
+  }
+  s.mode = parse_latency_mode(vm["mode"].as<std::string>());
+  if (vm.count("dpu-only")) {
+    if (!vm["mode"].defaulted() && s.mode != LatencyMode::dpu_only) {
+      throw Error("--dpu-only contradicts --mode " + vm["mode"].as<std::string>());
+    }
+    s.mode = LatencyMode::dpu_only;
+  }
+  // The whole device runs workloads that write to several tiles (SOK):
+  // a model whose encoding predates output write tiles cannot cost them.
+  if (model && s.mode != LatencyMode::dpu_only && model->parts().feature_version < 3) {
+    throw Error("the model " + s.loaded.description + " (feature encoding version " +
+                std::to_string(model->parts().feature_version) +
+                ") cannot cost the whole device: its encoding has no output write tiles or ISI "
+                "strategy. Use --mode dpu, or a model of encoding 3 (the shipped models/)");
+  }
+  if (vm.count("dma-model")) {
+    const std::string path = vm["dma-model"].as<std::string>();
+    s.dma = std::make_shared<const DmaModel>(load_dma_model_option(path, s.device));
+    if (s.dma->device() != s.device) {
+      throw Error("DMA model " + path + " is for " + std::string(to_string(s.dma->device())) +
+                  ", not " + std::string(to_string(s.device)));
+    }
+    s.dma_description = "DMA model " + path;
   }
   s.dtype = parse<DType>(vm["dtype"].as<std::string>());
   if (!device_has_dtype(s.device, s.dtype)) {

@@ -7,6 +7,7 @@
 #include "vpucost/cost_model.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/layer_strategy.hpp"
 
 namespace vpucost {
 
@@ -24,16 +25,76 @@ WorkloadCost cost_workload(const CyclePredictor& predictor, const Workload& w,
   return batch.result(slot);
 }
 
-NetworkCoster::NetworkCoster(const CyclePredictor& predictor, Device device, DType dtype)
-    : predictor_(&predictor), device_(device), dtype_(dtype) {
+std::string_view to_string(LatencyMode mode) {
+  switch (mode) {
+    case LatencyMode::dpu_only:
+      return "dpu";
+    case LatencyMode::compute:
+      return "compute";
+    case LatencyMode::ddr:
+      return "ddr";
+  }
+  return "<invalid>";
+}
+
+LatencyMode parse_latency_mode(std::string_view text) {
+  for (const LatencyMode m : {LatencyMode::dpu_only, LatencyMode::compute, LatencyMode::ddr}) {
+    if (text == to_string(m)) return m;
+  }
+  throw Error("latency mode '" + std::string(text) + "' is not dpu, compute or ddr");
+}
+
+NetworkCoster::NetworkCoster(const CyclePredictor& predictor, Device device, DType dtype,
+                             LatencyMode mode, const DmaModel* dma)
+    : predictor_(&predictor), device_(device), dtype_(dtype), mode_(mode) {
   if (const auto* model = dynamic_cast<const CostModel*>(&predictor);
       model && model->device() != device) {
     throw Error("the model is for " + std::string(to_string(model->device())) +
                 "; it cannot cost " + std::string(to_string(device)));
   }
+  if (dma && dma->device() != device) {
+    throw Error("the DMA model is for " + std::string(to_string(dma->device())) +
+                "; it cannot cost " + std::string(to_string(device)));
+  }
+  // Not owned when given: an aliasing pointer with no control block.
+  dma_ = dma ? std::shared_ptr<const DmaModel>(std::shared_ptr<const DmaModel>(), dma)
+             : std::make_shared<const DmaModel>(roofline_dma_parts(device));
+}
+
+std::vector<LayerCost> NetworkCoster::cost_on_device(std::span<const Layer> layers) const {
+  std::vector<LayerCost> out;
+  out.reserve(layers.size());
+  // A table repeats layers (the expand and project layers of k3 / k5 / k7 at
+  // a position): each distinct one is costed once.
+  std::unordered_map<Workload, DeviceLayerCost, detail::WorkloadHash> seen;
+  for (const Layer& layer : layers) {
+    validate(layer);
+    try {
+      const Workload w = layer_workload(layer, device_, dtype_);
+      auto it = seen.find(w);
+      if (it == seen.end()) {
+        it = seen.emplace(w, vpucost::cost_on_device(*predictor_, *dma_, w)).first;
+      }
+      const DeviceLayerCost& d = it->second;
+      LayerCost c{layer, {}};
+      c.cost.whole = w;
+      c.cost.split = d.strategy;
+      for (const WorkloadCost& tile : d.tiles) {
+        c.cost.workloads.insert(c.cost.workloads.end(), tile.workloads.begin(),
+                                tile.workloads.end());
+      }
+      c.cost.cycles = d.compute;
+      if (mode_ == LatencyMode::ddr) c.cost.cycles += d.dma.weights + d.dma.input + d.dma.output;
+      out.push_back(std::move(c));
+    } catch (const Error& e) {
+      throw Error("layer '" + layer.name + "': " + e.what());
+    }
+  }
+  return out;
 }
 
 std::vector<LayerCost> NetworkCoster::cost(std::span<const Layer> layers) const {
+  if (mode_ != LatencyMode::dpu_only) return cost_on_device(layers);
   BatchCoster batch(*predictor_, std::nullopt);
   std::vector<std::size_t> slots;
   slots.reserve(layers.size());

@@ -48,8 +48,17 @@ TEST(CliLut, WritesTheProxylessTableNasToolsRead) {
 // with that model: `vpucost lut --model models/vpu_2_7.h5 --out ...`).
 TEST(CliLut, AnEncoding2ModelWritesTheTableItWroteBefore) {
   test::TempDir dir;
+  // The whole device (the default mode) needs output write tiles, which
+  // encoding 2 lacks: one line saying what to do.
+  const auto device =
+      run_cli({"lut", "--model", kSource + "/tests/costmodel/data/encoding2/vpu_2_7.h5", "--out",
+               (dir / "t.yaml").string(), "--quiet"});
+  EXPECT_EQ(device.exit_code, 1);
+  EXPECT_EQ(test::line_count(device.err), 1) << device.err;
+  EXPECT_NE(device.err.find("cannot cost the whole device"), std::string::npos) << device.err;
+  EXPECT_NE(device.err.find("Use --mode dpu"), std::string::npos);
   const auto r = run_cli({"lut", "--model", kSource + "/tests/costmodel/data/encoding2/vpu_2_7.h5",
-                          "--out", (dir / "t.yaml").string(), "--quiet"});
+                          "--mode", "dpu", "--out", (dir / "t.yaml").string(), "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string golden =
       std::string(VPUCOST_TEST_DATA_DIR) + "/encoding2_vpu_2_7_proxyless_224.yaml";
@@ -170,9 +179,32 @@ TEST(CliNet, TableAndErrors) {
   const auto r =
       run_cli({"net", "--device", "VPU_4_0", "--config", kNets + "proxylessnas_mobile.json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("ProxylessNASNets (4.08M parameters) at 224 on VPU_4_0 UINT8, roofline"),
+  EXPECT_NE(r.out.find("ProxylessNASNets (4.08M parameters) at 224 on VPU_4_0 UINT8, the whole "
+                       "device, compute mode; roofline"),
             std::string::npos)
       << r.out;
+  EXPECT_NE(r.out.find("each on the whole device"), std::string::npos) << r.out;
+  // --dpu-only: one DPU, as before the whole device; slower by far.
+  const auto one = run_cli({"net", "--device", "VPU_4_0", "--config",
+                            kNets + "proxylessnas_mobile.json", "--dpu-only", "--json"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const auto whole = run_cli(
+      {"net", "--device", "VPU_4_0", "--config", kNets + "proxylessnas_mobile.json", "--json"});
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const auto one_j = nlohmann::json::parse(one.out);
+  const auto whole_j = nlohmann::json::parse(whole.out);
+  EXPECT_EQ(one_j["mode"], "dpu");
+  EXPECT_EQ(whole_j["mode"], "compute");
+  EXPECT_GT(one_j["total_ms"].get<double>(), 2.0 * whole_j["total_ms"].get<double>());
+  const auto ddr = run_cli({"net", "--device", "VPU_4_0", "--config",
+                            kNets + "proxylessnas_mobile.json", "--mode", "ddr", "--json"});
+  ASSERT_EQ(ddr.exit_code, 0) << ddr.err;
+  EXPECT_GT(nlohmann::json::parse(ddr.out)["total_ms"].get<double>(),
+            whole_j["total_ms"].get<double>());
+  const auto clash = run_cli({"net", "--device", "VPU_4_0", "--config",
+                              kNets + "proxylessnas_mobile.json", "--dpu-only", "--mode", "ddr"});
+  EXPECT_EQ(clash.exit_code, 1);
+  EXPECT_NE(clash.err.find("--dpu-only contradicts --mode ddr"), std::string::npos) << clash.err;
   EXPECT_NE(r.out.find("blocks[21]"), std::string::npos);
   EXPECT_NE(r.out.find("total: "), std::string::npos);
 

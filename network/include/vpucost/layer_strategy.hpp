@@ -84,4 +84,23 @@ LayerDmaTerms dma_terms(const DmaModel& dma, const Workload& layer, const Strate
 /// mode is ignored: each DPU workload runs at its fastest).
 LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload& layer);
 
+/// A layer on the device as a network runs it: at its best strategy, or --
+/// when no strategy fits the tiles' memory -- streamed through DDR in slices
+/// (the v2 teacher's composition rule): the fewest k >= 2 output-row slices
+/// (slice i = rows floor(i H / k) .. floor((i + 1) H / k) - 1 with the input
+/// rows and padding it needs) that each have a valid strategy, else the
+/// fewest m 16-aligned output-channel chunks (a channel-wise layer's input
+/// channels cut alike). Each slice runs at its best strategy and fetches its
+/// input and spills its output, so a streamed layer's compute includes that
+/// DMA; its weights are fetched once per slice when not prefetched.
+struct DeviceLayerCost {
+  double compute = 0;               ///< cycles, weights prefetched (streamed: slices' DMA included)
+  LayerDmaTerms dma;                ///< what a layer in DDR adds (streamed: weights only)
+  std::string strategy;             ///< "SOK", or "rows:2 (SOK+SOHO)" / "out_channels:2 (...)"
+  int slices = 1;                   ///< > 1 when streamed
+  std::vector<WorkloadCost> tiles;  ///< every tile part of every slice
+};
+DeviceLayerCost cost_on_device(const CyclePredictor& predictor, const DmaModel& dma,
+                               const Workload& layer);
+
 }  // namespace vpucost

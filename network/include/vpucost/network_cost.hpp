@@ -1,7 +1,8 @@
 #pragma once
-// Costing layers and networks on one DPU.
+// Costing layers and networks, on one DPU or on the whole device.
 //
-// Composition rule (network/NETWORK.md discusses its limits):
+// One-DPU rule (LatencyMode::dpu_only; network/NETWORK.md discusses its
+// limits):
 //  - a layer becomes one DPU workload, or several when it exceeds what one
 //    workload may hold (workload_split.hpp); its cycles are the sum of its
 //    workloads' cycles;
@@ -10,17 +11,22 @@
 //  - layers run one after another on one DPU: a block's or a network's
 //    cycles are the sum of its layers' cycles, its latency that sum divided
 //    by the DPU clock.
-// Not modelled: several tiles/DPUs working in parallel, DMA between DDR and
-// CMX, weight prefetch, SHAVE (activation kernels) and runtime overhead.
+// On the whole device (LatencyMode::compute, ::ddr) each layer is costed by
+// cost_on_device (layer_strategy.hpp): its tiles, its best tiling strategy
+// and, in ddr mode, the DMA of its weights, input and output; layers still
+// run one after another. SHAVE nodes (activations) are not in these layers.
 //
 // NetworkCoster works with any CyclePredictor (a trained CostModel or the
 // RooflineModel) and queries it in batches: all workloads of a call, in every
 // mode, go to the predictor at once, each distinct workload once.
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "vpucost/dma_model.hpp"
 #include "vpucost/network.hpp"
 #include "vpucost/predictor.hpp"
 #include "vpucost/workload_split.hpp"
@@ -33,11 +39,13 @@ struct CostedWorkload {
   double cycles = 0.0;
 };
 
-/// A workload as the hardware runs it: whole, or split into several.
+/// A workload as the hardware runs it: whole, or split into several (on one
+/// DPU); or, for a layer on the whole device, every tile part's workloads.
 struct WorkloadCost {
   Workload whole;  ///< before splitting (channels padded)
   SplitReason split_reason = SplitReason::None;
-  std::string split = "none";             ///< SplitOption::label() of the split used
+  std::string split = "none";             ///< SplitOption::label() of the split used; on the
+                                          ///< whole device, the strategy ("SOK", "rows:2 (...)")
   std::vector<CostedWorkload> workloads;  ///< what runs, in order
   double cycles = 0.0;                    ///< sum over workloads
 };
@@ -53,14 +61,29 @@ struct LayerCost {
 WorkloadCost cost_workload(const CyclePredictor& predictor, const Workload& w,
                            std::optional<ExecutionMode> mode = std::nullopt);
 
+/// How a layer's latency is counted (network/NETWORK.md section 12).
+enum class LatencyMode : std::uint8_t {
+  dpu_only,  ///< one DPU runs the layer's workloads one after another (the original rule)
+  compute,   ///< the whole device: best tiling strategy, weights prefetched, activations in
+             ///< CMX; a layer no strategy fits is streamed through DDR (cost_on_device)
+  ddr,       ///< compute + weights fetched + input fetched + output spilled, every layer
+             ///< (VPUNN's serial rule)
+};
+std::string_view to_string(LatencyMode mode);
+/// "dpu", "compute" or "ddr"; throws vpucost::Error naming the choices.
+LatencyMode parse_latency_mode(std::string_view text);
+
 class NetworkCoster {
  public:
-  /// `predictor` must outlive the coster. Throws vpucost::Error when the
-  /// predictor is a model of another device.
-  NetworkCoster(const CyclePredictor& predictor, Device device, DType dtype);
+  /// `predictor` (and `dma`, when given) must outlive the coster. Throws
+  /// vpucost::Error when a model is of another device. Without `dma`, the
+  /// device's roofline DMA costs the transfers of the compute and ddr modes.
+  NetworkCoster(const CyclePredictor& predictor, Device device, DType dtype,
+                LatencyMode mode = LatencyMode::dpu_only, const DmaModel* dma = nullptr);
 
   Device device() const { return device_; }
   DType dtype() const { return dtype_; }
+  LatencyMode mode() const { return mode_; }
   const CyclePredictor& predictor() const { return *predictor_; }
 
   /// Costs of `layers`, in order, with one batched predictor query.
@@ -72,9 +95,13 @@ class NetworkCoster {
   double milliseconds(double cycles) const;
 
  private:
+  std::vector<LayerCost> cost_on_device(std::span<const Layer> layers) const;
+
   const CyclePredictor* predictor_;
   Device device_;
   DType dtype_;
+  LatencyMode mode_;
+  std::shared_ptr<const DmaModel> dma_;
 };
 
 /// Sum of the cycles of `layers`.
