@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "net_nodes.hpp"
 #include "network_cli.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
@@ -51,14 +52,18 @@ int run_net(const std::vector<std::string>& args) {
       ("resolution", po::value<int>()->default_value(224), "input resolution")
       ("json", "print one JSON object: total_ms, layers, ...");
   // clang-format on
+  add_net_nodes_options(options);
   po::variables_map vm;
   if (!parse_options("net",
                      "[--model M.h5 | --device D] --config net.json [--resolution 224] "
-                     "[--json]",
+                     "[--mode compute|ddr|dpu] [--json]\n"
+                     "       vpucost net --model M.h5 --nodes network.csv --shave-model S.h5 "
+                     "[--dtype D] [--mode M]",
                      options, args, vm)) {
     return 0;
   }
-  if (!vm.count("config")) throw Error("--config net.json is required");
+  if (vm.count("nodes")) return run_net_nodes(vm, costing_setup(vm));
+  if (!vm.count("config")) throw Error("--config net.json (or --nodes network.csv) is required");
   const std::string config_path = vm["config"].as<std::string>();
   const NetConfig config = load_net_config(config_path);
   const int resolution = vm["resolution"].as<int>();

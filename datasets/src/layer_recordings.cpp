@@ -90,10 +90,6 @@ constexpr ColumnSpec kLayerColumns[] = {
 };
 static_assert(std::size(kLayerColumns) == kLayerReason + 1);
 
-std::int64_t padded16(std::int64_t c) {
-  return c <= 0 ? c : (c + 15) / 16 * 16;
-}
-
 std::optional<std::string> parse_layer(RowFields& row, LayerRecord& r) {
   Workload& w = r.layer;
   w.device = row.enumeration<Device>(kLayerDevice);
@@ -129,8 +125,9 @@ std::optional<std::string> parse_layer(RowFields& row, LayerRecord& r) {
   if (row.problem) return row.problem;
   // The layer model's channels: multiples of 16, a CM_CONVOLUTION's input
   // excepted (what the teacher files hold already).
-  if (w.operation != Operation::CM_CONVOLUTION) w.input.channels = padded16(w.input.channels);
-  w.output.channels = padded16(w.output.channels);
+  if (w.operation != Operation::CM_CONVOLUTION)
+    w.input.channels = padded_channels(w.input.channels);
+  w.output.channels = padded_channels(w.output.channels);
   w.mode = operation_modes(w.device, w.operation).front();
   if (auto problem = find_problem(w)) return problem;
   if (r.best_strategy && std::isnan(r.cycles[static_cast<std::size_t>(*r.best_strategy)])) {

@@ -222,6 +222,43 @@ TEST(CliNet, TableAndErrors) {
   EXPECT_EQ(line_count(missing.err), 1);
 }
 
+TEST(CliNet, NodesOfANetworkOnTheWholeDevice) {
+  const std::string models = kSource + "/models/";
+  const std::string nodes = kSource + "/data/samples/v2/networks/vpu_4_0_mobilenet_v3_large.csv";
+  const auto r =
+      run_cli({"net", "--model", models + "vpu_4_0.h5", "--shave-model",
+               models + "shave_vpu_4_0.h5", "--nodes", nodes, "--dtype", "FLOAT16", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["network"], "mobilenet_v3_large");
+  EXPECT_EQ(j["mode"], "compute");
+  double sum = 0;
+  for (const auto& n : j["nodes"]) sum += n["cycles"].get<double>();
+  EXPECT_NEAR(j["total_cycles"].get<double>(), sum, 1e-9 * sum);
+  EXPECT_GT(j["shave_cycles"].get<double>(), 0.1 * j["total_cycles"].get<double>())
+      << "h-swish, h-sigmoid and the SE multiply run on SHAVE";
+  // Against the file's own total (305,302 cycles): within 5 %.
+  EXPECT_NEAR(j["total_cycles"].get<double>() / j["file_total_cycles"].get<double>(), 1.0, 0.05);
+  // The text form names the file's total and our distance from it.
+  const auto text = run_cli({"net", "--model", models + "vpu_4_0.h5", "--shave-model",
+                             models + "shave_vpu_4_0.h5", "--nodes", nodes});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("the file's total: 180484 cycles"), std::string::npos) << text.out;
+  // SHAVE nodes need a SHAVE model; --nodes and --config do not mix.
+  const auto no_shave = run_cli({"net", "--model", models + "vpu_4_0.h5", "--nodes", nodes});
+  EXPECT_EQ(no_shave.exit_code, 1);
+  EXPECT_EQ(test::line_count(no_shave.err), 1) << no_shave.err;
+  EXPECT_NE(no_shave.err.find("runs on SHAVE: give --shave-model"), std::string::npos)
+      << no_shave.err;
+  const auto both = run_cli({"net", "--model", models + "vpu_4_0.h5", "--nodes", nodes, "--config",
+                             kNets + "proxylessnas_mobile.json"});
+  EXPECT_EQ(both.exit_code, 1);
+  EXPECT_NE(both.err.find("--nodes and --config are two ways"), std::string::npos) << both.err;
+  const auto other = run_cli({"net", "--model", models + "vpu_2_7.h5", "--nodes", nodes});
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_NE(other.err.find("is for VPU_4_0, not VPU_2_7"), std::string::npos) << other.err;
+}
+
 TEST(CliPredict, AWorkloadBeyondOneDpuWorkloadIsCostedAsItsSplit) {
   const auto r = run_cli({"predict", "--device", "VPU_2_7", "--op", "DW_CONVOLUTION", "--input",
                           "56x56x144", "--kernel", "3x3", "--pad", "1,1,1,1", "--json"});

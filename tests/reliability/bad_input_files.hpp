@@ -85,6 +85,14 @@ class BadInputFiles {
           "NONE,0.5,0,1,CLUSTERING,30746\n";
       write_text(d / "bad_fields.csv", v2);
     }
+    // Networks node by node (issue #16): VPU_4_0's mobilenet_v3_large (SHAVE
+    // nodes), and a node of an unknown kind.
+    const std::string nodes = sample_rows("v2/networks/vpu_4_0_mobilenet_v3_large.csv", 40);
+    write_text(d / "nodes_4_0.csv", nodes);
+    write_text(d / "bad_nodes.csv",
+               nodes.substr(0, nodes.find('\n') + 1) +
+                   "resnet18,VPU_4_0,UINT8,1,x,GPU,CONVOLUTION,,1,1,16,16,1,1,16,16,1,1,1,1,0,0,"
+                   "0,0,,,,,,,,,,\n");
     // A SHAVE model (issue #15), fitted on 300 rows of the bundled sample.
     write_text(d / "shave.csv", sample_rows("v2/shave/vpu_2_7_train.csv", 300));
     const CliResult shave = run_in(d, "train --data shave.csv --out shave.h5");

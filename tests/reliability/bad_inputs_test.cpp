@@ -229,6 +229,15 @@ const Case kCases[] = {
     {"LayerCsvWithOneLayerOption", "options of one layer with a layers CSV",
      "layer --model model.h5 --csv data.csv --op CONVOLUTION",
      "--op describes one layer; with --csv the rows do"},
+    {"NetNodesWithoutShaveModel", "a network with SHAVE nodes and no SHAVE model",
+     "net --device VPU_4_0 --nodes nodes_4_0.csv --dtype FLOAT16",
+     "runs on SHAVE: give --shave-model (e.g. models/shave_vpu_4_0.h5)"},
+    {"NetNodesAndConfig", "a network given two ways",
+     "net --device VPU_4_0 --nodes nodes_4_0.csv --config mobilenetv2.json",
+     "--nodes and --config are two ways to give the network"},
+    {"NetNodesBadKind", "a network node of an unknown kind",
+     "net --device VPU_4_0 --nodes bad_nodes.csv",
+     "bad_nodes.csv line 2: column kind: 'GPU' is not DPU, SHAVE or NOCOST (1 invalid rows)"},
     // Another device, another version.
     {"ModelOfAnotherDevice", "model of another device",
      "predict --model model.h5 --device VPU_4_0 --op CONVOLUTION --input 56x56x64 --output "

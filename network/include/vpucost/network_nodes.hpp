@@ -1,0 +1,51 @@
+#pragma once
+// A network as the nodes the device runs -- DPU layers, SHAVE operations
+// (activations the DPU cannot fuse, the SE multiply) and layout nodes that
+// cost nothing (flatten, concat, channel shuffle) -- and its latency in a
+// latency mode (network_cost.hpp, network/NETWORK.md section 12):
+//  - a DPU layer: cost_on_device (its best tiling strategy, streamed when
+//    none fits); in ddr mode plus its weights, input and output DMA; in dpu
+//    mode its workloads on one DPU;
+//  - a SHAVE node: its one-SHAVE cycles shared by every SHAVE of the device
+//    (VPUNN's rule: (int)((float)c1 / (float)(SHAVEs per tile x tiles)),
+//    32-bit float, truncated); in ddr mode plus the DMA of its input(s) and
+//    output; in dpu mode the SHAVEs of one tile;
+//  - nodes run one after another: the network's cycles are their sum.
+#include <span>
+#include <string>
+#include <vector>
+
+#include "vpucost/dma_model.hpp"
+#include "vpucost/network_cost.hpp"
+#include "vpucost/predictor.hpp"
+#include "vpucost/shave_model.hpp"
+
+namespace vpucost {
+
+struct NetworkNode {
+  enum class Engine : std::uint8_t { Dpu, Shave, Layout };
+  std::string name;
+  Engine engine = Engine::Dpu;
+  Workload layer;        ///< Dpu: a valid layer, channels padded
+  ShaveOperation shave;  ///< Shave: a valid operation
+};
+
+struct NodeCost {
+  double cycles = 0;
+  std::string detail;  ///< DPU: the strategy ("SOK", "rows:2 (...)"); SHAVE: "c1 / 12"
+};
+
+struct NetworkNodesCost {
+  std::vector<NodeCost> nodes;  ///< one per node, in order
+  double dpu_cycles = 0;
+  double shave_cycles = 0;
+  double total_cycles() const { return dpu_cycles + shave_cycles; }
+};
+
+/// Costs `nodes` (all of one device) in `mode`. `shave` may be null when
+/// there is no SHAVE node. Throws vpucost::Error naming the first node that
+/// cannot be costed.
+NetworkNodesCost cost_network_nodes(std::span<const NetworkNode> nodes, const CyclePredictor& dpu,
+                                    const ShaveModel* shave, const DmaModel& dma, LatencyMode mode);
+
+}  // namespace vpucost

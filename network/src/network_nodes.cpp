@@ -1,0 +1,80 @@
+#include "vpucost/network_nodes.hpp"
+
+#include "vpucost/device.hpp"
+#include "vpucost/error.hpp"
+#include "vpucost/layer_strategy.hpp"
+
+namespace vpucost {
+namespace {
+
+double tensor_bytes(const Tensor& t) {
+  return double(t.width * t.height * t.channels) * bytes_per_element(t.dtype);
+}
+
+NodeCost cost_dpu_node(const NetworkNode& n, const CyclePredictor& dpu, const DmaModel& dma,
+                       LatencyMode mode) {
+  NodeCost c;
+  if (mode == LatencyMode::dpu_only) {
+    const WorkloadCost w = cost_workload(dpu, n.layer);
+    c.cycles = w.cycles;
+    c.detail = "one DPU, split " + w.split;
+    return c;
+  }
+  const DeviceLayerCost d = cost_on_device(dpu, dma, n.layer);
+  c.cycles = d.compute;
+  if (mode == LatencyMode::ddr) c.cycles += d.dma.weights + d.dma.input + d.dma.output;
+  c.detail = d.strategy;
+  return c;
+}
+
+NodeCost cost_shave_node(const NetworkNode& n, const ShaveModel& shave, const DmaModel& dma,
+                         LatencyMode mode) {
+  const DeviceSpec& spec = device_spec(n.shave.device);
+  const int shaves = spec.shaves_per_tile * (mode == LatencyMode::dpu_only ? 1 : spec.tiles);
+  if (shaves <= 0) {
+    throw Error(std::string(to_string(n.shave.device)) + " has no SHAVE cores to run it");
+  }
+  const double one = shave.predict_cycles(n.shave);
+  NodeCost c;
+  // VPUNN's arithmetic: 32-bit float division, truncated.
+  c.cycles = double(static_cast<long long>(static_cast<float>(one) / static_cast<float>(shaves)));
+  c.detail = "one SHAVE / " + std::to_string(shaves);
+  if (mode == LatencyMode::ddr) {
+    const double inputs = is_binary(n.shave.operation) ? 2.0 : 1.0;
+    c.cycles += inputs * dma.predict_bytes(DmaDirection::DDR_TO_CMX, tensor_bytes(n.shave.input)) +
+                dma.predict_bytes(DmaDirection::CMX_TO_DDR, tensor_bytes(n.shave.output));
+  }
+  return c;
+}
+
+}  // namespace
+
+NetworkNodesCost cost_network_nodes(std::span<const NetworkNode> nodes, const CyclePredictor& dpu,
+                                    const ShaveModel* shave, const DmaModel& dma,
+                                    LatencyMode mode) {
+  NetworkNodesCost out;
+  out.nodes.reserve(nodes.size());
+  for (const NetworkNode& n : nodes) {
+    try {
+      switch (n.engine) {
+        case NetworkNode::Engine::Dpu:
+          out.nodes.push_back(cost_dpu_node(n, dpu, dma, mode));
+          out.dpu_cycles += out.nodes.back().cycles;
+          break;
+        case NetworkNode::Engine::Shave:
+          if (!shave) throw Error("a SHAVE node needs a SHAVE model");
+          out.nodes.push_back(cost_shave_node(n, *shave, dma, mode));
+          out.shave_cycles += out.nodes.back().cycles;
+          break;
+        case NetworkNode::Engine::Layout:
+          out.nodes.push_back({0.0, "layout, no cost"});
+          break;
+      }
+    } catch (const Error& e) {
+      throw Error("node '" + n.name + "': " + e.what());
+    }
+  }
+  return out;
+}
+
+}  // namespace vpucost
