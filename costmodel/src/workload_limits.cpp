@@ -27,10 +27,6 @@ std::int64_t conv_weight_alignment(Device device, DType weights) {
   return device == Device::VPU_4_0 ? 32 : 16;
 }
 
-bool is_depthwise_like(Operation op) {
-  return op == Operation::DW_CONVOLUTION || op == Operation::MAXPOOL || op == Operation::AVEPOOL;
-}
-
 // The workload with padded channels, operation as given except what the
 // hardware changes (a small-input CONVOLUTION that runs as CM_CONVOLUTION).
 Workload padded_form(const Workload& w) {
@@ -41,12 +37,8 @@ Workload padded_form(const Workload& w) {
 
 bool channels_allowed(const Workload& w) {
   const auto allowed = device_spec(w.device).dw_pool_channels;
-  if (!is_depthwise_like(w.operation) || allowed.empty()) return true;
+  if (!is_depthwise_family(w.operation) || allowed.empty()) return true;
   return std::find(allowed.begin(), allowed.end(), w.output.channels) != allowed.end();
-}
-
-bool fits(const Workload& w) {
-  return cmx_footprint(w).total_bytes <= device_spec(w.device).cmx_bytes;
 }
 
 }  // namespace
@@ -93,6 +85,10 @@ CmxFootprint cmx_footprint(const Workload& raw) {
   return f;
 }
 
+bool fits_in_cmx(const Workload& w) {
+  return cmx_footprint(w).total_bytes <= device_spec(w.device).cmx_bytes;
+}
+
 std::string_view to_string(SplitReason reason) {
   switch (reason) {
     case SplitReason::None:
@@ -109,7 +105,7 @@ SplitReason split_reason(const Workload& raw) {
   const Workload w = padded_form(raw);
   // CMX first: that is the order in which VPUNN reports (and the teacher
   // data label) a layer that breaks both limits.
-  if (!fits(w)) return SplitReason::CmxCapacity;
+  if (!fits_in_cmx(w)) return SplitReason::CmxCapacity;
   if (!channels_allowed(w)) return SplitReason::DepthwiseChannels;
   return SplitReason::None;
 }

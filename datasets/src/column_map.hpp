@@ -134,4 +134,32 @@ class RowFields {
   std::span<const std::string_view> fields_;
 };
 
+/// Reads every row after the header: checks its field count against the
+/// header, parses it with `parse(RowFields&, Record&)` (returning the first
+/// problem or nothing) and hands a good record to `keep(Record&&, CsvLine&)`
+/// or records the reject with its line. Every recording reader's loop.
+template <class Record, class Parse, class Keep>
+void read_rows(CsvReader& reader, const ColumnMap& map, std::uint64_t& rows_read,
+               std::vector<RejectedRow>& rejects, Parse parse, Keep keep) {
+  CsvLine line;
+  while (reader.next(line)) {
+    ++rows_read;
+    std::optional<std::string> problem = line.problem;
+    if (!problem && line.fields.size() != map.field_count()) {
+      problem = "row has " + std::to_string(line.fields.size()) + " fields, the header " +
+                std::to_string(map.field_count());
+    }
+    Record r{};
+    if (!problem) {
+      RowFields row(map, line.fields);
+      problem = parse(row, r);
+    }
+    if (problem) {
+      rejects.push_back({line.number, std::move(*problem), std::string(line.text)});
+    } else {
+      keep(std::move(r), line);
+    }
+  }
+}
+
 }  // namespace vpucost::detail

@@ -125,30 +125,20 @@ KindRecordings<Descriptor> read_kind(CsvReader reader, WorkloadKind kind,
   }
   const ColumnMap map(line.fields, specs, cycles, reader.name());
   out.ignored_columns = map.unknown();
-  while (reader.next(line)) {
-    ++out.rows_read;
-    std::optional<std::string> problem = line.problem;
-    if (!problem && line.fields.size() != map.field_count()) {
-      problem = "row has " + std::to_string(line.fields.size()) + " fields, the header " +
-                std::to_string(map.field_count());
-    }
-    Descriptor d{};
-    double label = DatasetColumns::kNoValue;
-    if (!problem) {
-      RowFields row(map, line.fields);
-      problem = parse(row, d);
-      if (!problem && cycles == CyclesColumn::Required) {
-        label = row.positive_real(cycles_column);
-        problem = row.problem;
-      }
-    }
-    if (problem) {
-      out.rejects.push_back({line.number, std::move(*problem), std::string(line.text)});
-      continue;
-    }
-    out.items.push_back(d);
-    out.cycles.push_back(label);
-  }
+  // The descriptor and its label, parsed together.
+  using Labelled = std::pair<Descriptor, double>;
+  detail::read_rows<Labelled>(
+      reader, map, out.rows_read, out.rejects,
+      [&](RowFields& row, Labelled& r) -> std::optional<std::string> {
+        r.second = DatasetColumns::kNoValue;
+        if (auto problem = parse(row, r.first)) return problem;
+        if (cycles == CyclesColumn::Required) r.second = row.positive_real(cycles_column);
+        return row.problem;
+      },
+      [&](Labelled&& r, const CsvLine&) {
+        out.items.push_back(r.first);
+        out.cycles.push_back(r.second);
+      });
   return out;
 }
 

@@ -146,26 +146,12 @@ LayerRecordings read_layers(CsvReader reader) {
   const ColumnMap map(line.fields, kLayerColumns, CyclesColumn::Ignored, reader.name());
   out.ignored_columns = map.unknown();
   out.has_labels = map.has(kLayerCyclesBest);
-  while (reader.next(line)) {
-    ++out.rows_read;
-    std::optional<std::string> problem = line.problem;
-    if (!problem && line.fields.size() != map.field_count()) {
-      problem = "row has " + std::to_string(line.fields.size()) + " fields, the header " +
-                std::to_string(map.field_count());
-    }
-    LayerRecord r;
-    if (!problem) {
-      RowFields row(map, line.fields);
-      problem = parse_layer(row, r);
-    }
-    if (problem) {
-      out.rejects.push_back({line.number, std::move(*problem), std::string(line.text)});
-      continue;
-    }
-    r.line = line.number;
-    r.text = std::string(line.text);
-    out.items.push_back(std::move(r));
-  }
+  detail::read_rows<LayerRecord>(reader, map, out.rows_read, out.rejects, parse_layer,
+                                 [&](LayerRecord&& r, const CsvLine& at) {
+                                   r.line = at.number;
+                                   r.text = std::string(at.text);
+                                   out.items.push_back(std::move(r));
+                                 });
   return out;
 }
 

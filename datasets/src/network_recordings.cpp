@@ -164,25 +164,11 @@ NetworkRecordings read_network(CsvReader reader) {
   detail::read_header_line(reader, line);
   const ColumnMap map(line.fields, kNetworkColumns, CyclesColumn::Ignored, reader.name());
   out.ignored_columns = map.unknown();
-  while (reader.next(line)) {
-    ++out.rows_read;
-    std::optional<std::string> problem = line.problem;
-    if (!problem && line.fields.size() != map.field_count()) {
-      problem = "row has " + std::to_string(line.fields.size()) + " fields, the header " +
-                std::to_string(map.field_count());
-    }
-    NetworkNodeRecord r;
-    if (!problem) {
-      RowFields row(map, line.fields);
-      problem = parse_node(row, r);
-    }
-    if (problem) {
-      out.rejects.push_back({line.number, std::move(*problem), std::string(line.text)});
-      continue;
-    }
-    r.line = line.number;
-    out.items.push_back(std::move(r));
-  }
+  detail::read_rows<NetworkNodeRecord>(reader, map, out.rows_read, out.rejects, parse_node,
+                                       [&](NetworkNodeRecord&& r, const CsvLine& at) {
+                                         r.line = at.number;
+                                         out.items.push_back(std::move(r));
+                                       });
   return out;
 }
 

@@ -12,10 +12,6 @@ namespace {
 
 constexpr std::int64_t kMaxWorkloadsPerTile = 128;  // VPUNN's default per intra-tile split
 
-bool is_depthwise_family(Operation op) {
-  return op == Operation::DW_CONVOLUTION || op == Operation::MAXPOOL || op == Operation::AVEPOOL;
-}
-
 bool runs_as_one_workload(const Workload& part, int dpus) {
   const Operation op = part.operation;
   return dpus == 1 && (op == Operation::CONVOLUTION || op == Operation::CM_CONVOLUTION ||

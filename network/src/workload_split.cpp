@@ -16,20 +16,12 @@ using detail::near_equal_chunks;
 using detail::row_chunk;
 using std::to_string;
 
-bool is_depthwise_like(Operation op) {
-  return op == Operation::DW_CONVOLUTION || op == Operation::MAXPOOL || op == Operation::AVEPOOL;
-}
-
 // The workload with padded channels, operation as given except what the
 // hardware changes (a small-input CONVOLUTION that runs as CM_CONVOLUTION).
 Workload padded_form(const Workload& w) {
   Workload e = as_executed(w);
   if (w.operation == Operation::AVEPOOL) e.operation = Operation::AVEPOOL;
   return e;
-}
-
-bool fits(const Workload& w) {
-  return cmx_footprint(w).total_bytes <= device_spec(w.device).cmx_bytes;
 }
 
 // Channel chunks of a depthwise/pool layer on a generation that limits them:
@@ -68,7 +60,7 @@ std::optional<SplitOption> try_grid(const Workload& w, const std::vector<std::in
       std::int64_t first_col = 0;
       for (const std::int64_t k : cols) {
         Workload piece = column_chunks == 1 ? by_row : column_chunk(by_row, first_col, k);
-        if (!fits(piece)) return std::nullopt;
+        if (!fits_in_cmx(piece)) return std::nullopt;
         option.workloads.push_back(piece);
         first_col += k;
       }
@@ -105,7 +97,7 @@ std::vector<SplitOption> minimal_split_options(const Workload& raw) {
   const std::int64_t max_rows = std::min<std::int64_t>(w.output.height, kMaxSplitWorkloads);
   const std::int64_t max_cols = std::min<std::int64_t>(w.output.width, kMaxSplitWorkloads);
   const bool fixed_channels =
-      is_depthwise_like(w.operation) && !device_spec(w.device).dw_pool_channels.empty();
+      is_depthwise_family(w.operation) && !device_spec(w.device).dw_pool_channels.empty();
   // Rule 1 fixes the channel chunks; rule 2 lets them vary.
   const auto channel_chunks = [&](std::int64_t n) -> std::optional<std::vector<std::int64_t>> {
     if (fixed_channels) {
@@ -122,7 +114,7 @@ std::vector<SplitOption> minimal_split_options(const Workload& raw) {
   Workload smallest = channel_chunk(
       w, fixed_channels ? fixed_channel_chunks(w.output.channels, w.device).back() : 16);
   smallest = column_chunk(row_chunk(smallest, 0, 1), 0, 1);
-  if (!fits(smallest)) cannot_split(w);
+  if (!fits_in_cmx(smallest)) cannot_split(w);
 
   // Rules 2-4: the smallest channel x row grids that fit.
   for (std::int64_t n = 1; n <= kMaxSplitWorkloads; ++n) {

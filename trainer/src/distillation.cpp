@@ -66,10 +66,6 @@ void take(Workload& w, const Workload& donor, Factor f) {
   }
 }
 
-bool fits_in_cmx(const Workload& w) {
-  return cmx_footprint(w).total_bytes <= device_spec(w.device).cmx_bytes;
-}
-
 std::size_t below(std::mt19937_64& rng, std::size_t n) {
   return static_cast<std::size_t>(rng() % n);
 }

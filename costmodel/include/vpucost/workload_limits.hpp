@@ -35,6 +35,15 @@ struct CmxFootprint {
 };
 CmxFootprint cmx_footprint(const Workload& w);
 
+/// cmx_footprint(w).total_bytes <= DeviceSpec::cmx_bytes.
+bool fits_in_cmx(const Workload& w);
+
+/// Depthwise convolution and pooling: the operations whose channel count per
+/// workload some devices limit (DeviceSpec::dw_pool_channels).
+constexpr bool is_depthwise_family(Operation op) {
+  return op == Operation::DW_CONVOLUTION || op == Operation::MAXPOOL || op == Operation::AVEPOOL;
+}
+
 /// Why a workload cannot run as one DPU workload.
 enum class SplitReason : std::uint8_t {
   None,               ///< it can
