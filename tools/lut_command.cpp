@@ -97,7 +97,7 @@ int run_lut(const std::vector<std::string>& args) {
     if (!vm.count("out") && !vm.count("report")) return 0;
   }
   const CostingSetup setup = costing_setup(vm);
-  const NetworkCoster coster = setup.coster();
+  const NetworkCoster coster = setup.table_coster();
 
   const bool quiet = vm.count("quiet") > 0;
   const auto start = std::chrono::steady_clock::now();

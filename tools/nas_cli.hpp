@@ -41,7 +41,7 @@ inline NasSetup nas_setup(const po::variables_map& vm) {
 
 /// The latency table of the setup's space (one batched predictor query).
 inline LatencyTable nas_table(const NasSetup& s) {
-  const NetworkCoster coster = s.costing.coster();
+  const NetworkCoster coster = s.costing.table_coster();
   return build_latency_table(s.space, s.resolution, coster);
 }
 

@@ -33,7 +33,7 @@ double net_latency_ms(const NetConfig& config, const NasSetup& setup) {
   for (const NetPart& p : net_parts(config, setup.resolution)) {
     layers.insert(layers.end(), p.layers.begin(), p.layers.end());
   }
-  const NetworkCoster coster = setup.costing.coster();
+  const NetworkCoster coster = setup.costing.table_coster();
   return coster.milliseconds(total_cycles(coster.cost(layers)));
 }
 

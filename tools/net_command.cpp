@@ -11,6 +11,7 @@
 #include "vpucost/error.hpp"
 #include "vpucost/net_config.hpp"
 #include "vpucost/network_cost.hpp"
+#include "vpucost/network_nodes.hpp"
 
 namespace vpucost::cli {
 namespace {
@@ -74,7 +75,20 @@ int run_net(const std::vector<std::string>& args) {
   // One batched query for the whole network.
   std::vector<Layer> layers;
   for (const NetPart& p : parts) layers.insert(layers.end(), p.layers.begin(), p.layers.end());
-  const std::vector<LayerCost> costs = coster.cost(layers);
+  std::vector<LayerCost> costs = coster.cost(layers);
+  if (setup.mode == LatencyMode::device) {
+    // The network in order: each layer's weight fetch behind the previous one.
+    std::vector<NetworkNode> nodes;
+    for (const LayerCost& c : costs) {
+      nodes.push_back({c.layer.name, NetworkNode::Engine::Dpu, c.cost.whole, {}});
+    }
+    const NetworkNodesCost in_order = cost_network_nodes(nodes, *setup.loaded.predictor, nullptr,
+                                                         setup.dma_model(), LatencyMode::device);
+    for (std::size_t i = 0; i < costs.size(); ++i) {
+      costs[i].cost.cycles = in_order.nodes[i].cycles;
+      costs[i].cost.split = in_order.nodes[i].detail;
+    }
+  }
   std::vector<CostedPart> costed;
   std::size_t next = 0;
   for (const NetPart& p : parts) {
@@ -143,6 +157,8 @@ int run_net(const std::vector<std::string>& args) {
             << " MHz; layers run one after another"
             << (setup.mode == LatencyMode::dpu_only ? " on one DPU" : ", each on the whole device")
             << (setup.mode == LatencyMode::ddr ? ", weights and activations through DDR" : "")
+            << (setup.mode == LatencyMode::device ? ", weight fetches behind the previous layer"
+                                                  : "")
             << ")\n";
   return 0;
 }

@@ -87,7 +87,7 @@ int run_net_nodes(const po::variables_map& vm, const CostingSetup& setup) {
                   lower(std::string(to_string(setup.device))) + ".h5)");
     }
   }
-  const DmaModel dma = setup.dma ? *setup.dma : DmaModel(roofline_dma_parts(setup.device));
+  const DmaModel dma = setup.dma_model();
   const NetworkNodesCost cost = cost_network_nodes(nodes, *setup.loaded.predictor,
                                                    shave ? &*shave : nullptr, dma, setup.mode);
   double labelled = 0;

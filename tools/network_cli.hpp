@@ -31,8 +31,9 @@ inline void add_costing_options(po::options_description& options) {
       ("dtype", po::value<std::string>()->default_value("UINT8"), dtype_help.c_str())
       ("mode", po::value<std::string>()->default_value("compute"),
        "latency of a layer: compute (the whole device: best tiling strategy, weights prefetched, "
-       "activations in CMX), ddr (plus the DMA of weights, input and output) or dpu (one DPU, "
-       "workloads one after another)")
+       "activations in CMX), ddr (plus the DMA of weights, input and output), dpu (one DPU, "
+       "workloads one after another) or, for a network in order (net), device (compute plus the "
+       "weight fetches the previous layer does not hide, the input fetch and output spill)")
       ("dpu-only", "the same as --mode dpu")
       ("dma-model", po::value<std::string>(),
        "DMA model file for --mode ddr and streamed layers (default: the device's roofline DMA)");
@@ -47,7 +48,16 @@ struct CostingSetup {
   std::shared_ptr<const DmaModel> dma;  ///< null: the device's roofline DMA
   std::string dma_description = "roofline DMA";
 
+  /// The coster of the chosen mode; in device mode (networks in order), the
+  /// compute-mode coster of each layer (cost_network_nodes adds the rest).
   NetworkCoster coster() const {
+    const LatencyMode per_layer = mode == LatencyMode::device ? LatencyMode::compute : mode;
+    return NetworkCoster(*loaded.predictor, device, dtype, per_layer, dma.get());
+  }
+  DmaModel dma_model() const { return dma ? *dma : DmaModel(roofline_dma_parts(device)); }
+  /// The coster of a latency table or a search (lut, nas, nas-export): its
+  /// layers are costed apart, with no predecessor -- device mode refused.
+  NetworkCoster table_coster() const {
     return NetworkCoster(*loaded.predictor, device, dtype, mode, dma.get());
   }
   /// "the whole device (compute), model m.h5 (VPU_4_0)" for the summaries.

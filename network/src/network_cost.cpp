@@ -33,15 +33,18 @@ std::string_view to_string(LatencyMode mode) {
       return "compute";
     case LatencyMode::ddr:
       return "ddr";
+    case LatencyMode::device:
+      return "device";
   }
   return "<invalid>";
 }
 
 LatencyMode parse_latency_mode(std::string_view text) {
-  for (const LatencyMode m : {LatencyMode::dpu_only, LatencyMode::compute, LatencyMode::ddr}) {
+  for (const LatencyMode m :
+       {LatencyMode::dpu_only, LatencyMode::compute, LatencyMode::ddr, LatencyMode::device}) {
     if (text == to_string(m)) return m;
   }
-  throw Error("latency mode '" + std::string(text) + "' is not dpu, compute or ddr");
+  throw Error("latency mode '" + std::string(text) + "' is not dpu, compute, ddr or device");
 }
 
 NetworkCoster::NetworkCoster(const CyclePredictor& predictor, Device device, DType dtype,
@@ -51,6 +54,13 @@ NetworkCoster::NetworkCoster(const CyclePredictor& predictor, Device device, DTy
       model && model->device() != device) {
     throw Error("the model is for " + std::string(to_string(model->device())) +
                 "; it cannot cost " + std::string(to_string(device)));
+  }
+  if (mode == LatencyMode::device) {
+    // Layers of a table are costed apart: none has a predecessor to hide its
+    // weight fetch behind (cost_network_nodes does networks in order).
+    throw Error(
+        "latency mode device costs a network in order (vpucost net); a table's "
+        "layers have no predecessor: use compute or ddr");
   }
   if (dma && dma->device() != device) {
     throw Error("the DMA model is for " + std::string(to_string(dma->device())) +

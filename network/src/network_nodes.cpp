@@ -1,5 +1,8 @@
 #include "vpucost/network_nodes.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/layer_strategy.hpp"
@@ -24,6 +27,9 @@ NodeCost cost_dpu_node(const NetworkNode& n, const CyclePredictor& dpu, const Dm
   c.cycles = d.compute;
   if (mode == LatencyMode::ddr) c.cycles += d.dma.weights + d.dma.input + d.dma.output;
   c.detail = d.strategy;
+  c.weights = d.dma.weights;
+  c.input = d.dma.input;
+  c.output = d.dma.output;
   return c;
 }
 
@@ -39,11 +45,10 @@ NodeCost cost_shave_node(const NetworkNode& n, const ShaveModel& shave, const Dm
   // VPUNN's arithmetic: 32-bit float division, truncated.
   c.cycles = double(static_cast<long long>(static_cast<float>(one) / static_cast<float>(shaves)));
   c.detail = "one SHAVE / " + std::to_string(shaves);
-  if (mode == LatencyMode::ddr) {
-    const double inputs = is_binary(n.shave.operation) ? 2.0 : 1.0;
-    c.cycles += inputs * dma.predict_bytes(DmaDirection::DDR_TO_CMX, tensor_bytes(n.shave.input)) +
-                dma.predict_bytes(DmaDirection::CMX_TO_DDR, tensor_bytes(n.shave.output));
-  }
+  const double inputs = is_binary(n.shave.operation) ? 2.0 : 1.0;
+  c.input = inputs * dma.predict_bytes(DmaDirection::DDR_TO_CMX, tensor_bytes(n.shave.input));
+  c.output = dma.predict_bytes(DmaDirection::CMX_TO_DDR, tensor_bytes(n.shave.output));
+  if (mode == LatencyMode::ddr) c.cycles += c.input + c.output;
   return c;
 }
 
@@ -54,25 +59,47 @@ NetworkNodesCost cost_network_nodes(std::span<const NetworkNode> nodes, const Cy
                                     LatencyMode mode) {
   NetworkNodesCost out;
   out.nodes.reserve(nodes.size());
-  for (const NetworkNode& n : nodes) {
+  const bool device = mode == LatencyMode::device;
+  double previous = 0;  // compute cycles of the last costed node: what hides a weight fetch
+  bool first_dpu = true;
+  std::size_t last = nodes.size();  // the last costed node
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const NetworkNode& n = nodes[i];
     try {
       switch (n.engine) {
-        case NetworkNode::Engine::Dpu:
-          out.nodes.push_back(cost_dpu_node(n, dpu, dma, mode));
-          out.dpu_cycles += out.nodes.back().cycles;
+        case NetworkNode::Engine::Dpu: {
+          NodeCost c = cost_dpu_node(n, dpu, dma, device ? LatencyMode::compute : mode);
+          const double computing = c.cycles;
+          if (device) {
+            const double stall = std::max(0.0, c.weights - previous);
+            c.cycles += stall;
+            if (first_dpu) c.cycles += c.input;  // the network's input from DDR
+            if (stall > 0) c.detail += " +" + std::to_string(std::llround(stall)) + " weights";
+          }
+          first_dpu = false;
+          out.nodes.push_back(std::move(c));
+          previous = computing;  // the DMA engine is free while the DPUs compute
           break;
+        }
         case NetworkNode::Engine::Shave:
           if (!shave) throw Error("a SHAVE node needs a SHAVE model");
-          out.nodes.push_back(cost_shave_node(n, *shave, dma, mode));
-          out.shave_cycles += out.nodes.back().cycles;
+          out.nodes.push_back(
+              cost_shave_node(n, *shave, dma, device ? LatencyMode::compute : mode));
+          previous = out.nodes.back().cycles;
           break;
         case NetworkNode::Engine::Layout:
           out.nodes.push_back({0.0, "layout, no cost"});
-          break;
+          continue;
       }
     } catch (const Error& e) {
       throw Error("node '" + n.name + "': " + e.what());
     }
+    last = i;
+  }
+  if (device && last < nodes.size()) out.nodes[last].cycles += out.nodes[last].output;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].engine == NetworkNode::Engine::Dpu) out.dpu_cycles += out.nodes[i].cycles;
+    if (nodes[i].engine == NetworkNode::Engine::Shave) out.shave_cycles += out.nodes[i].cycles;
   }
   return out;
 }

@@ -201,6 +201,13 @@ TEST(CliNet, TableAndErrors) {
   ASSERT_EQ(ddr.exit_code, 0) << ddr.err;
   EXPECT_GT(nlohmann::json::parse(ddr.out)["total_ms"].get<double>(),
             whole_j["total_ms"].get<double>());
+  // device: the network in order -- between compute and ddr.
+  const auto in_order = run_cli({"net", "--device", "VPU_4_0", "--config",
+                                 kNets + "proxylessnas_mobile.json", "--mode", "device", "--json"});
+  ASSERT_EQ(in_order.exit_code, 0) << in_order.err;
+  const double device_ms = nlohmann::json::parse(in_order.out)["total_ms"].get<double>();
+  EXPECT_GT(device_ms, whole_j["total_ms"].get<double>());
+  EXPECT_LT(device_ms, nlohmann::json::parse(ddr.out)["total_ms"].get<double>());
   const auto clash = run_cli({"net", "--device", "VPU_4_0", "--config",
                               kNets + "proxylessnas_mobile.json", "--dpu-only", "--mode", "ddr"});
   EXPECT_EQ(clash.exit_code, 1);

@@ -229,6 +229,10 @@ const Case kCases[] = {
     {"LayerCsvWithOneLayerOption", "options of one layer with a layers CSV",
      "layer --model model.h5 --csv data.csv --op CONVOLUTION",
      "--op describes one layer; with --csv the rows do"},
+    {"LutDeviceMode", "a table in device mode (a mode for networks in order)",
+     "lut --device VPU_4_0 --mode device --out out.yaml",
+     "latency mode device costs a network in order (vpucost net); a table's layers have no "
+     "predecessor: use compute or ddr"},
     {"NetNodesWithoutShaveModel", "a network with SHAVE nodes and no SHAVE model",
      "net --device VPU_4_0 --nodes nodes_4_0.csv --dtype FLOAT16",
      "runs on SHAVE: give --shave-model (e.g. models/shave_vpu_4_0.h5)"},

@@ -68,9 +68,13 @@ enum class LatencyMode : std::uint8_t {
              ///< CMX; a layer no strategy fits is streamed through DDR (cost_on_device)
   ddr,       ///< compute + weights fetched + input fetched + output spilled, every layer
              ///< (VPUNN's serial rule)
+  device,    ///< a network in order (network_nodes.hpp): compute, plus the part of each
+             ///< layer's weight fetch the previous node does not hide, the network's
+             ///< input fetch and output spill; not for table entries (no predecessor)
 };
 std::string_view to_string(LatencyMode mode);
-/// "dpu", "compute" or "ddr"; throws vpucost::Error naming the choices.
+/// "dpu", "compute", "ddr" or "device"; throws vpucost::Error naming the
+/// choices.
 LatencyMode parse_latency_mode(std::string_view text);
 
 class NetworkCoster {

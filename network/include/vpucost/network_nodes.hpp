@@ -10,7 +10,14 @@
 //    (VPUNN's rule: (int)((float)c1 / (float)(SHAVEs per tile x tiles)),
 //    32-bit float, truncated); in ddr mode plus the DMA of its input(s) and
 //    output; in dpu mode the SHAVEs of one tile;
-//  - nodes run one after another: the network's cycles are their sum.
+//  - nodes run one after another: the network's cycles are their sum;
+//  - device mode (a compiler's schedule, as this file models it): activations
+//    stay in the tiles' memory (a layer that does not fit is streamed, its
+//    slices' DMA in its compute); each DPU layer's weights are fetched while
+//    the node before it computes (the DMA engine is busy with that node's
+//    own transfers otherwise), and only what that compute does not hide is
+//    added (all of it for the first layer); the first DPU layer fetches the
+//    network's input and the last costed node spills its output.
 #include <span>
 #include <string>
 #include <vector>
@@ -32,7 +39,11 @@ struct NetworkNode {
 
 struct NodeCost {
   double cycles = 0;
-  std::string detail;  ///< DPU: the strategy ("SOK", "rows:2 (...)"); SHAVE: "c1 / 12"
+  std::string detail;  ///< DPU: the strategy ("SOK", "rows:2 (...)"); SHAVE: "one SHAVE / 12"
+  /// The node's DMA terms (for device mode; already in `cycles` in ddr mode).
+  double weights = 0;
+  double input = 0;
+  double output = 0;
 };
 
 struct NetworkNodesCost {
