@@ -2,8 +2,10 @@
 // Small helpers shared by the commands that read and write datasets
 // (import, split, stats, predict --csv). Header-only: tools/CMakeLists.txt
 // compiles only the *_command.cpp files it globs plus a fixed list.
+#include <boost/program_options.hpp>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -30,6 +32,29 @@ inline void require_distinct_files(
       }
     }
   }
+}
+
+/// The files of a batch command (--csv, --out, --rejects), checked distinct
+/// from each other and from `others` (e.g. the model read).
+struct BatchFiles {
+  std::filesystem::path in;
+  std::optional<std::filesystem::path> out;
+  std::optional<std::filesystem::path> rejects;
+};
+inline BatchFiles batch_files(
+    const boost::program_options::variables_map& vm,
+    std::vector<std::pair<std::string, std::filesystem::path>> others = {}) {
+  const auto optional_path = [&](const char* name) {
+    return vm.count(name) ? std::optional(std::filesystem::path(vm[name].as<std::string>()))
+                          : std::nullopt;
+  };
+  BatchFiles f{vm["csv"].as<std::string>(), optional_path("out"), optional_path("rejects")};
+  std::vector<std::pair<std::string, std::filesystem::path>> files = {{"--csv", f.in}};
+  if (f.out) files.emplace_back("--out", *f.out);
+  if (f.rejects) files.emplace_back("--rejects", *f.rejects);
+  files.insert(files.end(), others.begin(), others.end());
+  require_distinct_files(files);
+  return f;
 }
 
 /// One warning line for the rows of `source` that were left out: how many

@@ -81,17 +81,17 @@ void add_layer_csv_options(po::options_description& options) {
 
 int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, const DmaModel& dma,
                   const std::string& dma_option) {
-  const std::filesystem::path in = vm["csv"].as<std::string>();
-  const auto optional_path = [&](const char* name) {
-    return vm.count(name) ? std::optional(std::filesystem::path(vm[name].as<std::string>()))
-                          : std::nullopt;
-  };
-  const auto out_path = optional_path("out");
-  const auto rejects_path = optional_path("rejects");
-  std::vector<std::pair<std::string, std::filesystem::path>> files = {{"--csv", in}};
-  if (out_path) files.emplace_back("--out", *out_path);
-  if (rejects_path) files.emplace_back("--rejects", *rejects_path);
-  require_distinct_files(files);
+  // The models read must not be overwritten by --out or --rejects.
+  std::vector<std::pair<std::string, std::filesystem::path>> read;
+  for (const char* option : {"model", "dma-model"}) {
+    if (vm.count(option) && vm[option].as<std::string>() != "roofline") {
+      read.emplace_back(std::string("--") + option, vm[option].as<std::string>());
+    }
+  }
+  const BatchFiles files = batch_files(vm, read);
+  const std::filesystem::path& in = files.in;
+  const auto& out_path = files.out;
+  const auto& rejects_path = files.rejects;
   for (const char* single : {"op", "input", "output-channels", "kernel", "stride", "pad", "dtype",
                              "output-dtype", "activation", "json"}) {
     if (vm.count(single)) {

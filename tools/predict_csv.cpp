@@ -84,19 +84,14 @@ void add_predict_csv_options(po::options_description& options) {
 
 int run_predict_csv(const po::variables_map& vm, const LoadedPredictor& loaded,
                     const std::string& model_option) {
-  const std::filesystem::path in = vm["csv"].as<std::string>();
-  const auto optional_path = [&](const char* name) {
-    return vm.count(name) ? std::optional(std::filesystem::path(vm[name].as<std::string>()))
-                          : std::nullopt;
-  };
-  const auto out_path = optional_path("out");
-  const auto rejects_path = optional_path("rejects");
-  std::vector<std::pair<std::string, std::filesystem::path>> files = {{"--csv", in}};
-  if (out_path) files.emplace_back("--out", *out_path);
-  if (rejects_path) files.emplace_back("--rejects", *rejects_path);
-  if (!model_option.empty() && model_option != "roofline")
-    files.emplace_back("--model", model_option);
-  require_distinct_files(files);
+  std::vector<std::pair<std::string, std::filesystem::path>> model_file;
+  if (!model_option.empty() && model_option != "roofline") {
+    model_file.emplace_back("--model", model_option);
+  }
+  const BatchFiles files = batch_files(vm, model_file);
+  const std::filesystem::path& in = files.in;
+  const auto& out_path = files.out;
+  const auto& rejects_path = files.rejects;
   if (vm.count("json") && !out_path) throw Error("--json with --csv needs --out FILE");
 
   CsvReader reader(in);
