@@ -52,6 +52,20 @@ TEST(CliLayer, BestStrategyAndDmaTermsAreTheLibrarys) {
                    best.cycles + dma.weights + dma.input + dma.output);
   EXPECT_DOUBLE_EQ(j["microseconds"].get<double>(), best.cycles / 1700.0);
 
+  // --mode ddr: the best strategy is the one cheapest with its DMA.
+  const auto ddr = run_cli({"layer", "--model", kModels + "vpu_4_0.h5", "--dma-model",
+                            kModels + "dma_vpu_4_0.h5", "--op", "CONVOLUTION", "--input",
+                            "56x56x90", "--output-channels", "90", "--kernel", "3x3", "--pad",
+                            "1,1,1,1", "--mode", "ddr", "--json"});
+  ASSERT_EQ(ddr.exit_code, 0) << ddr.err;
+  const auto dj = nlohmann::json::parse(ddr.out);
+  EXPECT_EQ(dj["mode"], "ddr");
+  const DmaModel dma_model = load_dma_model(kModels + "dma_vpu_4_0.h5");
+  for (const StrategyCost& c : all.valid) {
+    const LayerDmaTerms t = dma_terms(dma_model, layer, c);
+    EXPECT_LE(dj["cycles_in_ddr"].get<double>(), c.cycles + t.weights + t.input + t.output + 1e-6);
+  }
+
   // --strategy picks one; the text table marks it.
   const auto sok = run_cli({"layer", "--model", kModels + "vpu_4_0.h5", "--op", "CONVOLUTION",
                             "--input", "56x56x96", "--output-channels", "96", "--kernel", "3x3",
