@@ -25,12 +25,6 @@ namespace fs = std::filesystem;
 constexpr double kTargetMape = 0.03;
 constexpr double kTargetWithin10 = 0.95;
 
-std::string stem(Device d) {
-  std::string s(to_string(d));
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 template <class Model, class Recordings>
 ErrorSummary errors_of(const Model& model, const Recordings& data) {
   std::vector<double> predicted(data.size());
@@ -43,8 +37,10 @@ ErrorSummary errors_of(const Model& model, const Recordings& data) {
 
 // The test files: the bundled sample, then the full file when it is here.
 std::vector<fs::path> test_files(const std::string& kind, Device d) {
-  std::vector<fs::path> files{fs::path(VPUCOST_SAMPLES) / "v2" / kind / (stem(d) + "_test.csv")};
-  const fs::path full = fs::path(VPUCOST_TEACHER_V2_ROOT) / kind / (stem(d) + "_test.csv");
+  std::vector<fs::path> files{fs::path(VPUCOST_SAMPLES) / "v2" / kind /
+                              (test::device_stem(d) + "_test.csv")};
+  const fs::path full =
+      fs::path(VPUCOST_TEACHER_V2_ROOT) / kind / (test::device_stem(d) + "_test.csv");
   if (fs::exists(full)) files.push_back(full);
   return files;
 }
@@ -52,11 +48,12 @@ std::vector<fs::path> test_files(const std::string& kind, Device d) {
 class ShippedShaveModel : public ::testing::TestWithParam<Device> {};
 
 TEST_P(ShippedShaveModel, MeetsTheTargetsOnHeldOutOperations) {
-  const ShaveModel model =
-      load_shave_model(fs::path(VPUCOST_MODELS_DIR) / ("shave_" + stem(GetParam()) + ".h5"));
+  const ShaveModel model = load_shave_model(fs::path(VPUCOST_MODELS_DIR) /
+                                            ("shave_" + test::device_stem(GetParam()) + ".h5"));
   EXPECT_EQ(model.device(), GetParam());
-  EXPECT_NE(model.parts().training.dataset.find("shave/" + stem(GetParam()) + "_train.csv"),
-            std::string::npos)
+  EXPECT_NE(
+      model.parts().training.dataset.find("shave/" + test::device_stem(GetParam()) + "_train.csv"),
+      std::string::npos)
       << model.parts().training.dataset;
   for (const fs::path& file : test_files("shave", GetParam())) {
     const ShaveRecordings data = read_shave_csv(file);
@@ -78,12 +75,13 @@ INSTANTIATE_TEST_SUITE_P(Devices, ShippedShaveModel,
 class ShippedDmaModel : public ::testing::TestWithParam<Device> {};
 
 TEST_P(ShippedDmaModel, MeetsTheTargetsOnHeldOutTransfers) {
-  const DmaModel model =
-      load_dma_model(fs::path(VPUCOST_MODELS_DIR) / ("dma_" + stem(GetParam()) + ".h5"));
+  const DmaModel model = load_dma_model(fs::path(VPUCOST_MODELS_DIR) /
+                                        ("dma_" + test::device_stem(GetParam()) + ".h5"));
   EXPECT_EQ(model.device(), GetParam());
   EXPECT_EQ(model.parts().method, DmaMethod::fitted);
-  EXPECT_NE(model.parts().training.dataset.find("dma/" + stem(GetParam()) + "_train.csv"),
-            std::string::npos)
+  EXPECT_NE(
+      model.parts().training.dataset.find("dma/" + test::device_stem(GetParam()) + "_train.csv"),
+      std::string::npos)
       << model.parts().training.dataset;
   for (const fs::path& file : test_files("dma", GetParam())) {
     const DmaRecordings data = read_dma_csv(file);

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "../support/test_workloads.hpp"
 #include "vpucost/dma_model_file.hpp"
 #include "vpucost/layer_recordings.hpp"
 #include "vpucost/layer_strategy.hpp"
@@ -19,12 +20,6 @@ namespace vpucost {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string layer_file_stem(Device d) {
-  std::string s(to_string(d));
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 struct LayerMape {
   double sum = 0;
@@ -56,13 +51,13 @@ class ShippedLayerModel : public ::testing::TestWithParam<Device> {};
 
 TEST_P(ShippedLayerModel, MatchesTheTeachersLayers) {
   const Device d = GetParam();
-  const CostModel dpu = load_model(fs::path(VPUCOST_MODELS_DIR) / (layer_file_stem(d) + ".h5"));
+  const CostModel dpu = load_model(fs::path(VPUCOST_MODELS_DIR) / (test::device_stem(d) + ".h5"));
   const DmaModel dma =
-      load_dma_model(fs::path(VPUCOST_MODELS_DIR) / ("dma_" + layer_file_stem(d) + ".h5"));
+      load_dma_model(fs::path(VPUCOST_MODELS_DIR) / ("dma_" + test::device_stem(d) + ".h5"));
   std::vector<fs::path> files{fs::path(VPUCOST_SAMPLES) / "v2" / "layers" /
-                              (layer_file_stem(d) + "_test.csv")};
+                              (test::device_stem(d) + "_test.csv")};
   const fs::path full =
-      fs::path(VPUCOST_TEACHER_V2_ROOT) / "layers" / (layer_file_stem(d) + "_test.csv");
+      fs::path(VPUCOST_TEACHER_V2_ROOT) / "layers" / (test::device_stem(d) + "_test.csv");
   if (fs::exists(full)) files.push_back(full);
   for (const fs::path& file : files) {
     const LayerRecordings rec = read_layer_csv(file);
@@ -97,7 +92,7 @@ TEST_P(ShippedLayerModel, MatchesTheTeachersLayers) {
   }
   // The teacher's rejected layers: no strategy fits, and we say why.
   const LayerRecordings rejected = read_layer_csv(fs::path(VPUCOST_SAMPLES) / "v2" / "layers" /
-                                                  (layer_file_stem(d) + "_rejected.csv"));
+                                                  (test::device_stem(d) + "_rejected.csv"));
   ASSERT_EQ(rejected.items.size(), 40u);
   for (const LayerRecord& r : rejected.items) {
     const LayerStrategies s = cost_strategies(dpu, r.layer);

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "../support/test_workloads.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/dma_model_file.hpp"
 #include "vpucost/model_file.hpp"
@@ -23,15 +24,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string net_stem(Device d) {
-  std::string s(to_string(d));
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 fs::path networks_dir(Device d) {
   const fs::path bundled = fs::path(VPUCOST_SAMPLES) / "v2" / "networks";
-  if (fs::exists(bundled / (net_stem(d) + "_resnet18.csv"))) return bundled;
+  if (fs::exists(bundled / (test::device_stem(d) + "_resnet18.csv"))) return bundled;
   return fs::path(VPUCOST_TEACHER_V2_ROOT) / "networks";
 }
 
@@ -40,17 +35,18 @@ class ShippedNetwork : public ::testing::TestWithParam<Device> {};
 TEST_P(ShippedNetwork, ComputeModeTotalsAgainstTheTeacher) {
   const Device d = GetParam();
   const fs::path dir = networks_dir(d);
-  if (!fs::exists(dir / (net_stem(d) + "_resnet18.csv"))) {
-    GTEST_SKIP() << "no networks for " << net_stem(d);
+  if (!fs::exists(dir / (test::device_stem(d) + "_resnet18.csv"))) {
+    GTEST_SKIP() << "no networks for " << test::device_stem(d);
   }
   const fs::path models(VPUCOST_MODELS_DIR);
-  const CostModel dpu = load_model(models / (net_stem(d) + ".h5"));
-  const ShaveModel shave = load_shave_model(models / ("shave_" + net_stem(d) + ".h5"));
-  const DmaModel dma = load_dma_model(models / ("dma_" + net_stem(d) + ".h5"));
+  const CostModel dpu = load_model(models / (test::device_stem(d) + ".h5"));
+  const ShaveModel shave = load_shave_model(models / ("shave_" + test::device_stem(d) + ".h5"));
+  const DmaModel dma = load_dma_model(models / ("dma_" + test::device_stem(d) + ".h5"));
   const int shaves = device_spec(d).shaves_per_tile * device_spec(d).tiles;
   int within_5 = 0, networks = 0;
   for (const char* name : {"mobilenet_v2", "resnet18", "mobilenet_v3_large"}) {
-    const NetworkRecordings rec = read_network_csv(dir / (net_stem(d) + "_" + name + ".csv"));
+    const NetworkRecordings rec =
+        read_network_csv(dir / (test::device_stem(d) + "_" + name + ".csv"));
     ASSERT_TRUE(rec.rejects.empty()) << rec.rejects.front().reason;
     for (const DType dtype : {DType::FLOAT16, DType::UINT8}) {
       std::vector<NetworkNode> nodes;
@@ -84,8 +80,8 @@ TEST_P(ShippedNetwork, ComputeModeTotalsAgainstTheTeacher) {
       }
       EXPECT_DOUBLE_EQ(cost.total_cycles(), sum);
       const double err = std::abs(cost.total_cycles() / teacher - 1.0);
-      std::printf("%s %s %s: ours %.0f, teacher %.0f (%+.2f %%)\n", net_stem(d).c_str(), name,
-                  std::string(to_string(dtype)).c_str(), cost.total_cycles(), teacher,
+      std::printf("%s %s %s: ours %.0f, teacher %.0f (%+.2f %%)\n", test::device_stem(d).c_str(),
+                  name, std::string(to_string(dtype)).c_str(), cost.total_cycles(), teacher,
                   100 * (cost.total_cycles() / teacher - 1));
       EXPECT_LE(err, 0.08) << name << " " << to_string(dtype);  // the worst reached: 7.8 %
       within_5 += err <= 0.05;

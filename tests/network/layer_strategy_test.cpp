@@ -234,21 +234,10 @@ TEST(LayerStrategy, ALayerNoStrategyTakesIsOneLine) {
 namespace vpucost {
 namespace {
 
-// A DMA model of 1 cycle per byte plus nothing, both ways: terms read as bytes.
-DmaModel bytes_as_cycles(Device device) {
-  DmaModelParts p;
-  p.device = device;
-  for (DmaCurve& c : p.curves) {
-    c.knot_bytes = {1.0, 1e9};
-    c.knot_cycles = {1.0, 1e9};
-  }
-  return DmaModel(std::move(p));
-}
-
 TEST(LayerDmaTerms, InputOutputAndWeightsPerStrategy) {
   const RooflineModel roofline;
   const Workload layer = test::conv3x3(Device::VPU_4_0, 96);  // 56x56x96 -> 56x56x96 UINT8, 3x3
-  const DmaModel dma = bytes_as_cycles(Device::VPU_4_0);
+  const DmaModel dma = test::bytes_as_cycles_dma(Device::VPU_4_0);
   const LayerStrategies s = cost_strategies(roofline, layer);
   const auto of = [&](TilingStrategy t) -> const StrategyCost& {
     for (const StrategyCost& c : s.valid) {

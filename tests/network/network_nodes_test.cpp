@@ -17,17 +17,6 @@
 namespace vpucost {
 namespace {
 
-// 1 cycle per byte both ways: the DMA terms read as bytes.
-DmaModel bytes_dma(Device device) {
-  DmaModelParts p;
-  p.device = device;
-  for (DmaCurve& c : p.curves) {
-    c.knot_bytes = {1.0, 1e9};
-    c.knot_cycles = {1.0, 1e9};
-  }
-  return DmaModel(std::move(p));
-}
-
 std::vector<NetworkNode> small_network() {
   Workload a = test::conv3x3(Device::VPU_4_0, 64);  // 56x56x64, 3x3
   Workload b = a;
@@ -41,7 +30,7 @@ std::vector<NetworkNode> small_network() {
 
 TEST(NetworkNodes, EveryModeIsTheSumOfItsNodes) {
   const RooflineModel roofline;
-  const DmaModel dma = bytes_dma(Device::VPU_4_0);
+  const DmaModel dma = test::bytes_as_cycles_dma(Device::VPU_4_0);
   const auto nodes = small_network();
   double compute = 0, ddr = 0, device = 0;
   for (const LatencyMode mode :
@@ -61,7 +50,7 @@ TEST(NetworkNodes, EveryModeIsTheSumOfItsNodes) {
 
 TEST(NetworkNodes, DeviceModeHidesAWeightFetchBehindThePreviousNode) {
   const RooflineModel roofline;
-  const DmaModel dma = bytes_dma(Device::VPU_4_0);
+  const DmaModel dma = test::bytes_as_cycles_dma(Device::VPU_4_0);
   const auto nodes = small_network();
   const NetworkNodesCost compute =
       cost_network_nodes(nodes, roofline, nullptr, dma, LatencyMode::compute);

@@ -1,6 +1,7 @@
 #pragma once
 // Workloads and tiny models shared by the test suites.
 #include <Eigen/Core>
+#include <cctype>
 #include <filesystem>
 #include <random>
 #include <sstream>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "vpucost/cost_model.hpp"
+#include "vpucost/dma_model.hpp"
 #include "vpucost/workload.hpp"
 
 namespace vpucost::test {
@@ -23,6 +25,24 @@ inline Workload conv3x3(Device device = Device::VPU_2_7, std::int64_t channels =
   w.padding = {1, 1, 1, 1};
   w.mode = device == Device::VPU_2_0 ? ExecutionMode::MATRIX : ExecutionMode::CUBOID_16x16;
   return w;
+}
+
+/// The device as the data and model files spell it: "vpu_4_0", "npu_5_0".
+inline std::string device_stem(Device d) {
+  std::string s(to_string(d));
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+/// A DMA model of 1 cycle per byte both ways: DMA terms read as bytes.
+inline DmaModel bytes_as_cycles_dma(Device device) {
+  DmaModelParts p;
+  p.device = device;
+  for (DmaCurve& c : p.curves) {
+    c.knot_bytes = {1.0, 1e9};
+    c.knot_cycles = {1.0, 1e9};
+  }
+  return DmaModel(std::move(p));
 }
 
 /// The cells of one line of a simple CSV (no quoting), in order.
