@@ -59,7 +59,16 @@ echo
 echo "== the NPU_5_0 model on 1,000 held-out v2 workloads (errors per operation and per sparsity)"
 "$vpucost" eval --model models/npu_5_0.h5 --data data/samples/v2/npu_5_0_test.csv --worst 3
 echo
-echo "== a ProxylessNAS latency table for VPU_2_7 with the shipped model"
+echo "== layers on the whole VPU_4_0 (6 tiles): every tiling strategy, the best, its DMA terms,"
+echo "   against VPUNN's layer model on 300 bundled layers"
+"$vpucost" layer --model models/vpu_4_0.h5 --dma-model models/dma_vpu_4_0.h5 \
+  --csv data/samples/v2/layers/vpu_4_0_test.csv --out "$out/layers_vpu_4_0.csv"
+echo
+echo "== MobileNetV3-Large on VPU_4_0 node by node (DPU, SHAVE h-swish / SE, layout), compute mode"
+"$vpucost" net --model models/vpu_4_0.h5 --shave-model models/shave_vpu_4_0.h5 \
+  --nodes data/samples/v2/networks/vpu_4_0_mobilenet_v3_large.csv | tail -n 3
+echo
+echo "== a ProxylessNAS latency table for VPU_2_7 with the shipped model (the whole device)"
 "$vpucost" lut --model models/vpu_2_7.h5 --space proxyless --resolution 224 \
   --format proxyless-yaml --out "$out/224_lookup_table.yaml"
 echo
