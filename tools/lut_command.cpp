@@ -66,7 +66,7 @@ int run_lut(const std::vector<std::string>& args) {
   // clang-format off
   options.add_options()
       ("space", po::value<std::string>()->default_value("proxyless"),
-       "proxyless, mobilenetv2, or a search-space JSON file")
+       "proxyless, mobilenetv2, ofa-mbv3 (once-for-all's MobileNetV3; needs --shave-model), or a search-space JSON file")
       ("resolution", po::value<std::string>()->default_value("224"),
        "input resolution(s), e.g. 224 or 160,176,192,208,224")
       ("format", po::value<std::string>()->default_value("proxyless-yaml"),

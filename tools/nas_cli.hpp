@@ -19,7 +19,7 @@ inline void add_space_options(po::options_description& options) {
   // clang-format off
   options.add_options()
       ("space", po::value<std::string>()->default_value("proxyless"),
-       "proxyless, mobilenetv2, or a search-space JSON file (e.g. from nas-space)")
+       "proxyless, mobilenetv2, ofa-mbv3 (needs --shave-model), or a search-space JSON file (e.g. from nas-space)")
       ("resolution", po::value<int>()->default_value(224), "input resolution");
   // clang-format on
 }

@@ -36,10 +36,88 @@ std::string format(const char* spec, double value) {
   return buffer;
 }
 
-struct CostedPart {
-  const NetPart* part;
-  std::vector<LayerCost> layers;
+// One line of the per-layer table: a DPU layer or a SHAVE step, in order.
+struct Row {
+  const NetPart* part = nullptr;
+  bool shave = false;
+  std::string name;
+  std::string operation;
+  Tensor input, output;
+  std::int64_t kernel = 1, stride = 1;
+  std::string split;  ///< strategy (DPU) or "one SHAVE / 12"
+  std::string exec_mode = "-";
+  std::size_t workloads = 0;
+  double cycles = 0;
+  Workload workload;        ///< DPU rows: what device mode costs again in order
+  ShaveOperation shave_op;  ///< SHAVE rows
 };
+
+Row dpu_row(const NetPart& part, const LayerCost& l) {
+  const Workload& w = l.cost.whole;
+  Row r;
+  r.part = &part;
+  r.name = l.layer.name;
+  r.operation = std::string(to_string(w.operation));
+  r.input = w.input;
+  r.output = w.output;
+  r.kernel = w.kernel_w;
+  r.stride = w.stride_w;
+  r.split = l.cost.split;
+  r.exec_mode = mode_of(l.cost);
+  r.workloads = l.cost.workloads.size();
+  r.cycles = l.cost.cycles;
+  r.workload = w;
+  return r;
+}
+
+Row shave_row(const NetPart& part, const ShaveCost& c) {
+  Row r;
+  r.part = &part;
+  r.shave = true;
+  r.name = c.step.name;
+  r.operation = "SHAVE " + std::string(to_string(c.step.op));
+  r.input = c.operation.input;
+  r.output = c.operation.output;
+  r.split = c.detail;
+  r.cycles = c.cycles;
+  r.shave_op = c.operation;
+  return r;
+}
+
+// Every DPU layer (one batched query) and SHAVE step of `parts`, in order;
+// in device mode costed again as a network in order (cost_network_nodes).
+std::vector<Row> costed_rows(const std::vector<NetPart>& parts, const NetworkCoster& coster,
+                             const CostingSetup& setup) {
+  std::vector<Layer> layers;
+  for (const NetPart& p : parts) layers.insert(layers.end(), p.layers.begin(), p.layers.end());
+  const std::vector<LayerCost> costs = coster.cost(layers);
+  std::vector<Row> rows;
+  std::size_t next = 0;
+  for (const NetPart& p : parts) {
+    std::size_t step = 0;
+    for (std::size_t i = 0; i <= p.layers.size(); ++i) {
+      for (; step < p.shave.size() && p.shave[step].after_layers == i; ++step) {
+        rows.push_back(shave_row(p, coster.cost(p.shave[step])));
+      }
+      if (i < p.layers.size()) rows.push_back(dpu_row(p, costs[next++]));
+    }
+  }
+  if (setup.mode == LatencyMode::device) {
+    std::vector<NetworkNode> nodes;
+    for (const Row& r : rows) {
+      nodes.push_back({r.name, r.shave ? NetworkNode::Engine::Shave : NetworkNode::Engine::Dpu,
+                       r.workload, r.shave_op});
+    }
+    const NetworkNodesCost in_order =
+        cost_network_nodes(nodes, *setup.loaded.predictor, setup.shave.get(), setup.dma_model(),
+                           LatencyMode::device);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      rows[i].cycles = in_order.nodes[i].cycles;
+      rows[i].split = in_order.nodes[i].detail;
+    }
+  }
+  return rows;
+}
 
 }  // namespace
 
@@ -71,33 +149,12 @@ int run_net(const std::vector<std::string>& args) {
   const std::vector<NetPart> parts = net_parts(config, resolution);
   const CostingSetup setup = costing_setup(vm);
   const NetworkCoster coster = setup.coster();
-
-  // One batched query for the whole network.
-  std::vector<Layer> layers;
-  for (const NetPart& p : parts) layers.insert(layers.end(), p.layers.begin(), p.layers.end());
-  std::vector<LayerCost> costs = coster.cost(layers);
-  if (setup.mode == LatencyMode::device) {
-    // The network in order: each layer's weight fetch behind the previous one.
-    std::vector<NetworkNode> nodes;
-    for (const LayerCost& c : costs) {
-      nodes.push_back({c.layer.name, NetworkNode::Engine::Dpu, c.cost.whole, {}});
-    }
-    const NetworkNodesCost in_order = cost_network_nodes(nodes, *setup.loaded.predictor, nullptr,
-                                                         setup.dma_model(), LatencyMode::device);
-    for (std::size_t i = 0; i < costs.size(); ++i) {
-      costs[i].cost.cycles = in_order.nodes[i].cycles;
-      costs[i].cost.split = in_order.nodes[i].detail;
-    }
+  const std::vector<Row> rows = costed_rows(parts, coster, setup);
+  double cycles = 0, shave_cycles = 0;
+  for (const Row& r : rows) {
+    cycles += r.cycles;
+    if (r.shave) shave_cycles += r.cycles;
   }
-  std::vector<CostedPart> costed;
-  std::size_t next = 0;
-  for (const NetPart& p : parts) {
-    costed.push_back({&p,
-                      {costs.begin() + static_cast<std::ptrdiff_t>(next),
-                       costs.begin() + static_cast<std::ptrdiff_t>(next + p.layers.size())}});
-    next += p.layers.size();
-  }
-  const double cycles = total_cycles(costs);
   const double ms = coster.milliseconds(cycles);
 
   if (vm.count("json")) {
@@ -110,28 +167,27 @@ int run_net(const std::vector<std::string>& args) {
                      {"source", std::string(setup.loaded.predictor->source())},
                      {"mode", std::string(to_string(setup.mode))},
                      {"total_cycles", cycles},
+                     {"shave_cycles", shave_cycles},
                      {"total_ms", ms},
                      {"layers", nlohmann::json::array()}};
     if (vm.count("model") && vm["model"].as<std::string>() != "roofline") {
       j["model"] = vm["model"].as<std::string>();
     }
-    for (const CostedPart& cp : costed) {
-      for (const LayerCost& l : cp.layers) {
-        const Workload& w = l.cost.whole;
-        j["layers"].push_back({{"part", cp.part->name},
-                               {"key", cp.part->key},
-                               {"layer", l.layer.name},
-                               {"operation", std::string(to_string(w.operation))},
-                               {"input", {w.input.width, w.input.height, w.input.channels}},
-                               {"output", {w.output.width, w.output.height, w.output.channels}},
-                               {"kernel", w.kernel_w},
-                               {"stride", w.stride_w},
-                               {"split", l.cost.split},
-                               {"workloads", l.cost.workloads.size()},
-                               {"execution_mode", mode_of(l.cost)},
-                               {"cycles", l.cost.cycles},
-                               {"ms", coster.milliseconds(l.cost.cycles)}});
-      }
+    for (const Row& r : rows) {
+      j["layers"].push_back({{"part", r.part->name},
+                             {"key", r.part->key},
+                             {"layer", r.name},
+                             {"engine", r.shave ? "SHAVE" : "DPU"},
+                             {"operation", r.operation},
+                             {"input", {r.input.width, r.input.height, r.input.channels}},
+                             {"output", {r.output.width, r.output.height, r.output.channels}},
+                             {"kernel", r.kernel},
+                             {"stride", r.stride},
+                             {"split", r.split},
+                             {"workloads", r.workloads},
+                             {"execution_mode", r.exec_mode},
+                             {"cycles", r.cycles},
+                             {"ms", coster.milliseconds(r.cycles)}});
     }
     std::cout << j.dump(1) << "\n";
     return 0;
@@ -140,17 +196,14 @@ int run_net(const std::vector<std::string>& args) {
   std::cout << config.name << " (" << format("%.2f", parameter_count(config) / 1e6)
             << "M parameters) at " << resolution << " on " << to_string(setup.device) << " "
             << to_string(setup.dtype) << ", " << setup.describe() << "\n\n";
-  std::printf("%-18s %-15s %-15s %-24s %-9s %-17s %10s %9s\n", "part", "layer", "operation",
+  std::printf("%-18s %-17s %-15s %-24s %-9s %-17s %10s %9s\n", "part", "layer", "operation",
               "input -> output", setup.mode == LatencyMode::dpu_only ? "split" : "strategy", "mode",
               "cycles", "ms");
-  for (const CostedPart& cp : costed) {
-    for (const LayerCost& l : cp.layers) {
-      const Workload& w = l.cost.whole;
-      std::printf("%-18s %-15s %-15s %-24s %-9s %-17s %10.0f %9.4f\n", cp.part->name.c_str(),
-                  l.layer.name.c_str(), std::string(to_string(w.operation)).c_str(),
-                  (shape(w.input) + " -> " + shape(w.output)).c_str(), l.cost.split.c_str(),
-                  mode_of(l.cost).c_str(), l.cost.cycles, coster.milliseconds(l.cost.cycles));
-    }
+  for (const Row& r : rows) {
+    std::printf("%-18s %-17s %-15s %-24s %-9s %-17s %10.0f %9.4f\n", r.part->name.c_str(),
+                r.name.c_str(), r.operation.c_str(),
+                (shape(r.input) + " -> " + shape(r.output)).c_str(), r.split.c_str(),
+                r.exec_mode.c_str(), r.cycles, coster.milliseconds(r.cycles));
   }
   std::cout << "\ntotal: " << format("%.4f", ms) << " ms (" << format("%.0f", cycles)
             << " DPU cycles at " << format("%.0f", device_spec(setup.device).dpu_clock_mhz)
@@ -160,6 +213,10 @@ int run_net(const std::vector<std::string>& args) {
             << (setup.mode == LatencyMode::device ? ", weight fetches behind the previous layer"
                                                   : "")
             << ")\n";
+  if (shave_cycles > 0) {
+    std::cout << "SHAVE: " << format("%.0f", shave_cycles) << " cycles ("
+              << format("%.1f", 100.0 * shave_cycles / cycles) << " % of the total)\n";
+  }
   return 0;
 }
 

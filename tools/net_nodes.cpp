@@ -33,8 +33,7 @@ void add_net_nodes_options(po::options_description& options) {
   options.add_options()
       ("nodes", po::value<std::string>(),
        "a network node by node (the v2 teacher's networks/ CSV: DPU, SHAVE and layout nodes) "
-       "instead of --config; the rows of --dtype are costed")
-      ("shave-model", po::value<std::string>(), "SHAVE model file for the SHAVE nodes of --nodes");
+       "instead of --config; the rows of --dtype are costed (SHAVE nodes need --shave-model)");
   // clang-format on
 }
 
@@ -74,13 +73,7 @@ int run_net_nodes(const po::variables_map& vm, const CostingSetup& setup) {
     throw Error(path + " has no " + std::string(to_string(setup.dtype)) +
                 " nodes (--dtype chooses which)");
   }
-  std::optional<ShaveModel> shave;
-  if (vm.count("shave-model")) shave = load_shave_model(vm["shave-model"].as<std::string>());
-  if (shave && shave->device() != setup.device) {
-    throw Error("SHAVE model " + vm["shave-model"].as<std::string>() + " is for " +
-                std::string(to_string(shave->device())) + ", not " +
-                std::string(to_string(setup.device)));
-  }
+  const ShaveModel* shave = setup.shave.get();
   for (const NetworkNode& n : nodes) {
     if (n.engine == NetworkNode::Engine::Shave && !shave) {
       throw Error("node '" + n.name + "' runs on SHAVE: give --shave-model (e.g. models/shave_" +
@@ -89,7 +82,7 @@ int run_net_nodes(const po::variables_map& vm, const CostingSetup& setup) {
   }
   const DmaModel dma = setup.dma_model();
   const NetworkNodesCost cost = cost_network_nodes(nodes, *setup.loaded.predictor,
-                                                   shave ? &*shave : nullptr, dma, setup.mode);
+                                                   shave, dma, setup.mode);
   double labelled = 0;
   bool has_labels = true;
   for (std::size_t i = 0; i < nodes.size(); ++i) {

@@ -15,6 +15,7 @@
 #include "vpucost/error.hpp"
 #include "vpucost/network_cost.hpp"
 #include "vpucost/search_space.hpp"
+#include "vpucost/shave_model_file.hpp"
 
 namespace vpucost::cli {
 
@@ -36,7 +37,10 @@ inline void add_costing_options(po::options_description& options) {
        "weight fetches the previous layer does not hide, the input fetch and output spill)")
       ("dpu-only", "the same as --mode dpu")
       ("dma-model", po::value<std::string>(),
-       "DMA model file for --mode ddr and streamed layers (default: the device's roofline DMA)");
+       "DMA model file for --mode ddr and streamed layers (default: the device's roofline DMA)")
+      ("shave-model", po::value<std::string>(),
+       "SHAVE model file (e.g. models/shave_vpu_4_0.h5) for what runs on the SHAVE cores: "
+       "the SHAVE nodes of net --nodes, MobileNetV3's h-swish and SE (--space ofa-mbv3)");
   // clang-format on
 }
 
@@ -47,18 +51,19 @@ struct CostingSetup {
   LatencyMode mode = LatencyMode::compute;
   std::shared_ptr<const DmaModel> dma;  ///< null: the device's roofline DMA
   std::string dma_description = "roofline DMA";
+  std::shared_ptr<const ShaveModel> shave;  ///< null without --shave-model
 
   /// The coster of the chosen mode; in device mode (networks in order), the
   /// compute-mode coster of each layer (cost_network_nodes adds the rest).
   NetworkCoster coster() const {
     const LatencyMode per_layer = mode == LatencyMode::device ? LatencyMode::compute : mode;
-    return NetworkCoster(*loaded.predictor, device, dtype, per_layer, dma.get());
+    return NetworkCoster(*loaded.predictor, device, dtype, per_layer, dma.get(), shave.get());
   }
   DmaModel dma_model() const { return dma ? *dma : DmaModel(roofline_dma_parts(device)); }
   /// The coster of a latency table or a search (lut, nas, nas-export): its
   /// layers are costed apart, with no predecessor -- device mode refused.
   NetworkCoster table_coster() const {
-    return NetworkCoster(*loaded.predictor, device, dtype, mode, dma.get());
+    return NetworkCoster(*loaded.predictor, device, dtype, mode, dma.get(), shave.get());
   }
   /// "the whole device (compute), model m.h5 (VPU_4_0)" for the summaries.
   std::string describe() const {
@@ -109,6 +114,14 @@ inline CostingSetup costing_setup(const po::variables_map& vm) {
                   ", not " + std::string(to_string(s.device)));
     }
     s.dma_description = "DMA model " + path;
+  }
+  if (vm.count("shave-model")) {
+    const std::string path = vm["shave-model"].as<std::string>();
+    s.shave = std::make_shared<const ShaveModel>(load_shave_model(path));
+    if (s.shave->device() != s.device) {
+      throw Error("SHAVE model " + path + " is for " + std::string(to_string(s.shave->device())) +
+                  ", not " + std::string(to_string(s.device)));
+    }
   }
   s.dtype = parse<DType>(vm["dtype"].as<std::string>());
   if (!device_has_dtype(s.device, s.dtype)) {

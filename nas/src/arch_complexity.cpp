@@ -34,6 +34,7 @@ Complexity entry_complexity(const LutEntry& entry) {
 ComplexityTable::ComplexityTable(const LatencyTable& table) {
   fixed_ = entry_complexity(table.stem);
   fixed_ += entry_complexity(table.feature_mix);
+  for (const LutEntry& e : table.pooled_head) fixed_ += entry_complexity(e);
   fixed_ += entry_complexity(table.logits);
   for (const auto& position : table.blocks) {
     auto& row = blocks_.emplace_back();

@@ -42,8 +42,9 @@ std::string nas_lut_json(const SearchSpace& space, const LatencyTable& table,
   j["source"] = table.source;
   j["unit"] = "ms";
   j["fixed_ms"] = table.fixed_ms();
-  j["fixed"] = {
-      {"stem", table.stem.ms}, {"feature_mix", table.feature_mix.ms}, {"logits", table.logits.ms}};
+  j["fixed"] = {{"stem", table.stem.ms}, {"feature_mix", table.feature_mix.ms}};
+  for (const LutEntry& e : table.pooled_head) j["fixed"][std::string(to_string(e.kind))] = e.ms;
+  j["fixed"]["logits"] = table.logits.ms;
   j["min_latency_ms"] = flat.min_latency_ms();
   j["max_latency_ms"] = flat.max_latency_ms();
   auto& positions = j["positions"] = nlohmann::ordered_json::array();

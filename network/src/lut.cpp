@@ -11,20 +11,23 @@ struct PendingEntry {
   LutEntry* entry;
   std::size_t first_layer;
   std::size_t layer_count;
+  std::vector<ShaveStep> shave;
 };
 
 void add_part(const NetPart& part, LutEntry& entry, std::vector<Layer>& layers,
               std::vector<PendingEntry>& pending) {
   entry.kind = part.kind;
   entry.key = part.key;
-  pending.push_back({&entry, layers.size(), part.layers.size()});
+  pending.push_back({&entry, layers.size(), part.layers.size(), part.shave});
   layers.insert(layers.end(), part.layers.begin(), part.layers.end());
 }
 
 }  // namespace
 
 double LatencyTable::fixed_ms() const {
-  return stem.ms + feature_mix.ms + logits.ms;
+  double ms = stem.ms + feature_mix.ms + logits.ms;
+  for (const LutEntry& e : pooled_head) ms += e.ms;
+  return ms;
 }
 
 double LatencyTable::latency_ms(std::span<const int> arch) const {
@@ -49,6 +52,7 @@ std::vector<const LutEntry*> LatencyTable::entries() const {
     for (const LutEntry& e : position) out.push_back(&e);
   }
   out.push_back(&feature_mix);
+  for (const LutEntry& e : pooled_head) out.push_back(&e);
   out.push_back(&logits);
   return out;
 }
@@ -65,6 +69,20 @@ NetPart candidate_part(const SearchSpace& space, int resolution, int position, i
   }
   const Candidate& c = p.candidates[static_cast<std::size_t>(candidate)];
   if (c.zero) throw Error("the zero op has no layers");
+  if (space.family == SpaceFamily::MobileNetV3) {
+    Mbv3Block b;
+    b.conv.size = sizes[static_cast<std::size_t>(position)];
+    b.conv.in_channels = p.in_channels;
+    b.conv.out_channels = p.out_channels;
+    b.conv.kernel = c.kernel;
+    b.conv.stride = p.stride;
+    b.conv.expand_ratio = c.expand_ratio;
+    b.conv.mid_channels = middle_channels(space, p, c);
+    b.conv.residual = p.residual();
+    b.se = p.se;
+    b.hswish = p.hswish;
+    return mbv3_block_part(b);
+  }
   MBConv block;
   block.size = sizes[static_cast<std::size_t>(position)];
   block.in_channels = p.in_channels;
@@ -87,9 +105,17 @@ LatencyTable build_latency_table(const SearchSpace& space, int resolution,
   table.resolution = resolution;
   table.source = std::string(coster.predictor().source());
 
+  const bool mbv3 = space.family == SpaceFamily::MobileNetV3;
+  if (mbv3 && !coster.has_shave_model()) {
+    throw Error("search space '" + space.name +
+                "' runs h-swish and SE on the SHAVE cores: its table needs a SHAVE model of " +
+                std::string(to_string(coster.device())) + " (--shave-model)");
+  }
   std::vector<Layer> layers;
   std::vector<PendingEntry> pending;
-  add_part(stem_part(resolution, 3, space.stem_channels), table.stem, layers, pending);
+  add_part(mbv3 ? mbv3_stem_part(resolution, space.stem_channels)
+                : stem_part(resolution, 3, space.stem_channels),
+           table.stem, layers, pending);
   table.blocks.resize(space.positions.size());
   for (std::size_t p = 0; p < space.positions.size(); ++p) {
     const Position& position = space.positions[p];
@@ -107,10 +133,22 @@ LatencyTable build_latency_table(const SearchSpace& space, int resolution,
   }
   const std::int64_t last = sizes.back();
   const int last_channels = space.positions.back().out_channels;
-  add_part(feature_mix_part(last, last_channels, space.feature_mix_channels), table.feature_mix,
-           layers, pending);
-  add_part(logits_part(last, space.feature_mix_channels, space.num_classes), table.logits, layers,
-           pending);
+  if (mbv3) {
+    const int expanded = space.final_expand_channels;
+    add_part(mbv3_final_expand_part(last, last_channels, expanded), table.feature_mix, layers,
+             pending);
+    table.pooled_head.resize(2);
+    add_part(mbv3_pool_part(last, expanded), table.pooled_head[0], layers, pending);
+    add_part(mbv3_pooled_mix_part(expanded, space.feature_mix_channels), table.pooled_head[1],
+             layers, pending);
+    add_part(mbv3_logits_part(space.feature_mix_channels, space.num_classes), table.logits,
+             layers, pending);
+  } else {
+    add_part(feature_mix_part(last, last_channels, space.feature_mix_channels),
+             table.feature_mix, layers, pending);
+    add_part(logits_part(last, space.feature_mix_channels, space.num_classes), table.logits,
+             layers, pending);
+  }
 
   const std::vector<LayerCost> costs = coster.cost(layers);
   for (const PendingEntry& p : pending) {
@@ -118,6 +156,10 @@ LatencyTable build_latency_table(const SearchSpace& space, int resolution,
     e.layers.assign(costs.begin() + static_cast<std::ptrdiff_t>(p.first_layer),
                     costs.begin() + static_cast<std::ptrdiff_t>(p.first_layer + p.layer_count));
     e.cycles = total_cycles(e.layers);
+    for (const ShaveStep& step : p.shave) {
+      e.shave.push_back(coster.cost(step));
+      e.cycles += e.shave.back().cycles;
+    }
     e.ms = coster.milliseconds(e.cycles);
   }
   return table;

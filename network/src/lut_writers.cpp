@@ -79,6 +79,17 @@ nlohmann::ordered_json entry_json(const LutEntry& e) {
       layer["workloads"].push_back(workload_json(cw));
     j["layers"].push_back(std::move(layer));
   }
+  if (!e.shave.empty()) {
+    j["shave"] = nlohmann::ordered_json::array();
+    for (const ShaveCost& sc : e.shave) {
+      j["shave"].push_back({{"name", sc.step.name},
+                            {"operation", std::string(to_string(sc.step.op))},
+                            {"width", sc.step.size},
+                            {"height", sc.step.size},
+                            {"channels", sc.step.channels},
+                            {"cycles", sc.cycles}});
+    }
+  }
   return j;
 }
 
@@ -127,6 +138,10 @@ std::string lut_csv(std::span<const LatencyTable> tables) {
       std::string workloads;
       for (const LayerCost& l : e->layers) {
         workloads += (workloads.empty() ? "" : " | ") + workload_summary(l);
+      }
+      for (const ShaveCost& sc : e->shave) {  // MobileNetV3's SHAVE steps
+        workloads += (workloads.empty() ? "" : " | ") + sc.step.name + " " + describe(sc.operation) +
+                     " " + exact_decimal(sc.cycles);
       }
       const bool block = e->kind == PartKind::Block;
       out += csv_field(t.space) + "," + to_string(t.resolution) + "," +

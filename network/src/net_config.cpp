@@ -1,5 +1,6 @@
 #include "vpucost/net_config.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -11,8 +12,6 @@ namespace {
 
 using json_reader::Json;
 using json_reader::Path;
-// Writers keep the field order of the ProxylessNAS files.
-using OrderedJson = nlohmann::ordered_json;
 using std::to_string;
 
 constexpr std::int64_t kMaxChannels = kMaxSpaceChannels;
@@ -74,7 +73,37 @@ void expect_channels(std::int64_t got, std::int64_t expected, const Path& at) {
   }
 }
 
-NetConfigBlock parse_block(const Json& obj, const Path& at, std::int64_t in_channels) {
+// A layer's "act_func": true for h-swish (a SHAVE operation), false for what
+// the DPU fuses (relu, relu6) or none. h-swish only in MobileNetV3 configs.
+bool reads_hswish(const Json& obj, const Path& at, bool mbv3) {
+  const Json* act = json_reader::optional_member(obj, "act_func");
+  if (!act || act->is_null()) return false;
+  const std::string a = json_reader::string(*act, at.field("act_func"));
+  if (a == "relu" || a == "relu6") return false;
+  if (a == "h_swish" && mbv3) return true;
+  if (a == "h_swish") {
+    at.field("act_func").fail("h_swish is read in MobileNetV3 configs (with a final_expand_layer)");
+  }
+  at.field("act_func").fail("unsupported activation '" + a + "' (relu, relu6, h_swish or null)");
+}
+
+// expand_ratio: an integer; a MobileNetV3 config with mid_channels may give
+// a fraction (torchvision's 200 / 80), kept as its ceiling.
+std::int64_t expand_ratio(const Json& conv, const Path& cp, bool fraction_allowed) {
+  const Json& v = json_reader::member(conv, cp, "expand_ratio");
+  if (fraction_allowed && v.is_number_float()) {
+    const double e = v.get<double>();
+    if (!(e >= 1.0 && e <= double(kMaxExpandRatio))) {
+      cp.field("expand_ratio")
+          .fail("expected a number in 1.." + to_string(kMaxExpandRatio) + ", got " +
+                json_reader::show(v));
+    }
+    return static_cast<std::int64_t>(std::ceil(e));
+  }
+  return json_reader::integer(v, cp.field("expand_ratio"), 1, kMaxExpandRatio);
+}
+
+NetConfigBlock parse_block(const Json& obj, const Path& at, std::int64_t in_channels, bool mbv3) {
   json_reader::object(obj, at);
   if (json_reader::optional_member(obj, "name")) {
     expect_name(obj, at, {"MobileInvertedResidualBlock", "ResidualBlock"}, "block type");
@@ -108,10 +137,13 @@ NetConfigBlock parse_block(const Json& obj, const Path& at, std::int64_t in_chan
     return block;
   }
   if (const Json* se = json_reader::optional_member(*conv, "use_se")) {
-    if (json_reader::boolean(*se, cp.field("use_se"))) {
-      cp.field("use_se").fail("squeeze-and-excitation blocks are not supported");
+    block.se = json_reader::boolean(*se, cp.field("use_se"));
+    if (block.se && !mbv3) {
+      cp.field("use_se").fail(
+          "squeeze-and-excitation is read in MobileNetV3 configs (with a final_expand_layer)");
     }
   }
+  block.hswish = reads_hswish(*conv, cp, mbv3);
   MBConv& b = block.conv;
   b.in_channels = channels(*conv, cp, "in_channels");
   expect_channels(b.in_channels, in_channels, cp.field("in_channels"));
@@ -120,8 +152,8 @@ NetConfigBlock parse_block(const Json& obj, const Path& at, std::int64_t in_chan
   if (b.kernel == 0) cp.field("kernel_size").fail("missing");
   b.stride = stride(*conv, cp, 0);
   if (b.stride == 0) cp.field("stride").fail("missing");
-  b.expand_ratio = json_reader::integer(json_reader::member(*conv, cp, "expand_ratio"),
-                                        cp.field("expand_ratio"), 1, kMaxExpandRatio);
+  b.expand_ratio = expand_ratio(*conv, cp, mbv3 && conv->contains("mid_channels") &&
+                                               !conv->at("mid_channels").is_null());
   if (const Json* mid = json_reader::optional_member(*conv, "mid_channels")) {
     b.mid_channels = json_reader::integer(*mid, cp.field("mid_channels"), 1, kMaxChannels);
     if (b.expand_ratio == 1 && b.mid_channels != b.in_channels) {
@@ -143,27 +175,29 @@ NetConfigBlock parse_block(const Json& obj, const Path& at, std::int64_t in_chan
   return block;
 }
 
-OrderedJson conv_layer_json(const ConvSpec& c) {
-  return {{"name", "ConvLayer"},
-          {"kernel_size", c.kernel},
-          {"stride", c.stride},
-          {"dilation", 1},
-          {"groups", 1},
-          {"bias", false},
-          {"has_shuffle", false},
-          {"in_channels", c.in_channels},
-          {"out_channels", c.out_channels},
-          {"use_bn", true},
-          {"act_func", "relu6"},
-          {"dropout_rate", 0},
-          {"ops_order", "weight_bn_act"}};
-}
 
-OrderedJson identity_json(std::int64_t channels) {
-  return {{"name", "IdentityLayer"},     {"in_channels", {channels}},
-          {"out_channels", {channels}},  {"use_bn", false},
-          {"act_func", nullptr},         {"dropout_rate", 0},
-          {"ops_order", "weight_bn_act"}};
+// MobileNetV3's head: final expand 1x1 (h-swish) -> global pool -> feature
+// mix 1x1 on the pooled map (h-swish) -> classifier.
+void read_mobilenetv3_head(const Json& doc, const Path& root, NetConfig& c,
+                           std::int64_t& current) {
+  // final expand 1x1 (h-swish) -> global pool -> feature mix 1x1 on the pooled map.
+  const Path ep = root.field("final_expand_layer");
+  const Json& fe = doc.at("final_expand_layer");
+  c.final_expand = conv_layer_spec(fe, ep, 1, 1);
+  expect_channels(c.final_expand->in_channels, current, ep.field("in_channels"));
+  if (c.final_expand->stride != 1 || c.final_expand->kernel != 1) ep.fail("must be a 1x1 conv");
+  c.final_expand_hswish = reads_hswish(fe, ep, true);
+  current = c.final_expand->out_channels;
+  const Path fp = root.field("feature_mix_layer");
+  const Json& fm = json_reader::member(doc, root, "feature_mix_layer");
+  c.feature_mix = conv_layer_spec(fm, fp, 1, 1);
+  expect_channels(c.feature_mix->in_channels, current, fp.field("in_channels"));
+  if (c.feature_mix->stride != 1 || c.feature_mix->kernel != 1) fp.fail("must be a 1x1 conv");
+  c.feature_mix_hswish = reads_hswish(fm, fp, true);
+  if (const Json* bias = json_reader::optional_member(fm, "bias")) {
+    c.feature_mix_bias = json_reader::boolean(*bias, fp.field("bias"));
+  }
+  current = c.feature_mix->out_channels;
 }
 
 }  // namespace
@@ -176,14 +210,11 @@ NetConfig parse_net_config(std::string_view text, std::string_view source) {
   if (const Json* name = json_reader::optional_member(doc, "name")) {
     c.name = json_reader::string(*name, root.field("name"));
   }
-  if (json_reader::optional_member(doc, "final_expand_layer")) {
-    root.field("final_expand_layer")
-        .fail(
-            "MobileNetV3 configs are not supported (MBConv networks of ProxylessNAS / "
-            "MobileNetV2 form only)");
-  }
-  c.first_conv =
-      conv_layer_spec(json_reader::member(doc, root, "first_conv"), root.field("first_conv"), 3, 2);
+  const bool mbv3 = json_reader::optional_member(doc, "final_expand_layer") != nullptr;
+  if (mbv3) c.family = SpaceFamily::MobileNetV3;
+  const Json& first = json_reader::member(doc, root, "first_conv");
+  c.first_conv = conv_layer_spec(first, root.field("first_conv"), 3, 2);
+  c.first_conv_hswish = reads_hswish(first, root.field("first_conv"), mbv3);
   std::int64_t current = c.first_conv.out_channels;
   const Path bp = root.field("blocks");
   const Json& blocks = json_reader::array(json_reader::member(doc, root, "blocks"), bp);
@@ -192,11 +223,13 @@ NetConfig parse_net_config(std::string_view text, std::string_view source) {
             " are accepted");
   }
   for (std::size_t i = 0; i < blocks.size(); ++i) {
-    c.blocks.push_back(parse_block(blocks[i], bp.index(i), current));
+    c.blocks.push_back(parse_block(blocks[i], bp.index(i), current, mbv3));
     if (!c.blocks.back().zero) current = c.blocks.back().conv.out_channels;
   }
   const Path fp = root.field("feature_mix_layer");
-  if (const Json* fm = json_reader::optional_member(doc, "feature_mix_layer")) {
+  if (mbv3) {
+    read_mobilenetv3_head(doc, root, c, current);
+  } else if (const Json* fm = json_reader::optional_member(doc, "feature_mix_layer")) {
     c.feature_mix = conv_layer_spec(*fm, fp, 1, 1);
     expect_channels(c.feature_mix->in_channels, current, fp.field("in_channels"));
     if (c.feature_mix->stride != 1) fp.field("stride").fail("must be 1");
@@ -222,104 +255,6 @@ NetConfig load_net_config(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return parse_net_config(text.str(), path.string());
-}
-
-std::string net_config_json(const NetConfig& c) {
-  OrderedJson doc{{"name", c.name}, {"bn", {{"momentum", 0.1}, {"eps", 0.001}}}};
-  doc["first_conv"] = conv_layer_json(c.first_conv);
-  doc["blocks"] = OrderedJson::array();
-  for (const NetConfigBlock& b : c.blocks) {
-    OrderedJson block{{"name", "MobileInvertedResidualBlock"}};
-    if (b.zero) {
-      block["mobile_inverted_conv"] = {{"name", "ZeroLayer"}, {"stride", 1}};
-    } else {
-      block["mobile_inverted_conv"] = {
-          {"name", "MBInvertedConvLayer"},
-          {"in_channels", b.conv.in_channels},
-          {"out_channels", b.conv.out_channels},
-          {"kernel_size", b.conv.kernel},
-          {"stride", b.conv.stride},
-          {"expand_ratio", b.conv.expand_ratio},
-          {"mid_channels",
-           b.conv.mid_channels > 0 ? OrderedJson(b.conv.mid_channels) : OrderedJson(nullptr)}};
-    }
-    block["shortcut"] = b.conv.residual ? identity_json(b.conv.in_channels) : OrderedJson(nullptr);
-    doc["blocks"].push_back(std::move(block));
-  }
-  doc["feature_mix_layer"] = c.feature_mix ? conv_layer_json(*c.feature_mix) : OrderedJson(nullptr);
-  doc["classifier"] = {{"name", "LinearLayer"},
-                       {"in_features", c.classifier_in},
-                       {"out_features", c.classifier_out},
-                       {"bias", c.classifier_bias},
-                       {"use_bn", false},
-                       {"act_func", nullptr},
-                       {"dropout_rate", 0},
-                       {"ops_order", "weight_bn_act"}};
-  return doc.dump(4) + "\n";
-}
-
-std::int64_t parameter_count(const NetConfig& c) {
-  const auto conv = [](std::int64_t in, std::int64_t out, std::int64_t k) {
-    return in * out * k * k + 2 * out;  // weights + batch norm
-  };
-  std::int64_t n = conv(c.first_conv.in_channels, c.first_conv.out_channels, c.first_conv.kernel);
-  for (const NetConfigBlock& b : c.blocks) {
-    if (b.zero) continue;
-    const std::int64_t mid = b.conv.mid();
-    if (b.conv.expand_ratio != 1) n += conv(b.conv.in_channels, mid, 1);
-    n += mid * b.conv.kernel * b.conv.kernel + 2 * mid;  // depthwise + batch norm
-    n += conv(mid, b.conv.out_channels, 1);
-  }
-  if (c.feature_mix)
-    n += conv(c.feature_mix->in_channels, c.feature_mix->out_channels, c.feature_mix->kernel);
-  return n + c.classifier_in * c.classifier_out + (c.classifier_bias ? c.classifier_out : 0);
-}
-
-std::vector<NetPart> net_parts(const NetConfig& c, int resolution) {
-  check_resolution(resolution);
-  std::vector<NetPart> parts;
-  parts.push_back(stem_part(resolution, c.first_conv.in_channels, c.first_conv.out_channels,
-                            c.first_conv.kernel, c.first_conv.stride));
-  std::int64_t size = parts.back().layers.front().out_width();
-  for (std::size_t i = 0; i < c.blocks.size(); ++i) {
-    if (c.blocks[i].zero) continue;
-    MBConv block = c.blocks[i].conv;
-    block.size = size;
-    parts.push_back(block_part(block));
-    parts.back().name = "blocks[" + to_string(i) + "]";
-    size = block.out_size();
-  }
-  if (c.feature_mix) {
-    parts.push_back(feature_mix_part(size, c.feature_mix->in_channels, c.feature_mix->out_channels,
-                                     c.feature_mix->kernel));
-  }
-  parts.push_back(logits_part(size, c.classifier_in, c.classifier_out));
-  return parts;
-}
-
-NetConfig net_config_from_architecture(const SearchSpace& space, std::span<const int> arch) {
-  validate(space);
-  validate(space, arch);
-  NetConfig c;
-  c.first_conv = {3, space.stem_channels, 3, 2};
-  for (std::size_t i = 0; i < arch.size(); ++i) {
-    const Position& p = space.positions[i];
-    const Candidate& cand = p.candidates[static_cast<std::size_t>(arch[i])];
-    NetConfigBlock b;
-    b.zero = cand.zero;
-    b.conv.in_channels = p.in_channels;
-    b.conv.out_channels = p.out_channels;
-    b.conv.stride = p.stride;
-    b.conv.kernel = cand.zero ? 3 : cand.kernel;
-    b.conv.expand_ratio = cand.zero ? 1 : cand.expand_ratio;
-    b.conv.residual = p.residual();
-    c.blocks.push_back(b);
-  }
-  const int last = space.positions.back().out_channels;
-  c.feature_mix = ConvSpec{last, space.feature_mix_channels, 1, 1};
-  c.classifier_in = space.feature_mix_channels;
-  c.classifier_out = space.num_classes;
-  return c;
 }
 
 }  // namespace vpucost

@@ -8,6 +8,7 @@
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/layer_strategy.hpp"
+#include "vpucost/network_nodes.hpp"
 
 namespace vpucost {
 
@@ -45,6 +46,16 @@ LatencyMode parse_latency_mode(std::string_view text) {
     if (text == to_string(m)) return m;
   }
   throw Error("latency mode '" + std::string(text) + "' is not dpu, compute, ddr or device");
+}
+
+NetworkCoster::NetworkCoster(const CyclePredictor& predictor, Device device, DType dtype,
+                             LatencyMode mode, const DmaModel* dma, const ShaveModel* shave)
+    : NetworkCoster(predictor, device, dtype, mode, dma) {
+  if (shave && shave->device() != device) {
+    throw Error("the SHAVE model is for " + std::string(to_string(shave->device())) +
+                "; it cannot cost " + std::string(to_string(device)));
+  }
+  shave_ = shave;
 }
 
 NetworkCoster::NetworkCoster(const CyclePredictor& predictor, Device device, DType dtype,
@@ -126,6 +137,27 @@ std::vector<LayerCost> NetworkCoster::cost(std::span<const Layer> layers) const 
 
 LayerCost NetworkCoster::cost(const Layer& layer) const {
   return cost(std::span<const Layer>(&layer, 1)).front();
+}
+
+ShaveCost NetworkCoster::cost(const ShaveStep& step) const {
+  if (!shave_) {
+    throw Error("'" + step.name + "' runs " + std::string(to_string(step.op)) +
+                " on the SHAVE cores, which needs a SHAVE model of " +
+                std::string(to_string(device_)) + " (--shave-model)");
+  }
+  ShaveCost c{step, {}, 0.0, {}};
+  c.operation.device = device_;
+  c.operation.operation = step.op;
+  c.operation.input = {step.size, step.size, step.channels, dtype_};
+  c.operation.output = c.operation.input;
+  try {
+    const NodeCost n = cost_shave_operation(c.operation, *shave_, *dma_, mode_);
+    c.cycles = n.cycles;
+    c.detail = n.detail;
+  } catch (const Error& e) {
+    throw Error("'" + step.name + "': " + e.what());
+  }
+  return c;
 }
 
 double NetworkCoster::milliseconds(double cycles) const {

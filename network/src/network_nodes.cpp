@@ -33,26 +33,26 @@ NodeCost cost_dpu_node(const NetworkNode& n, const CyclePredictor& dpu, const Dm
   return c;
 }
 
-NodeCost cost_shave_node(const NetworkNode& n, const ShaveModel& shave, const DmaModel& dma,
-                         LatencyMode mode) {
-  const DeviceSpec& spec = device_spec(n.shave.device);
+}  // namespace
+
+NodeCost cost_shave_operation(const ShaveOperation& op, const ShaveModel& shave,
+                              const DmaModel& dma, LatencyMode mode) {
+  const DeviceSpec& spec = device_spec(op.device);
   const int shaves = spec.shaves_per_tile * (mode == LatencyMode::dpu_only ? 1 : spec.tiles);
   if (shaves <= 0) {
-    throw Error(std::string(to_string(n.shave.device)) + " has no SHAVE cores to run it");
+    throw Error(std::string(to_string(op.device)) + " has no SHAVE cores to run it");
   }
-  const double one = shave.predict_cycles(n.shave);
+  const double one = shave.predict_cycles(op);
   NodeCost c;
   // VPUNN's arithmetic: 32-bit float division, truncated.
   c.cycles = double(static_cast<long long>(static_cast<float>(one) / static_cast<float>(shaves)));
   c.detail = "one SHAVE / " + std::to_string(shaves);
-  const double inputs = is_binary(n.shave.operation) ? 2.0 : 1.0;
-  c.input = inputs * dma.predict_bytes(DmaDirection::DDR_TO_CMX, tensor_bytes(n.shave.input));
-  c.output = dma.predict_bytes(DmaDirection::CMX_TO_DDR, tensor_bytes(n.shave.output));
+  const double inputs = is_binary(op.operation) ? 2.0 : 1.0;
+  c.input = inputs * dma.predict_bytes(DmaDirection::DDR_TO_CMX, tensor_bytes(op.input));
+  c.output = dma.predict_bytes(DmaDirection::CMX_TO_DDR, tensor_bytes(op.output));
   if (mode == LatencyMode::ddr) c.cycles += c.input + c.output;
   return c;
 }
-
-}  // namespace
 
 NetworkNodesCost cost_network_nodes(std::span<const NetworkNode> nodes, const CyclePredictor& dpu,
                                     const ShaveModel* shave, const DmaModel& dma,
@@ -84,7 +84,7 @@ NetworkNodesCost cost_network_nodes(std::span<const NetworkNode> nodes, const Cy
         case NetworkNode::Engine::Shave:
           if (!shave) throw Error("a SHAVE node needs a SHAVE model");
           out.nodes.push_back(
-              cost_shave_node(n, *shave, dma, device ? LatencyMode::compute : mode));
+              cost_shave_operation(n.shave, *shave, dma, device ? LatencyMode::compute : mode));
           previous = out.nodes.back().cycles;
           break;
         case NetworkNode::Engine::Layout:

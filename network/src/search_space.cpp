@@ -1,5 +1,6 @@
 #include "vpucost/search_space.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "vpucost/error.hpp"
@@ -9,7 +10,7 @@ namespace {
 
 using std::to_string;
 
-constexpr std::array<std::string_view, 2> kBuiltinNames{"proxyless", "mobilenetv2"};
+constexpr std::array<std::string_view, 3> kBuiltinNames{"proxyless", "mobilenetv2", "ofa-mbv3"};
 
 struct Stage {
   int width;
@@ -73,6 +74,61 @@ SearchSpace mobilenetv2_space() {
   return space;
 }
 
+SearchSpace ofa_mbv3_space() {
+  SearchSpace space;
+  space.name = "ofa-mbv3";
+  space.family = SpaceFamily::MobileNetV3;
+  space.stem_channels = 24;
+  Position first{0, 24, 24, 1, {Candidate::mbconv(3, 1)}};
+  space.positions.push_back(first);
+  std::vector<Candidate> mbconv;
+  for (int e : {3, 4, 6}) {
+    for (int k : {3, 5, 7}) mbconv.push_back(Candidate::mbconv(k, e));
+  }
+  struct Mbv3Stage {
+    int width, first_stride;
+    bool se, hswish;
+  };
+  // once-for-all's OFAMobileNetV3 (width 1.2): base widths 24, 40, 80, 112,
+  // 160 times 1.2, made divisible by 8.
+  const Mbv3Stage stages[] = {
+      {32, 2, false, false}, {48, 2, true, false}, {96, 2, false, true},
+      {136, 1, true, true},  {192, 2, true, true}};
+  int in = 24;
+  for (std::size_t s = 0; s < std::size(stages); ++s) {
+    for (int b = 0; b < 4; ++b) {
+      Position p{static_cast<int>(s) + 1, in, stages[s].width, b == 0 ? stages[s].first_stride : 1,
+                 mbconv};
+      p.se = stages[s].se;
+      p.hswish = stages[s].hswish;
+      // Depth 2-4: the third and fourth blocks of a stage may be left out.
+      if (b >= 2) p.candidates.push_back(Candidate::zero_op());
+      space.positions.push_back(std::move(p));
+      in = stages[s].width;
+    }
+  }
+  space.final_expand_channels = 1152;
+  space.feature_mix_channels = 1536;
+  return space;
+}
+
+std::string_view to_string(SpaceFamily family) {
+  return family == SpaceFamily::MobileNetV3 ? "mobilenetv3" : "proxylessnas";
+}
+
+std::int64_t make_divisible_by_8(double value) {
+  auto v = std::max<std::int64_t>(8, static_cast<std::int64_t>(value + 4.0) / 8 * 8);
+  if (double(v) < 0.9 * value) v += 8;
+  return v;
+}
+
+std::int64_t middle_channels(const SearchSpace& space, const Position& position,
+                             const Candidate& candidate) {
+  const std::int64_t mid = std::int64_t(position.in_channels) * candidate.expand_ratio;
+  if (space.family == SpaceFamily::ProxylessNAS || candidate.expand_ratio == 1) return mid;
+  return make_divisible_by_8(double(mid));
+}
+
 std::span<const std::string_view> builtin_space_names() {
   return kBuiltinNames;
 }
@@ -80,8 +136,9 @@ std::span<const std::string_view> builtin_space_names() {
 SearchSpace builtin_space(std::string_view name) {
   if (name == "proxyless") return proxyless_space();
   if (name == "mobilenetv2") return mobilenetv2_space();
+  if (name == "ofa-mbv3") return ofa_mbv3_space();
   throw Error("unknown search space '" + std::string(name) +
-              "' (built in: proxyless, mobilenetv2; or a JSON file)");
+              "' (built in: proxyless, mobilenetv2, ofa-mbv3; or a JSON file)");
 }
 
 void validate(const SearchSpace& space) {
@@ -94,6 +151,12 @@ void validate(const SearchSpace& space) {
   check_channels("stem channels", space.stem_channels);
   check_channels("feature mix channels", space.feature_mix_channels);
   check_channels("number of classes", space.num_classes);
+  if (space.family == SpaceFamily::MobileNetV3) {
+    check_channels("final expand channels", space.final_expand_channels);
+  } else if (space.final_expand_channels != 0) {
+    throw Error("search space '" + space.name +
+                "': a final expand layer belongs to the mobilenetv3 family");
+  }
   if (space.positions.empty() || space.positions.size() > kMaxPositions) {
     throw Error("search space '" + space.name + "' must have 1.." + to_string(kMaxPositions) +
                 " positions (got " + to_string(space.positions.size()) + ")");
@@ -114,6 +177,9 @@ void validate(const SearchSpace& space) {
       throw Error(at + "stride must be 1 or 2 (got " + to_string(p.stride) + ")");
     }
     if (p.candidates.empty()) throw Error(at + "has no candidate operations");
+    if (space.family == SpaceFamily::ProxylessNAS && (p.se || p.hswish)) {
+      throw Error(at + "SE and h-swish belong to the mobilenetv3 family");
+    }
     if (p.candidates.size() > kMaxCandidates) {
       throw Error(at + "has " + to_string(p.candidates.size()) + " candidates; at most " +
                   to_string(kMaxCandidates) + " are accepted");

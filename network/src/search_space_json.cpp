@@ -53,6 +53,17 @@ Candidate parse_candidate(const Json& v, const Path& at) {
                            get_int(v, at, "expand_ratio", 1, kMaxExpandRatio));
 }
 
+bool get_bool_or(const Json& obj, const Path& at, std::string_view key, bool fallback) {
+  const Json* v = json_reader::optional_member(obj, key);
+  return v ? json_reader::boolean(*v, at.field(key)) : fallback;
+}
+
+// MobileNetV3 family: "se" and "hswish" of a position or stage (default false).
+void read_block_style(const Json& obj, const Path& at, Position& p) {
+  p.se = get_bool_or(obj, at, "se", false);
+  p.hswish = get_bool_or(obj, at, "hswish", false);
+}
+
 Position parse_position(const Json& obj, const Path& at, int default_stage) {
   json_reader::object(obj, at);
   Position p;
@@ -69,6 +80,7 @@ Position parse_position(const Json& obj, const Path& at, int default_stage) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     p.candidates.push_back(parse_candidate(list[i], cp.index(i)));
   }
+  read_block_style(obj, at, p);
   return p;
 }
 
@@ -90,6 +102,7 @@ void add_stage(const Json& obj, const Path& at, int stage, int blocks, int width
       for (const int k : kernels) p.candidates.push_back(Candidate::mbconv(k, e));
     }
     if (zero_op && p.residual()) p.candidates.push_back(Candidate::zero_op());
+    read_block_style(obj, at, p);
     space.positions.push_back(std::move(p));
   }
 }
@@ -141,6 +154,19 @@ SearchSpace parse_search_space_json(std::string_view text, std::string_view sour
   space.feature_mix_channels =
       get_int_or(doc, root, "feature_mix_channels", 1, kMaxSpaceChannels, 1280);
   space.num_classes = get_int_or(doc, root, "num_classes", 1, kMaxSpaceChannels, 1000);
+  if (const Json* family = json_reader::optional_member(doc, "family")) {
+    const std::string f = json_reader::string(*family, root.field("family"));
+    if (f == to_string(SpaceFamily::MobileNetV3)) {
+      space.family = SpaceFamily::MobileNetV3;
+    } else if (f != to_string(SpaceFamily::ProxylessNAS)) {
+      root.field("family").fail("expected \"proxylessnas\" or \"mobilenetv3\", got " +
+                                json_reader::show(*family));
+    }
+  }
+  if (space.family == SpaceFamily::MobileNetV3) {
+    space.final_expand_channels =
+        get_int(doc, root, "final_expand_channels", 1, kMaxSpaceChannels);
+  }
 
   const bool has_positions = doc.contains("positions");
   const bool has_stages = doc.contains("stages");
@@ -184,6 +210,11 @@ std::string search_space_json(const SearchSpace& space) {
                              {"positions", nlohmann::ordered_json::array()},
                              {"feature_mix_channels", space.feature_mix_channels},
                              {"num_classes", space.num_classes}};
+  const bool mbv3 = space.family == SpaceFamily::MobileNetV3;
+  if (mbv3) {  // ProxylessNAS-family files stay as they were
+    doc["family"] = std::string(to_string(space.family));
+    doc["final_expand_channels"] = space.final_expand_channels;
+  }
   for (const Position& p : space.positions) {
     nlohmann::ordered_json candidates = nlohmann::ordered_json::array();
     for (const Candidate& c : p.candidates) {
@@ -196,6 +227,10 @@ std::string search_space_json(const SearchSpace& space) {
                                 {"out_channels", p.out_channels},
                                 {"stride", p.stride},
                                 {"candidates", std::move(candidates)}});
+    if (mbv3) {
+      doc["positions"].back()["se"] = p.se;
+      doc["positions"].back()["hswish"] = p.hswish;
+    }
   }
   return doc.dump(2) + "\n";
 }
@@ -212,7 +247,8 @@ SearchSpace load_space_by_name_or_file(std::string_view name_or_path) {
   const std::filesystem::path path(name_or_path);
   if (!std::filesystem::exists(path)) {
     throw Error("search space '" + std::string(name_or_path) +
-                "' is neither a built-in space (proxyless, mobilenetv2) nor an existing JSON file");
+                "' is neither a built-in space (proxyless, mobilenetv2, ofa-mbv3) nor an existing "
+                "JSON file");
   }
   return load_search_space(path);
 }

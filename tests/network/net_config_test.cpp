@@ -5,8 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "vpucost/error.hpp"
+#include "vpucost/lut.hpp"
+#include "vpucost/lut_writers.hpp"
+#include "vpucost/roofline.hpp"
+#include "vpucost/search_space.hpp"
 
 namespace vpucost {
 namespace {
@@ -83,6 +88,86 @@ TEST(NetConfig, WriterRoundTrips) {
   }
 }
 
+// The keys once-for-all's ProxylessNASLatencyTable looks up for a net config,
+// built the way it walks one: every block must have "shortcut", and a block
+// whose conv is not null must have every field it reads.
+std::vector<std::string> once_for_all_keys(const nlohmann::json& net, int resolution) {
+  const auto shape = [](int h, long c) {
+    return std::to_string(h) + "x" + std::to_string(h) + "x" + std::to_string(c);
+  };
+  int size = (resolution + 1) / 2;
+  std::vector<std::string> keys{"Conv-input:" + shape(resolution, 3) + "-output:" +
+                                shape(size, net.at("first_conv").at("out_channels"))};
+  for (const auto& block : net.at("blocks")) {
+    const auto& conv = block.at("mobile_inverted_conv");
+    const bool skip = !block.at("shortcut").is_null();
+    if (conv.is_null()) continue;
+    const int stride = conv.at("stride");
+    const int out = (size - 1) / stride + 1;
+    keys.push_back("expanded_conv-input:" + shape(size, conv.at("in_channels")) + "-output:" +
+                   shape(out, conv.at("out_channels")) +
+                   "-expand:" + std::to_string(int(conv.at("expand_ratio"))) +
+                   "-kernel:" + std::to_string(int(conv.at("kernel_size"))) +
+                   "-stride:" + std::to_string(stride) + "-idskip:" + (skip ? "1" : "0"));
+    size = out;
+  }
+  const auto& mix = net.at("feature_mix_layer");
+  keys.push_back("Conv_1-input:" + shape(size, mix.at("in_channels")) + "-output:" +
+                 shape(size, mix.at("out_channels")));
+  keys.push_back("Logits-input:" + shape(size, net.at("classifier").at("in_features")) +
+                 "-output:" + std::to_string(int(net.at("classifier").at("out_features"))));
+  return keys;
+}
+
+TEST(NetConfig, WrittenConfigsHaveNoZeroBlocksAndOnceForAllsTableReadsThem) {
+  const NetConfig c = load_net_config(kNetConfigDir + "proxylessnas_mobile.json");
+  ASSERT_EQ(c.blocks.size(), 22u);  // two of them zero blocks
+  const std::string written = net_config_json(c);
+  EXPECT_EQ(written.find("ZeroLayer"), std::string::npos);
+  const nlohmann::json doc = nlohmann::json::parse(written);
+  ASSERT_EQ(doc.at("blocks").size(), 20u);
+  for (const auto& block : doc.at("blocks")) EXPECT_FALSE(block.at("mobile_inverted_conv").is_null());
+
+  // Read back: the same network, part for part, with the same parameters.
+  const NetConfig again = parse_net_config(written);
+  EXPECT_EQ(again.blocks.size(), 20u);
+  EXPECT_EQ(parameter_count(again), parameter_count(c));
+  const auto parts = net_parts(c, 224), parts_again = net_parts(again, 224);
+  ASSERT_EQ(parts.size(), parts_again.size());
+  for (std::size_t i = 0; i < parts.size(); ++i) EXPECT_EQ(parts_again[i].key, parts[i].key);
+
+  // once-for-all's walk over the written config looks up the keys we cost.
+  const std::vector<std::string> keys = once_for_all_keys(doc, 224);
+  ASSERT_EQ(keys.size(), parts.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) EXPECT_EQ(keys[i], parts[i].key);
+
+  // A searched architecture with skipped blocks: written without them, and
+  // every key once-for-all looks up is in our table of the space.
+  const SearchSpace space = proxyless_space();
+  Architecture arch(space.positions.size(), 0);
+  int skipped = 0;
+  for (std::size_t p = 0; p < arch.size(); ++p) {
+    if (space.positions[p].candidates.back().zero && p % 2 == 0) {
+      arch[p] = int(space.positions[p].candidates.size()) - 1;
+      ++skipped;
+    }
+  }
+  ASSERT_GT(skipped, 2);
+  const nlohmann::json searched =
+      nlohmann::json::parse(net_config_json(net_config_from_architecture(space, arch)));
+  EXPECT_EQ(searched.at("blocks").size(), arch.size() - std::size_t(skipped));
+  const RooflineModel roofline;
+  const NetworkCoster coster(roofline, Device::VPU_2_7, DType::UINT8);
+  const LatencyTable table = build_latency_table(space, 224, coster);
+  const YAML::Node ours = YAML::Load(proxyless_yaml(table));
+  double ms = 0;
+  for (const std::string& key : once_for_all_keys(searched, 224)) {
+    ASSERT_TRUE(ours[key]) << key;
+    ms += ours[key]["mean"].as<double>();
+  }
+  EXPECT_NEAR(ms, table.latency_ms(arch), 1e-9 * ms);  // what once-for-all would sum
+}
+
 TEST(NetConfig, OnceForAllSpellingsAndOptionalParts) {
   auto j = small_config();
   j["blocks"][0]["name"] = "ResidualBlock";
@@ -156,8 +241,14 @@ TEST(NetConfig, BadInputsNameTheJsonPath) {
   j = small_config();
   j["blocks"][1]["mobile_inverted_conv"]["use_se"] = true;
   EXPECT_EQ(error_of(j.dump()),
-            "net.json: blocks[1].mobile_inverted_conv.use_se: squeeze-and-excitation blocks are "
-            "not supported");
+            "net.json: blocks[1].mobile_inverted_conv.use_se: squeeze-and-excitation is read in "
+            "MobileNetV3 configs (with a final_expand_layer)");
+
+  j = small_config();
+  j["blocks"][1]["mobile_inverted_conv"]["act_func"] = "gelu";
+  EXPECT_EQ(error_of(j.dump()),
+            "net.json: blocks[1].mobile_inverted_conv.act_func: unsupported activation 'gelu' "
+            "(relu, relu6, h_swish or null)");
 
   j = small_config();
   j["blocks"][0]["mobile_inverted_conv"].erase("expand_ratio");
@@ -173,10 +264,13 @@ TEST(NetConfig, BadInputsNameTheJsonPath) {
   j["blocks"] = 3;
   EXPECT_EQ(error_of(j.dump()), "net.json: blocks: expected an array, got a number");
 
+  // A MobileNetV3 config: its final expand must take the last block's channels.
   j = small_config();
   j["final_expand_layer"] = j["feature_mix_layer"];
-  EXPECT_NE(error_of(j.dump()).find("final_expand_layer: MobileNetV3 configs are not supported"),
-            std::string::npos);
+  j["final_expand_layer"]["in_channels"] = 32;
+  EXPECT_EQ(error_of(j.dump()),
+            "net.json: final_expand_layer.in_channels: 32 does not match the 24 channels the "
+            "previous layer outputs");
 
   EXPECT_EQ(error_of("[]"), "net.json: expected an object, got an array");
   EXPECT_EQ(error_of("{}"), "net.json: first_conv: missing");

@@ -24,7 +24,8 @@ struct LutEntry {
   int stage = -1;                 ///< Block entries: Position::stage
   std::string candidate_name;     ///< Block entries: Candidate::name() ("k3_e6", "zero")
   std::vector<LayerCost> layers;  ///< empty for the zero op
-  double cycles = 0.0;            ///< sum of the layers' cycles
+  std::vector<ShaveCost> shave;   ///< SHAVE steps (MobileNetV3 parts)
+  double cycles = 0.0;            ///< sum of the layers' and SHAVE steps' cycles
   double ms = 0.0;                ///< cycles at the DPU clock
 };
 
@@ -35,16 +36,18 @@ struct LatencyTable {
   int resolution = 224;
   std::string source;  ///< the predictor's source(): "model" or "roofline"
   LutEntry stem;
-  LutEntry feature_mix;
+  LutEntry feature_mix;  ///< Conv_1: feature mix (ProxylessNAS), final expand (MobileNetV3)
+  /// MobileNetV3 only: AvgPool2D and Conv_2, between feature_mix and logits.
+  std::vector<LutEntry> pooled_head;
   LutEntry logits;
   std::vector<std::vector<LutEntry>> blocks;  ///< [position][candidate]
 
-  /// Stem + feature mix + logits.
+  /// Stem + feature mix + pooled head + logits.
   double fixed_ms() const;
   /// fixed_ms() + the chosen entry at every position. Validates `arch`.
   double latency_ms(std::span<const int> arch) const;
   /// Every entry in network order: stem, blocks (position-major), feature
-  /// mix, logits.
+  /// mix, pooled head, logits.
   std::vector<const LutEntry*> entries() const;
 };
 
@@ -52,7 +55,8 @@ struct LatencyTable {
 using LutProgress = std::function<void(std::size_t, std::size_t, int)>;
 
 /// Costs every part of `space` at `resolution` (one batched predictor query).
-/// Validates the space and the resolution.
+/// Validates the space and the resolution. A MobileNetV3-family space needs a
+/// coster with a SHAVE model (throws vpucost::Error otherwise).
 LatencyTable build_latency_table(const SearchSpace& space, int resolution,
                                  const NetworkCoster& coster);
 std::vector<LatencyTable> build_latency_tables(const SearchSpace& space,
@@ -61,7 +65,8 @@ std::vector<LatencyTable> build_latency_tables(const SearchSpace& space,
                                                const LutProgress& progress = {});
 
 /// The part at (position, candidate) at `resolution`: an MBConv block with
-/// the position's channels and stride, residual when the position is.
+/// the position's channels and stride, residual when the position is (and
+/// for the MobileNetV3 family its middle width, SE and activation).
 /// The zero op has no part (throws).
 NetPart candidate_part(const SearchSpace& space, int resolution, int position, int candidate);
 

@@ -18,10 +18,17 @@
 // Accepted spellings: once-for-all's newer "conv" / "MBConvLayer" /
 // "ResidualBlock" as well. A block whose conv is null or a "ZeroLayer" is
 // skipped (the block passes its input through). Fields not listed (bn,
-// act_func, ops_order, dropout_rate, ...) do not change DPU cycles and are
-// ignored; squeeze-and-excitation (use_se: true) is refused. Every error
-// names the JSON path, e.g. "blocks[3].mobile_inverted_conv.kernel_size:
-// expected a positive integer, got -3".
+// ops_order, dropout_rate, ...) do not change the cycles and are ignored.
+//
+// once-for-all's MobileNetV3 configs ("name": "MobileNetV3", recognised by
+// their "final_expand_layer") are read too: blocks with "mid_channels",
+// "use_se" and "act_func" ("relu" / "relu6" fused on the DPU, "h_swish" on
+// SHAVE), then final_expand_layer (1x1 conv), global pool,
+// feature_mix_layer (1x1 conv on the pooled 1x1 map) and classifier;
+// network_parts.hpp says how each becomes DPU layers and SHAVE steps. SE and
+// h-swish are refused in ProxylessNAS-form configs. Every error names the
+// JSON path, e.g. "blocks[3].mobile_inverted_conv.kernel_size: expected a
+// positive integer, got -3".
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -46,15 +53,28 @@ struct NetConfigBlock {
   bool zero = false;  ///< null or ZeroLayer: skipped
   /// in/out channels, kernel, stride, expand ratio, mid channels and
   /// residual (= the config has a shortcut); `size` is set when costing.
+  /// A MobileNetV3 config's fractional expand ratio (200 / 80 = 2.5) is
+  /// kept as its ceiling: only "is it 1" matters once mid_channels is set.
   MBConv conv;
+  bool se = false;      ///< MobileNetV3: squeeze-and-excitation module
+  bool hswish = false;  ///< MobileNetV3: h-swish activations
 };
 
 struct NetConfig {
   std::string name = "ProxylessNASNets";
+  /// MobileNetV3 when the config has a final_expand_layer.
+  SpaceFamily family = SpaceFamily::ProxylessNAS;
   ConvSpec first_conv;
+  bool first_conv_hswish = false;  ///< MobileNetV3: h-swish after the first conv
   std::vector<NetConfigBlock> blocks;
-  /// The 1x1 convolution before pooling; a config may leave it null.
+  /// MobileNetV3: the 1x1 conv after the blocks, before pooling (h-swish).
+  std::optional<ConvSpec> final_expand;
+  bool final_expand_hswish = true;  ///< MobileNetV3: its activation is h-swish (else ReLU)
+  /// ProxylessNAS: the 1x1 convolution before pooling; a config may leave it
+  /// null. MobileNetV3: the 1x1 conv on the pooled vector (required).
   std::optional<ConvSpec> feature_mix = ConvSpec{320, 1280, 1, 1};
+  bool feature_mix_hswish = true;  ///< MobileNetV3: its activation is h-swish (else ReLU)
+  bool feature_mix_bias = false;   ///< MobileNetV3: counted in parameter_count
   std::int64_t classifier_in = 1280;
   std::int64_t classifier_out = 1000;
   bool classifier_bias = true;
@@ -65,11 +85,16 @@ NetConfig parse_net_config(std::string_view json_text, std::string_view source =
 NetConfig load_net_config(const std::filesystem::path& path);
 
 /// The config as ProxylessNAS-format JSON (what parse_net_config reads back).
+/// Zero blocks are left out (the same network): once-for-all's LatencyTable
+/// cannot read a ZeroLayer block and ProxylessNAS's builder cannot build a
+/// null one, while both read the shorter list.
 std::string net_config_json(const NetConfig& config);
 
 /// Trainable parameters as the papers count them: convolution weights (no
 /// bias), two per channel for every batch norm (after each convolution),
-/// classifier weights and bias. ProxylessNAS-mobile: 4.08M.
+/// classifier weights and bias. ProxylessNAS-mobile: 4.08M. MobileNetV3: SE
+/// convolutions with their biases, no batch norm after feature_mix_layer
+/// (as once-for-all builds it); torchvision's mobilenet_v3_large: 5.48M.
 std::int64_t parameter_count(const NetConfig& config);
 
 /// The parts of the network at `resolution` in execution order: stem,

@@ -28,7 +28,9 @@
 
 #include "vpucost/dma_model.hpp"
 #include "vpucost/network.hpp"
+#include "vpucost/network_parts.hpp"
 #include "vpucost/predictor.hpp"
+#include "vpucost/shave_model.hpp"
 #include "vpucost/workload_split.hpp"
 
 namespace vpucost {
@@ -61,6 +63,14 @@ struct LayerCost {
 WorkloadCost cost_workload(const CyclePredictor& predictor, const Workload& w,
                            std::optional<ExecutionMode> mode = std::nullopt);
 
+/// A part's SHAVE step as costed: the operation on the device and its cycles.
+struct ShaveCost {
+  ShaveStep step;
+  ShaveOperation operation;
+  double cycles = 0.0;
+  std::string detail;  ///< "one SHAVE / 12"
+};
+
 /// How a layer's latency is counted (network/NETWORK.md section 12).
 enum class LatencyMode : std::uint8_t {
   dpu_only,  ///< one DPU runs the layer's workloads one after another (the original rule)
@@ -84,6 +94,10 @@ class NetworkCoster {
   /// device's roofline DMA costs the transfers of the compute and ddr modes.
   NetworkCoster(const CyclePredictor& predictor, Device device, DType dtype,
                 LatencyMode mode = LatencyMode::dpu_only, const DmaModel* dma = nullptr);
+  /// The same, with a SHAVE model (must outlive the coster) for parts with
+  /// SHAVE steps (MobileNetV3's activations and SE).
+  NetworkCoster(const CyclePredictor& predictor, Device device, DType dtype, LatencyMode mode,
+                const DmaModel* dma, const ShaveModel* shave);
 
   Device device() const { return device_; }
   DType dtype() const { return dtype_; }
@@ -94,6 +108,11 @@ class NetworkCoster {
   /// Throws vpucost::Error naming the first invalid layer.
   std::vector<LayerCost> cost(std::span<const Layer> layers) const;
   LayerCost cost(const Layer& layer) const;
+  /// A SHAVE step at this coster's device and dtype, costed as a network's
+  /// SHAVE node (network_nodes.hpp) in this coster's mode. Throws
+  /// vpucost::Error when the coster has no SHAVE model.
+  ShaveCost cost(const ShaveStep& step) const;
+  bool has_shave_model() const { return shave_ != nullptr; }
 
   /// Cycles at this device's DPU clock to milliseconds.
   double milliseconds(double cycles) const;
@@ -106,6 +125,7 @@ class NetworkCoster {
   DType dtype_;
   LatencyMode mode_;
   std::shared_ptr<const DmaModel> dma_;
+  const ShaveModel* shave_ = nullptr;
 };
 
 /// Sum of the cycles of `layers`.

@@ -53,6 +53,12 @@ struct NetworkNodesCost {
   double total_cycles() const { return dpu_cycles + shave_cycles; }
 };
 
+/// One SHAVE operation as a network node in `mode` (compute, ddr or
+/// dpu_only; the rules above). Throws vpucost::Error when the device has no
+/// SHAVE cores or the model cannot answer.
+NodeCost cost_shave_operation(const ShaveOperation& op, const ShaveModel& shave,
+                              const DmaModel& dma, LatencyMode mode);
+
 /// Costs `nodes` (all of one device) in `mode`. `shave` may be null when
 /// there is no SHAVE node. Throws vpucost::Error naming the first node that
 /// cannot be costed.

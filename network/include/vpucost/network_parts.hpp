@@ -9,22 +9,63 @@
 //
 // Shapes are HxWxC with logical (unpadded) channels; `expand` is the expand
 // ratio and `idskip` 1 when the block has its identity shortcut.
+//
+// once-for-all's MobileNetV3 tables key the middle width as `expand`, add
+// `-se:0|1-hs:0|1` to every block and have three head parts:
+//
+//   Conv_1-input:7x7x192-output:7x7x1152                      final expand 1x1 conv
+//   AvgPool2D-input:7x7x1152-output:1x1x1152                  global average pool
+//   Conv_2-input:1x1x1152-output:1x1x1536                     1x1 conv on the pooled vector
+//   Logits-input:1x1x1536-output:1000                          classifier
+//
+// Their layers follow the v2 teacher's mapping rules: ReLU fuses into the DPU
+// layer before it (free on every generation with SHAVE cores); h-swish and
+// the SE gate's h-sigmoid are SHAVE operations on the activation's tensor;
+// the SE scale is a SHAVE multiply on the block's middle tensor; a global
+// pool over a map wider than 15 first pools by the smallest s in 2..8 that
+// brings it to 15 or less.
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "vpucost/enums.hpp"
 #include "vpucost/network.hpp"
 
 namespace vpucost {
 
-enum class PartKind : std::uint8_t { Stem, Block, FeatureMix, Logits };
+/// FeatureMix is the 1x1 conv after the last block (Conv_1: ProxylessNAS's
+/// feature mix, MobileNetV3's final expand); Pool and PooledMix are
+/// MobileNetV3's AvgPool2D and Conv_2.
+enum class PartKind : std::uint8_t { Stem, Block, FeatureMix, Logits, Pool, PooledMix };
 std::string_view to_string(PartKind kind);
+
+/// An operation a part runs on the SHAVE cores, on a size x size x channels
+/// tensor (logical channels, as the teacher's mapping rule 10); a binary
+/// operation (the SE multiply) reads a second tensor of the same shape.
+struct ShaveStep {
+  std::string name;
+  ShaveOp op = ShaveOp::hswish;
+  std::int64_t size = 1;
+  std::int64_t channels = 1;
+  /// How many of the part's DPU layers run before it (its place in order).
+  std::size_t after_layers = 0;
+  bool operator==(const ShaveStep&) const = default;
+};
 
 struct NetPart {
   PartKind kind = PartKind::Block;
   std::string key;   ///< the look-up-table key
   std::string name;  ///< where it is in a net config ("blocks[3]"); may be empty
-  std::vector<Layer> layers;
+  std::vector<Layer> layers;     ///< DPU layers, in order
+  std::vector<ShaveStep> shave;  ///< SHAVE operations (MobileNetV3 parts only)
+};
+
+/// A MobileNetV3 block: an MBConv with its middle width given (mid_channels
+/// > 0), and its SE module and activation.
+struct Mbv3Block {
+  MBConv conv;
+  bool se = false;
+  bool hswish = false;
 };
 
 /// k x k convolution with 'same' padding on a resolution x resolution image.
@@ -37,5 +78,31 @@ NetPart feature_mix_part(std::int64_t size, std::int64_t in_channels, std::int64
                          std::int64_t kernel = 1);
 /// Global average pool over size x size, then a fully connected layer.
 NetPart logits_part(std::int64_t size, std::int64_t in_features, std::int64_t out_features);
+
+/// The DPU layers of a global average pool over size x size: one AVEPOOL, or
+/// a pre-pool (kernel = stride = the smallest s in 2..8 dividing `size` that
+/// brings it to 15 or less) then the pool, when size > 15 (VPUNN's kernels
+/// stop at 15). Throws vpucost::Error when no such s exists.
+std::vector<Layer> global_avg_pool_layers(const std::string& name, std::int64_t size,
+                                          std::int64_t channels);
+
+/// MobileNetV3 parts (keys as once-for-all's MBv3 tables).
+/// Stem: the conv, then h-swish on SHAVE (`hswish`; else a fused ReLU).
+NetPart mbv3_stem_part(std::int64_t resolution, std::int64_t out_channels, bool hswish = true);
+/// Block: expand 1x1 (absent at expand 1) and depthwise, each followed by its
+/// activation (ReLU fused, or h-swish on SHAVE); with SE: global pool of the
+/// depthwise output, 1x1 to make_divisible_by_8(mid / 4) + ReLU, 1x1 back to
+/// mid, h-sigmoid and the multiply on SHAVE; project 1x1; residual add.
+NetPart mbv3_block_part(const Mbv3Block& block);
+/// Conv_1: the final expand 1x1 conv and h-swish.
+NetPart mbv3_final_expand_part(std::int64_t size, std::int64_t in_channels,
+                               std::int64_t out_channels, bool hswish = true);
+/// AvgPool2D: the global pool.
+NetPart mbv3_pool_part(std::int64_t size, std::int64_t channels);
+/// Conv_2: a 1x1 conv on the pooled 1x1 map and h-swish.
+NetPart mbv3_pooled_mix_part(std::int64_t in_channels, std::int64_t out_channels,
+                             bool hswish = true);
+/// Logits: the classifier on the 1x1 vector.
+NetPart mbv3_logits_part(std::int64_t in_features, std::int64_t out_features);
 
 }  // namespace vpucost

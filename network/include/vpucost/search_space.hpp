@@ -9,9 +9,18 @@
 // (stride 1, same width), the zero op that skips it. An architecture picks one
 // candidate per position.
 //
-// Built in: "proxyless" (the ProxylessNAS ImageNet supernet) and
-// "mobilenetv2" (MobileNetV2, one candidate per position). User spaces come
-// from JSON (search_space_json.hpp).
+// Two families. ProxylessNAS (and MobileNetV2): ReLU6 blocks, key field
+// `expand` = expand ratio, head = feature mix -> pool + classifier.
+// once-for-all's MobileNetV3: per position a squeeze-and-excitation module
+// and h-swish or ReLU activations (fixed by the stage, not searched), the
+// middle width rounded to a multiple of 8, key field `expand` = middle
+// channels plus `se` and `hs`, head = final expand 1x1 (Conv_1) -> global
+// pool (AvgPool2D) -> 1x1 on the pooled vector (Conv_2) -> classifier.
+//
+// Built in: "proxyless" (the ProxylessNAS ImageNet supernet), "mobilenetv2"
+// (MobileNetV2, one candidate per position) and "ofa-mbv3" (once-for-all's
+// MobileNetV3 space at width 1.2). User spaces come from JSON
+// (search_space_json.hpp).
 #include <cstdint>
 #include <span>
 #include <string>
@@ -39,6 +48,8 @@ struct Position {
   int out_channels = 0;
   int stride = 1;
   std::vector<Candidate> candidates;
+  bool se = false;      ///< MobileNetV3 family: a squeeze-and-excitation module
+  bool hswish = false;  ///< MobileNetV3 family: h-swish activations (else ReLU)
 
   /// Whether the position's MBConv candidates have an identity shortcut
   /// (stride 1 and equal channels): then the zero op is allowed too.
@@ -46,14 +57,32 @@ struct Position {
   bool operator==(const Position&) const = default;
 };
 
+enum class SpaceFamily : std::uint8_t { ProxylessNAS, MobileNetV3 };
+/// "proxylessnas" or "mobilenetv3".
+std::string_view to_string(SpaceFamily family);
+
 struct SearchSpace {
   std::string name;
+  SpaceFamily family = SpaceFamily::ProxylessNAS;
   int stem_channels = 32;  ///< output channels of the 3x3 stride-2 first conv
   std::vector<Position> positions;
-  int feature_mix_channels = 1280;  ///< 1x1 conv after the last position
-  int num_classes = 1000;           ///< classifier outputs
+  /// ProxylessNAS: the 1x1 conv after the last position. MobileNetV3: the 1x1
+  /// on the pooled vector (Conv_2, h-swish).
+  int feature_mix_channels = 1280;
+  /// MobileNetV3 only: the final expand 1x1 conv after the last position
+  /// (Conv_1, h-swish), before the global pool.
+  int final_expand_channels = 0;
+  int num_classes = 1000;  ///< classifier outputs
   bool operator==(const SearchSpace&) const = default;
 };
+
+/// once-for-all's make_divisible(v, 8): v rounded to the nearest multiple
+/// of 8, at least 8, never below 90 % of v.
+std::int64_t make_divisible_by_8(double value);
+/// The middle (expanded) width of a candidate at a position: in x expand
+/// (ProxylessNAS) or make_divisible_by_8(in x expand) (MobileNetV3).
+std::int64_t middle_channels(const SearchSpace& space, const Position& position,
+                             const Candidate& candidate);
 
 /// One candidate index per position.
 using Architecture = std::vector<int>;
@@ -79,7 +108,15 @@ SearchSpace proxyless_space();
 /// (6,24,2,2), (6,32,3,2), (6,64,4,2), (6,96,3,1), (6,160,3,2), (6,320,1,1),
 /// all kernel 3, one candidate per position.
 SearchSpace mobilenetv2_space();
-/// "proxyless" or "mobilenetv2"; throws vpucost::Error listing the names.
+/// once-for-all's MobileNetV3 space at width multiplier 1.2 (the one its
+/// published latency tables are for): stem 3->24 (h-swish); first block
+/// 24->24 expand 1 kernel 3 (ReLU, identity shortcut); stages of widths 32,
+/// 48, 96, 136, 192 with first strides 2, 2, 2, 1, 2, activations ReLU,
+/// ReLU, h-swish, h-swish, h-swish and SE on stages 2, 4, 5; 4 positions per
+/// stage, kernel 3/5/7 x expand 3/4/6, the zero op on the third and fourth
+/// (depth 2-4); final expand 192->1152, Conv_2 1152->1536, classifier 1000.
+SearchSpace ofa_mbv3_space();
+/// "proxyless", "mobilenetv2" or "ofa-mbv3"; throws vpucost::Error listing the names.
 SearchSpace builtin_space(std::string_view name);
 std::span<const std::string_view> builtin_space_names();
 

@@ -24,6 +24,10 @@
 //
 // "format", "version", "stage", "first_block", "stem_channels" (32),
 // "feature_mix_channels" (1280) and "num_classes" (1000) are optional.
+// A once-for-all MobileNetV3-style space adds "family": "mobilenetv3",
+// "final_expand_channels" (required then) and, per position or stage, "se"
+// and "hswish" (booleans, default false); "family" defaults to
+// "proxylessnas", where "se" and "hswish" must stay false.
 // write_search_space_json always writes the "positions" form, which reads
 // back to an equal SearchSpace. Every reader error is one vpucost::Error
 // naming the source and the JSON path.
