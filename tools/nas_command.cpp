@@ -27,14 +27,11 @@ namespace {
 using namespace vpucost::nas;
 
 // A net config's latency exactly as `vpucost net` computes it: every layer
-// costed in one batch, cycles summed, then converted to milliseconds.
+// costed in one batch, SHAVE steps added, cycles summed in order, then
+// converted to milliseconds.
 double net_latency_ms(const NetConfig& config, const NasSetup& setup) {
-  std::vector<Layer> layers;
-  for (const NetPart& p : net_parts(config, setup.resolution)) {
-    layers.insert(layers.end(), p.layers.begin(), p.layers.end());
-  }
   const NetworkCoster coster = setup.costing.table_coster();
-  return coster.milliseconds(total_cycles(coster.cost(layers)));
+  return coster.milliseconds(parts_cycles(net_parts(config, setup.resolution), coster));
 }
 
 // The latency limit: --latency-ms, or the latency of a net config.

@@ -170,4 +170,22 @@ double total_cycles(std::span<const LayerCost> layers) {
   return sum;
 }
 
+double parts_cycles(std::span<const NetPart> parts, const NetworkCoster& coster) {
+  std::vector<Layer> layers;
+  for (const NetPart& p : parts) layers.insert(layers.end(), p.layers.begin(), p.layers.end());
+  const std::vector<LayerCost> costs = coster.cost(layers);
+  double cycles = 0;
+  std::size_t next = 0;
+  for (const NetPart& p : parts) {
+    std::size_t step = 0;
+    for (std::size_t i = 0; i <= p.layers.size(); ++i) {
+      for (; step < p.shave.size() && p.shave[step].after_layers == i; ++step) {
+        cycles += coster.cost(p.shave[step]).cycles;
+      }
+      if (i < p.layers.size()) cycles += costs[next++].cost.cycles;
+    }
+  }
+  return cycles;
+}
+
 }  // namespace vpucost

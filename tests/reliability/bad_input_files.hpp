@@ -145,6 +145,28 @@ class BadInputFiles {
                R"( "kernel_sizes": [3], "expand_ratios": [3]}], "feature_mix_channels": 256,)"
                R"( "num_classes": 10})");
     write_text(d / "huge_alpha.json", "[[0.1, 1e400, 0.3]]");
+    // MobileNetV3 configs: an activation vpucost does not map, SE outside MobileNetV3.
+    const std::string mbv3_block =
+        R"({"name": "ResidualBlock", "conv": {"name": "MBConvLayer", "in_channels": 16,)"
+        R"( "out_channels": 24, "kernel_size": 3, "stride": 2, "expand_ratio": 4,)"
+        R"( "mid_channels": 64, "use_se": true, "act_func": "ACT"}, "shortcut": null})";
+    const auto mbv3_config = [&](const std::string& act, bool head) {
+      std::string block = mbv3_block;
+      block.replace(block.find("ACT"), 3, act);
+      return R"({"name": "MobileNetV3", "first_conv": {"name": "ConvLayer", "in_channels": 3,)"
+             R"( "out_channels": 16, "kernel_size": 3, "stride": 2, "act_func": "h_swish"},)"
+             R"( "blocks": [)" +
+             block + "]," +
+             (head ? R"( "final_expand_layer": {"name": "ConvLayer", "in_channels": 24,)"
+                     R"( "out_channels": 96, "kernel_size": 1, "stride": 1},)"
+                   : "") +
+             R"( "feature_mix_layer": {"name": "ConvLayer", "in_channels": )" +
+             (head ? "96" : "24") +
+             R"(, "out_channels": 128, "kernel_size": 1, "stride": 1},)"
+             R"( "classifier": {"name": "LinearLayer", "in_features": 128, "out_features": 10}})";
+    };
+    write_text(d / "mbv3_gelu.json", mbv3_config("gelu", true));
+    write_text(d / "se_without_head.json", mbv3_config("relu", false));
   }
 
   const std::filesystem::path& dir() const { return dir_.path(); }

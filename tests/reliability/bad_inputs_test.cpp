@@ -114,6 +114,17 @@ const Case kCases[] = {
      "net --device VPU_2_7 --config huge_number.json", "huge_number.json"},
     {"NegativeSpaceNumber", "search space with a negative channel count",
      "lut --device VPU_2_7 --space negative_space.json --out out.yaml", "negative_space.json"},
+    {"UnknownActivationInConfig",
+     "a MobileNetV3 net config with an activation vpucost does not "
+     "map (gelu)",
+     "net --device VPU_2_7 --config mbv3_gelu.json",
+     "blocks[0].conv.act_func: unsupported activation 'gelu' (relu, relu6, h_swish or null)"},
+    {"SeOutsideMobileNetV3", "h-swish and SE in a net config without final_expand_layer",
+     "net --device VPU_2_7 --config se_without_head.json",
+     "first_conv.act_func: h_swish is read in MobileNetV3 configs (with a final_expand_layer)"},
+    {"MobileNetV3WithoutShaveModel", "the ofa-mbv3 space without a SHAVE model",
+     "lut --device VPU_4_0 --space ofa-mbv3 --out out.yaml",
+     "needs a SHAVE model of VPU_4_0 (--shave-model)"},
     {"HugeAlpha", "architecture parameters beyond double (1e400)",
      "nas-export --device VPU_2_7 --alpha huge_alpha.json --out out.json", "huge_alpha.json"},
     // The compiler's fields (activation, sparsity, output write tiles, ISI strategy), HF8.

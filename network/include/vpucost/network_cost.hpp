@@ -131,4 +131,10 @@ class NetworkCoster {
 /// Sum of the cycles of `layers`.
 double total_cycles(std::span<const LayerCost> layers);
 
+/// Cycles of a network's parts: every DPU layer costed in one batch, every
+/// SHAVE step by the coster's SHAVE model, summed in execution order (part
+/// by part, each SHAVE step after the layers it follows) -- the order
+/// `vpucost net` adds its rows in, so both give the same bits.
+double parts_cycles(std::span<const NetPart> parts, const NetworkCoster& coster);
+
 }  // namespace vpucost
