@@ -149,6 +149,7 @@ int run_nas(const std::vector<std::string>& args) {
   if (vm.count("pareto")) check_output_file("pareto", vm["pareto"].as<std::string>());
 
   const NasSetup setup = nas_setup(vm);
+  require_net_config_space(setup.space);
   const LatencyTable table = nas_table(setup);
   const FlatLatencyTable latency(table);
   const ComplexityTable complexity(table);

@@ -1,6 +1,7 @@
 #include "vpucost/lut.hpp"
 
 #include "vpucost/error.hpp"
+#include "vpucost/hurricane_space.hpp"
 
 namespace vpucost {
 namespace {
@@ -69,6 +70,10 @@ NetPart candidate_part(const SearchSpace& space, int resolution, int position, i
   }
   const Candidate& c = p.candidates[static_cast<std::size_t>(candidate)];
   if (c.zero) throw Error("the zero op has no layers");
+  if (space.family == SpaceFamily::Hurricane) {
+    return hurricane_block_part({c.op, sizes[static_cast<std::size_t>(position)], p.in_channels,
+                                 p.out_channels, c.kernel, p.stride, c.expand_ratio, c.se});
+  }
   if (space.family == SpaceFamily::MobileNetV3) {
     Mbv3Block b;
     b.conv.size = sizes[static_cast<std::size_t>(position)];
@@ -106,7 +111,7 @@ LatencyTable build_latency_table(const SearchSpace& space, int resolution,
   table.source = std::string(coster.predictor().source());
 
   const bool mbv3 = space.family == SpaceFamily::MobileNetV3;
-  if (mbv3 && !coster.has_shave_model()) {
+  if (runs_on_shave(space) && !coster.has_shave_model()) {
     throw Error("search space '" + space.name +
                 "' runs h-swish and SE on the SHAVE cores: its table needs a SHAVE model of " +
                 std::string(to_string(coster.device())) + " (--shave-model)");
@@ -141,13 +146,13 @@ LatencyTable build_latency_table(const SearchSpace& space, int resolution,
     add_part(mbv3_pool_part(last, expanded), table.pooled_head[0], layers, pending);
     add_part(mbv3_pooled_mix_part(expanded, space.feature_mix_channels), table.pooled_head[1],
              layers, pending);
-    add_part(mbv3_logits_part(space.feature_mix_channels, space.num_classes), table.logits,
-             layers, pending);
+    add_part(mbv3_logits_part(space.feature_mix_channels, space.num_classes), table.logits, layers,
+             pending);
   } else {
-    add_part(feature_mix_part(last, last_channels, space.feature_mix_channels),
-             table.feature_mix, layers, pending);
-    add_part(logits_part(last, space.feature_mix_channels, space.num_classes), table.logits,
+    add_part(feature_mix_part(last, last_channels, space.feature_mix_channels), table.feature_mix,
              layers, pending);
+    add_part(logits_part(last, space.feature_mix_channels, space.num_classes), table.logits, layers,
+             pending);
   }
 
   const std::vector<LayerCost> costs = coster.cost(layers);

@@ -46,8 +46,8 @@ std::string net_config_json(const NetConfig& c) {
   const bool mbv3 = c.family == SpaceFamily::MobileNetV3;
   const auto act = [](bool hswish) { return hswish ? "h_swish" : "relu"; };
   OrderedJson doc{{"name", c.name}, {"bn", {{"momentum", 0.1}, {"eps", 0.001}}}};
-  doc["first_conv"] =
-      mbv3 ? conv_layer_json(c.first_conv, act(c.first_conv_hswish)) : conv_layer_json(c.first_conv);
+  doc["first_conv"] = mbv3 ? conv_layer_json(c.first_conv, act(c.first_conv_hswish))
+                           : conv_layer_json(c.first_conv);
   doc["blocks"] = OrderedJson::array();
   for (const NetConfigBlock& b : c.blocks) {
     // A zero block passes its input through, so leaving it out is the same network.
@@ -166,7 +166,16 @@ std::vector<NetPart> net_parts(const NetConfig& c, int resolution) {
   return parts;
 }
 
+void require_net_config_space(const SearchSpace& space) {
+  if (space.family == SpaceFamily::Hurricane) {
+    throw Error("search space '" + space.name +
+                "' has HURRICANE's ShuffleNetV2 and separable blocks, which a ProxylessNAS / "
+                "once-for-all net config cannot hold: use nas-space, lut or nas-export with it");
+  }
+}
+
 NetConfig net_config_from_architecture(const SearchSpace& space, std::span<const int> arch) {
+  require_net_config_space(space);
   validate(space);
   validate(space, arch);
   NetConfig c;

@@ -103,10 +103,22 @@ NetPart validated_part(NetPart part) {
 
 }  // namespace
 
+void append_se(NetPart& part, const std::string& name, std::int64_t size, std::int64_t channels) {
+  const std::int64_t reduced = make_divisible_by_8(double(channels / 4));
+  for (Layer& pool : global_avg_pool_layers(name + ".avgpool", size, channels)) {
+    part.layers.push_back(std::move(pool));
+  }
+  part.layers.push_back(fully_connected_layer(name + ".reduce", channels, reduced));  // + ReLU
+  part.layers.push_back(fully_connected_layer(name + ".expand", reduced, channels));
+  part.shave.push_back({name + ".hsigmoid", ShaveOp::hsigmoid, 1, channels, part.layers.size()});
+  part.shave.push_back({name + ".scale", ShaveOp::mul, size, channels, part.layers.size()});
+}
+
 NetPart mbv3_stem_part(std::int64_t resolution, std::int64_t out_channels, bool hswish) {
   NetPart part = stem_part(resolution, 3, out_channels);
   const Layer& conv = part.layers.front();
-  if (hswish) part.shave.push_back({"first_conv.act", ShaveOp::hswish, conv.out_width(), out_channels, 1});
+  if (hswish)
+    part.shave.push_back({"first_conv.act", ShaveOp::hswish, conv.out_width(), out_channels, 1});
   return part;
 }
 
@@ -118,20 +130,12 @@ NetPart mbv3_block_part(const Mbv3Block& b) {
   const std::int64_t mid = c.mid();
   for (const Layer& l : base) {
     if (l.name == "project") {
-      if (b.se) {
-        const std::int64_t se_mid = make_divisible_by_8(double(mid / 4));
-        for (Layer& pool : global_avg_pool_layers("se.avgpool", c.out_size(), mid)) {
-          part.layers.push_back(std::move(pool));
-        }
-        part.layers.push_back(fully_connected_layer("se.reduce", mid, se_mid));  // + ReLU, fused
-        part.layers.push_back(fully_connected_layer("se.expand", se_mid, mid));
-        part.shave.push_back({"se.hsigmoid", ShaveOp::hsigmoid, 1, mid, part.layers.size()});
-        part.shave.push_back({"se.scale", ShaveOp::mul, c.out_size(), mid, part.layers.size()});
-      }
+      if (b.se) append_se(part, "se", c.out_size(), mid);
     }
     part.layers.push_back(l);
     if (b.hswish && (l.name == "expand" || l.name == "depthwise")) {
-      part.shave.push_back({l.name + ".act", ShaveOp::hswish, l.out_width(), mid, part.layers.size()});
+      part.shave.push_back(
+          {l.name + ".act", ShaveOp::hswish, l.out_width(), mid, part.layers.size()});
     }
   }
   return validated_part(std::move(part));
@@ -155,8 +159,7 @@ NetPart mbv3_pool_part(std::int64_t size, std::int64_t channels) {
   return validated_part(std::move(part));
 }
 
-NetPart mbv3_pooled_mix_part(std::int64_t in_channels, std::int64_t out_channels,
-                             bool hswish) {
+NetPart mbv3_pooled_mix_part(std::int64_t in_channels, std::int64_t out_channels, bool hswish) {
   NetPart part{PartKind::PooledMix,
                "Conv_2-input:" + shape(1, in_channels) + "-output:" + shape(1, out_channels),
                "feature_mix_layer",

@@ -4,13 +4,15 @@
 #include <array>
 
 #include "vpucost/error.hpp"
+#include "vpucost/hurricane_space.hpp"
 
 namespace vpucost {
 namespace {
 
 using std::to_string;
 
-constexpr std::array<std::string_view, 3> kBuiltinNames{"proxyless", "mobilenetv2", "ofa-mbv3"};
+constexpr std::array<std::string_view, 4> kBuiltinNames{"proxyless", "mobilenetv2", "ofa-mbv3",
+                                                        "hurricane"};
 
 struct Stage {
   int width;
@@ -46,8 +48,36 @@ std::string where(const SearchSpace& space, std::size_t index) {
 
 }  // namespace
 
+std::string_view to_string(BlockOp op) {
+  switch (op) {
+    case BlockOp::MBConv:
+      return "mb";
+    case BlockOp::Sep:
+      return "sep";
+    case BlockOp::Shuffle:
+      return "choice";
+    case BlockOp::ShuffleXception:
+      return "choicex";
+  }
+  return "<invalid>";
+}
+
 std::string Candidate::name() const {
-  return zero ? std::string("zero") : "k" + to_string(kernel) + "_e" + to_string(expand_ratio);
+  if (zero) return "zero";
+  std::string n;
+  switch (op) {
+    case BlockOp::MBConv:
+      n = "k" + to_string(kernel) + "_e" + to_string(expand_ratio);
+      break;
+    case BlockOp::Sep:
+    case BlockOp::Shuffle:
+      n = std::string(to_string(op)) + "_k" + to_string(kernel);
+      break;
+    case BlockOp::ShuffleXception:
+      n = "choicex";
+      break;
+  }
+  return se ? n + "_se" : n;
 }
 
 SearchSpace proxyless_space() {
@@ -91,9 +121,11 @@ SearchSpace ofa_mbv3_space() {
   };
   // once-for-all's OFAMobileNetV3 (width 1.2): base widths 24, 40, 80, 112,
   // 160 times 1.2, made divisible by 8.
-  const Mbv3Stage stages[] = {
-      {32, 2, false, false}, {48, 2, true, false}, {96, 2, false, true},
-      {136, 1, true, true},  {192, 2, true, true}};
+  const Mbv3Stage stages[] = {{32, 2, false, false},
+                              {48, 2, true, false},
+                              {96, 2, false, true},
+                              {136, 1, true, true},
+                              {192, 2, true, true}};
   int in = 24;
   for (std::size_t s = 0; s < std::size(stages); ++s) {
     for (int b = 0; b < 4; ++b) {
@@ -113,7 +145,26 @@ SearchSpace ofa_mbv3_space() {
 }
 
 std::string_view to_string(SpaceFamily family) {
-  return family == SpaceFamily::MobileNetV3 ? "mobilenetv3" : "proxylessnas";
+  switch (family) {
+    case SpaceFamily::ProxylessNAS:
+      return "proxylessnas";
+    case SpaceFamily::MobileNetV3:
+      return "mobilenetv3";
+    case SpaceFamily::Hurricane:
+      return "hurricane";
+  }
+  return "<invalid>";
+}
+
+bool runs_on_shave(const SearchSpace& space) {
+  if (space.family == SpaceFamily::MobileNetV3) return true;
+  for (const Position& p : space.positions) {
+    if (p.se || p.hswish) return true;
+    for (const Candidate& c : p.candidates) {
+      if (c.se) return true;
+    }
+  }
+  return false;
 }
 
 std::int64_t make_divisible_by_8(double value) {
@@ -137,8 +188,9 @@ SearchSpace builtin_space(std::string_view name) {
   if (name == "proxyless") return proxyless_space();
   if (name == "mobilenetv2") return mobilenetv2_space();
   if (name == "ofa-mbv3") return ofa_mbv3_space();
+  if (name == "hurricane") return hurricane_space();
   throw Error("unknown search space '" + std::string(name) +
-              "' (built in: proxyless, mobilenetv2, ofa-mbv3; or a JSON file)");
+              "' (built in: proxyless, mobilenetv2, ofa-mbv3, hurricane; or a JSON file)");
 }
 
 void validate(const SearchSpace& space) {
@@ -177,7 +229,7 @@ void validate(const SearchSpace& space) {
       throw Error(at + "stride must be 1 or 2 (got " + to_string(p.stride) + ")");
     }
     if (p.candidates.empty()) throw Error(at + "has no candidate operations");
-    if (space.family == SpaceFamily::ProxylessNAS && (p.se || p.hswish)) {
+    if (space.family != SpaceFamily::MobileNetV3 && (p.se || p.hswish)) {
       throw Error(at + "SE and h-swish belong to the mobilenetv3 family");
     }
     if (p.candidates.size() > kMaxCandidates) {
@@ -189,6 +241,19 @@ void validate(const SearchSpace& space) {
       const std::string cat = at + "candidate " + to_string(c) + " (" + cand.name() + "): ";
       for (std::size_t d = 0; d < c; ++d) {
         if (p.candidates[d] == cand) throw Error(cat + "listed twice");
+      }
+      if ((cand.op != BlockOp::MBConv || cand.se) && space.family != SpaceFamily::Hurricane) {
+        throw Error(cat + "HURRICANE's operators and SE variants belong to the hurricane family");
+      }
+      if (cand.op == BlockOp::ShuffleXception && cand.kernel != 3) {
+        throw Error(cat + "the Xception block has kernel 3");
+      }
+      if ((cand.op == BlockOp::Shuffle || cand.op == BlockOp::ShuffleXception) &&
+          (p.out_channels % 2 != 0 || (p.stride == 1 && p.in_channels != p.out_channels) ||
+           (p.stride == 2 && p.out_channels <= p.in_channels))) {
+        throw Error(cat +
+                    "a ShuffleNetV2 block needs even output channels, equal to the input at "
+                    "stride 1 and more than the input at stride 2");
       }
       if (cand.zero) {
         if (!p.residual()) {

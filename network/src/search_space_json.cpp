@@ -49,8 +49,26 @@ Candidate parse_candidate(const Json& v, const Path& at) {
     return Candidate::zero_op();
   }
   json_reader::object(v, at);
-  return Candidate::mbconv(get_int(v, at, "kernel_size", 1, kMaxKernel),
-                           get_int(v, at, "expand_ratio", 1, kMaxExpandRatio));
+  Candidate c = Candidate::mbconv(get_int(v, at, "kernel_size", 1, kMaxKernel),
+                                  get_int_or(v, at, "expand_ratio", 1, kMaxExpandRatio, 1));
+  if (!json_reader::optional_member(v, "op")) json_reader::member(v, at, "expand_ratio");
+  if (const Json* op = json_reader::optional_member(v, "op")) {  // HURRICANE family
+    const std::string name = json_reader::string(*op, at.field("op"));
+    bool known = false;
+    for (const BlockOp o :
+         {BlockOp::MBConv, BlockOp::Sep, BlockOp::Shuffle, BlockOp::ShuffleXception}) {
+      if (name == to_string(o)) {
+        c.op = o;
+        known = true;
+      }
+    }
+    if (!known) {
+      at.field("op").fail("unknown operator '" + name + "' (mb, sep, choice or choicex)");
+    }
+  }
+  const Json* se = json_reader::optional_member(v, "se");
+  c.se = se && json_reader::boolean(*se, at.field("se"));
+  return c;
 }
 
 bool get_bool_or(const Json& obj, const Path& at, std::string_view key, bool fallback) {
@@ -158,14 +176,16 @@ SearchSpace parse_search_space_json(std::string_view text, std::string_view sour
     const std::string f = json_reader::string(*family, root.field("family"));
     if (f == to_string(SpaceFamily::MobileNetV3)) {
       space.family = SpaceFamily::MobileNetV3;
+    } else if (f == to_string(SpaceFamily::Hurricane)) {
+      space.family = SpaceFamily::Hurricane;
     } else if (f != to_string(SpaceFamily::ProxylessNAS)) {
-      root.field("family").fail("expected \"proxylessnas\" or \"mobilenetv3\", got " +
-                                json_reader::show(*family));
+      root.field("family").fail(
+          "expected \"proxylessnas\", \"mobilenetv3\" or \"hurricane\", got " +
+          json_reader::show(*family));
     }
   }
   if (space.family == SpaceFamily::MobileNetV3) {
-    space.final_expand_channels =
-        get_int(doc, root, "final_expand_channels", 1, kMaxSpaceChannels);
+    space.final_expand_channels = get_int(doc, root, "final_expand_channels", 1, kMaxSpaceChannels);
   }
 
   const bool has_positions = doc.contains("positions");
@@ -211,16 +231,21 @@ std::string search_space_json(const SearchSpace& space) {
                              {"feature_mix_channels", space.feature_mix_channels},
                              {"num_classes", space.num_classes}};
   const bool mbv3 = space.family == SpaceFamily::MobileNetV3;
-  if (mbv3) {  // ProxylessNAS-family files stay as they were
+  if (space.family != SpaceFamily::ProxylessNAS) {  // ProxylessNAS files stay as they were
     doc["family"] = std::string(to_string(space.family));
-    doc["final_expand_channels"] = space.final_expand_channels;
   }
+  if (mbv3) doc["final_expand_channels"] = space.final_expand_channels;
   for (const Position& p : space.positions) {
     nlohmann::ordered_json candidates = nlohmann::ordered_json::array();
     for (const Candidate& c : p.candidates) {
-      candidates.push_back(c.zero ? nlohmann::ordered_json("zero")
-                                  : nlohmann::ordered_json{{"kernel_size", c.kernel},
-                                                           {"expand_ratio", c.expand_ratio}});
+      nlohmann::ordered_json cj = c.zero ? nlohmann::ordered_json("zero")
+                                         : nlohmann::ordered_json{{"kernel_size", c.kernel},
+                                                                  {"expand_ratio", c.expand_ratio}};
+      if (!c.zero && space.family == SpaceFamily::Hurricane) {
+        cj["op"] = std::string(to_string(c.op));
+        cj["se"] = c.se;
+      }
+      candidates.push_back(std::move(cj));
     }
     doc["positions"].push_back({{"stage", p.stage},
                                 {"in_channels", p.in_channels},
@@ -247,8 +272,8 @@ SearchSpace load_space_by_name_or_file(std::string_view name_or_path) {
   const std::filesystem::path path(name_or_path);
   if (!std::filesystem::exists(path)) {
     throw Error("search space '" + std::string(name_or_path) +
-                "' is neither a built-in space (proxyless, mobilenetv2, ofa-mbv3) nor an existing "
-                "JSON file");
+                "' is neither a built-in space (proxyless, mobilenetv2, ofa-mbv3, hurricane) nor "
+                "an existing JSON file");
   }
   return load_search_space(path);
 }

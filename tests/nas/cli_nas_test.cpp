@@ -180,6 +180,53 @@ TEST(CliNasSpace, ReducedSpaceFeedsASearch) {
   EXPECT_EQ(nlohmann::json::parse(j.out)["positions"].size(), 22u);
 }
 
+// HURRICANE's space on VPU_2_7 with the shipped models: the reduced space
+// keeps 4 operators per layer (+1 exploring in the last 4), SE variants only
+// as exploring ops (nas/README.md section 2); a table of the reduced space
+// is built from its JSON; `nas` refuses the space in one line (no net-config
+// form for ShuffleNetV2 blocks).
+TEST(CliNasSpace, HurricaneSpaceOnTheVpu) {
+  TempDir dir;
+  const std::string models = std::string(VPUCOST_SOURCE_DIR) + "/models/";
+  const std::vector<std::string> costing{"--model",       models + "vpu_2_7.h5",
+                                         "--shave-model", models + "shave_vpu_2_7.h5",
+                                         "--dma-model",   models + "dma_vpu_2_7.h5"};
+  const std::string reduced = (dir / "reduced.json").string();
+  std::vector<std::string> args{"nas-space", "--space", "hurricane", "--explore-last",
+                                "4",         "--out",   reduced,     "--json"};
+  args.insert(args.end(), costing.begin(), costing.end());
+  const auto r = run_cli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["positions"].size(), 20u);
+  int kept = 0, se_kept = 0, se_exploring = 0;
+  for (const auto& p : j["positions"]) {
+    for (const auto& c : p["candidates"]) {
+      if (!c["kept"].get<bool>()) continue;
+      ++kept;
+      const bool se = c["candidate"].get<std::string>().ends_with("_se");
+      se_kept += se;
+      se_exploring += se && c["exploring"].get<bool>();
+    }
+  }
+  EXPECT_EQ(kept, 20 * 4 + 4);
+  EXPECT_EQ(se_kept, se_exploring);  // SE variants only where the score is not what keeps them
+
+  std::vector<std::string> lut{
+      "lut", "--space", reduced, "--format", "csv", "--out", (dir / "r.csv").string(), "--quiet"};
+  lut.insert(lut.end(), costing.begin(), costing.end());
+  EXPECT_EQ(run_cli(lut).exit_code, 0);
+  EXPECT_EQ(line_count(slurp(dir / "r.csv")), 1 + 1 + 84 + 2);  // header, stem, blocks, head
+
+  std::vector<std::string> nas{
+      "nas", "--space", "hurricane", "--latency-ms", "1", "--out", (dir / "best.json").string()};
+  nas.insert(nas.end(), costing.begin(), costing.end());
+  const auto refused = run_cli(nas);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(line_count(refused.err), 1) << refused.err;
+  EXPECT_NE(refused.err.find("cannot hold"), std::string::npos) << refused.err;
+}
+
 TEST(CliNasExport, JsonForPyTorchReadByPython) {
   TempDir dir;
   const std::string alphas = (dir / "alphas.json").string();

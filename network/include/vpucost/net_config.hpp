@@ -101,8 +101,14 @@ std::int64_t parameter_count(const NetConfig& config);
 /// every non-zero block, feature mix, logits, with their LUT keys.
 std::vector<NetPart> net_parts(const NetConfig& config, int resolution);
 
+/// Throws vpucost::Error unless a net config can hold the architectures of
+/// `space`: HURRICANE's ShuffleNetV2 and separable blocks have no net-config
+/// form (its spaces go to nas-space, lut and nas-export).
+void require_net_config_space(const SearchSpace& space);
+
 /// The network an architecture of a search space picks (zero-op positions
 /// become skipped blocks), e.g. to hand a NAS result to other tools.
+/// Throws vpucost::Error for a space require_net_config_space refuses.
 NetConfig net_config_from_architecture(const SearchSpace& space, std::span<const int> arch);
 
 }  // namespace vpucost

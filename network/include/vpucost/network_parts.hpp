@@ -54,8 +54,8 @@ struct ShaveStep {
 
 struct NetPart {
   PartKind kind = PartKind::Block;
-  std::string key;   ///< the look-up-table key
-  std::string name;  ///< where it is in a net config ("blocks[3]"); may be empty
+  std::string key;               ///< the look-up-table key
+  std::string name;              ///< where it is in a net config ("blocks[3]"); may be empty
   std::vector<Layer> layers;     ///< DPU layers, in order
   std::vector<ShaveStep> shave;  ///< SHAVE operations (MobileNetV3 parts only)
 };
@@ -85,6 +85,12 @@ NetPart logits_part(std::int64_t size, std::int64_t in_features, std::int64_t ou
 /// stop at 15). Throws vpucost::Error when no such s exists.
 std::vector<Layer> global_avg_pool_layers(const std::string& name, std::int64_t size,
                                           std::int64_t channels);
+
+/// Appends a squeeze-and-excitation module on a size x size x channels
+/// tensor (after the part's current layers): global pool, 1x1 to
+/// make_divisible_by_8(channels / 4) + ReLU, 1x1 back, h-sigmoid and the
+/// multiply on SHAVE. Layer and step names start with `name`.
+void append_se(NetPart& part, const std::string& name, std::int64_t size, std::int64_t channels);
 
 /// MobileNetV3 parts (keys as once-for-all's MBv3 tables).
 /// Stem: the conv, then h-swish on SHAVE (`hswish`; else a fused ReLU).

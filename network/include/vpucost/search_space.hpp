@@ -29,15 +29,31 @@
 
 namespace vpucost {
 
+/// The block an operation builds (hurricane_space.hpp describes the last three).
+enum class BlockOp : std::uint8_t {
+  MBConv,           ///< inverted residual: expand 1x1, depthwise, project 1x1
+  Sep,              ///< depthwise-separable convolution twice (HURRICANE's SEP)
+  Shuffle,          ///< ShuffleNetV2 block (HURRICANE's / SPOS's Choice_k)
+  ShuffleXception,  ///< ShuffleNetV2 Xception block (ChoiceX), kernel 3
+};
+/// "mb", "sep", "choice", "choicex".
+std::string_view to_string(BlockOp op);
+
 /// One candidate operation of a position.
 struct Candidate {
-  bool zero = false;     ///< the zero op: the block is skipped (costs nothing)
-  int kernel = 3;        ///< depthwise kernel (MBConv only)
-  int expand_ratio = 1;  ///< 1 = no expand convolution (MBConv only)
+  bool zero = false;             ///< the zero op: the block is skipped (costs nothing)
+  int kernel = 3;                ///< depthwise kernel
+  int expand_ratio = 1;          ///< 1 = no expand convolution (MBConv only)
+  BlockOp op = BlockOp::MBConv;  ///< not MBConv: HURRICANE family only
+  /// HURRICANE family: the operation's SE variant (SE module, h-swish activations).
+  bool se = false;
 
-  static Candidate mbconv(int kernel, int expand_ratio) { return {false, kernel, expand_ratio}; }
-  static Candidate zero_op() { return {true, 0, 0}; }
-  /// "k3_e6" or "zero".
+  static Candidate mbconv(int kernel, int expand_ratio) {
+    return {false, kernel, expand_ratio, BlockOp::MBConv, false};
+  }
+  static Candidate zero_op() { return {true, 0, 0, BlockOp::MBConv, false}; }
+  /// "k3_e6", "zero"; HURRICANE's ops "sep_k3", "choice_k5", "choicex", and
+  /// "_se" appended for an SE variant ("k3_e6_se").
   std::string name() const;
   bool operator==(const Candidate&) const = default;
 };
@@ -57,8 +73,10 @@ struct Position {
   bool operator==(const Position&) const = default;
 };
 
-enum class SpaceFamily : std::uint8_t { ProxylessNAS, MobileNetV3 };
-/// "proxylessnas" or "mobilenetv3".
+/// HURRICANE: SPOS's backbone (ProxylessNAS-style head: 1x1 conv, pool,
+/// classifier) with HURRICANE's operator pool (hurricane_space.hpp).
+enum class SpaceFamily : std::uint8_t { ProxylessNAS, MobileNetV3, Hurricane };
+/// "proxylessnas", "mobilenetv3" or "hurricane".
 std::string_view to_string(SpaceFamily family);
 
 struct SearchSpace {
@@ -75,6 +93,10 @@ struct SearchSpace {
   int num_classes = 1000;  ///< classifier outputs
   bool operator==(const SearchSpace&) const = default;
 };
+
+/// Whether some part of the space runs on the SHAVE cores (MobileNetV3's
+/// stem and head, an SE or h-swish position, a HURRICANE SE variant).
+bool runs_on_shave(const SearchSpace& space);
 
 /// once-for-all's make_divisible(v, 8): v rounded to the nearest multiple
 /// of 8, at least 8, never below 90 % of v.
@@ -116,7 +138,8 @@ SearchSpace mobilenetv2_space();
 /// stage, kernel 3/5/7 x expand 3/4/6, the zero op on the third and fourth
 /// (depth 2-4); final expand 192->1152, Conv_2 1152->1536, classifier 1000.
 SearchSpace ofa_mbv3_space();
-/// "proxyless", "mobilenetv2" or "ofa-mbv3"; throws vpucost::Error listing the names.
+/// "proxyless", "mobilenetv2", "ofa-mbv3" or "hurricane" (hurricane_space.hpp);
+/// throws vpucost::Error listing the names.
 SearchSpace builtin_space(std::string_view name);
 std::span<const std::string_view> builtin_space_names();
 

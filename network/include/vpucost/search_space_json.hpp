@@ -27,7 +27,10 @@
 // A once-for-all MobileNetV3-style space adds "family": "mobilenetv3",
 // "final_expand_channels" (required then) and, per position or stage, "se"
 // and "hswish" (booleans, default false); "family" defaults to
-// "proxylessnas", where "se" and "hswish" must stay false.
+// "proxylessnas", where "se" and "hswish" must stay false. A HURRICANE
+// space ("family": "hurricane") gives each candidate "op" (mb, sep, choice,
+// choicex; default mb) and "se" (default false); "expand_ratio" may then be
+// left out (1).
 // write_search_space_json always writes the "positions" form, which reads
 // back to an equal SearchSpace. Every reader error is one vpucost::Error
 // naming the source and the JSON path.
