@@ -159,7 +159,7 @@ TEST(MobileNetV3Config, WriterRoundTripsInOnceForAllsSpelling) {
 class OfaMbv3Table : public ::testing::Test {
  protected:
   const fs::path models_ = VPUCOST_MODELS_DIR;
-  const RooflineModel roofline_;
+  const RooflineModel roofline_{};
   const ShaveModel shave_ = load_shave_model(models_ / "shave_vpu_4_0.h5");
   const DmaModel dma_ = load_dma_model(models_ / "dma_vpu_4_0.h5");
 };

@@ -156,7 +156,7 @@ TEST(NetConfig, WrittenConfigsHaveNoZeroBlocksAndOnceForAllsTableReadsThem) {
   const nlohmann::json searched =
       nlohmann::json::parse(net_config_json(net_config_from_architecture(space, arch)));
   EXPECT_EQ(searched.at("blocks").size(), arch.size() - std::size_t(skipped));
-  const RooflineModel roofline;
+  const RooflineModel roofline{};
   const NetworkCoster coster(roofline, Device::VPU_2_7, DType::UINT8);
   const LatencyTable table = build_latency_table(space, 224, coster);
   const YAML::Node ours = YAML::Load(proxyless_yaml(table));
