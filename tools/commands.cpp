@@ -16,6 +16,7 @@ int run_nas(const std::vector<std::string>& args);
 int run_nas_space(const std::vector<std::string>& args);
 int run_nas_export(const std::vector<std::string>& args);
 int run_layer(const std::vector<std::string>& args);
+int run_advise(const std::vector<std::string>& args);
 
 std::span<const Command> commands() {
   static const Command table[] = {
@@ -38,6 +39,8 @@ std::span<const Command> commands() {
        run_nas_space},
       {"nas-export", "per-block latency table and E[lat] gradient as JSON for PyTorch NAS",
        run_nas_export},
+      {"advise", "the papers' VPU design rules measured on a device (SHAVE, SE, channels, ...)",
+       run_advise},
   };
   return table;
 }
