@@ -88,19 +88,10 @@ Row shave_row(const NetPart& part, const ShaveCost& c) {
 // in device mode costed again as a network in order (cost_network_nodes).
 std::vector<Row> costed_rows(const std::vector<NetPart>& parts, const NetworkCoster& coster,
                              const CostingSetup& setup) {
-  std::vector<Layer> layers;
-  for (const NetPart& p : parts) layers.insert(layers.end(), p.layers.begin(), p.layers.end());
-  const std::vector<LayerCost> costs = coster.cost(layers);
   std::vector<Row> rows;
-  std::size_t next = 0;
-  for (const NetPart& p : parts) {
-    std::size_t step = 0;
-    for (std::size_t i = 0; i <= p.layers.size(); ++i) {
-      for (; step < p.shave.size() && p.shave[step].after_layers == i; ++step) {
-        rows.push_back(shave_row(p, coster.cost(p.shave[step])));
-      }
-      if (i < p.layers.size()) rows.push_back(dpu_row(p, costs[next++]));
-    }
+  for (const PartItemCost& item : cost_parts(parts, coster)) {
+    rows.push_back(item.layer ? dpu_row(parts[item.part], *item.layer)
+                              : shave_row(parts[item.part], *item.shave));
   }
   if (setup.mode == LatencyMode::device) {
     std::vector<NetworkNode> nodes;
@@ -108,9 +99,8 @@ std::vector<Row> costed_rows(const std::vector<NetPart>& parts, const NetworkCos
       nodes.push_back({r.name, r.shave ? NetworkNode::Engine::Shave : NetworkNode::Engine::Dpu,
                        r.workload, r.shave_op});
     }
-    const NetworkNodesCost in_order =
-        cost_network_nodes(nodes, *setup.loaded.predictor, setup.shave.get(), setup.dma_model(),
-                           LatencyMode::device);
+    const NetworkNodesCost in_order = cost_network_nodes(
+        nodes, *setup.loaded.predictor, setup.shave.get(), setup.dma_model(), LatencyMode::device);
     for (std::size_t i = 0; i < rows.size(); ++i) {
       rows[i].cycles = in_order.nodes[i].cycles;
       rows[i].split = in_order.nodes[i].detail;

@@ -81,8 +81,8 @@ int run_net_nodes(const po::variables_map& vm, const CostingSetup& setup) {
     }
   }
   const DmaModel dma = setup.dma_model();
-  const NetworkNodesCost cost = cost_network_nodes(nodes, *setup.loaded.predictor,
-                                                   shave, dma, setup.mode);
+  const NetworkNodesCost cost =
+      cost_network_nodes(nodes, *setup.loaded.predictor, shave, dma, setup.mode);
   double labelled = 0;
   bool has_labels = true;
   for (std::size_t i = 0; i < nodes.size(); ++i) {

@@ -140,8 +140,8 @@ std::string lut_csv(std::span<const LatencyTable> tables) {
         workloads += (workloads.empty() ? "" : " | ") + workload_summary(l);
       }
       for (const ShaveCost& sc : e->shave) {  // MobileNetV3's SHAVE steps
-        workloads += (workloads.empty() ? "" : " | ") + sc.step.name + " " + describe(sc.operation) +
-                     " " + exact_decimal(sc.cycles);
+        workloads += (workloads.empty() ? "" : " | ") + sc.step.name + " " +
+                     describe(sc.operation) + " " + exact_decimal(sc.cycles);
       }
       const bool block = e->kind == PartKind::Block;
       out += csv_field(t.space) + "," + to_string(t.resolution) + "," +

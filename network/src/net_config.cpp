@@ -152,8 +152,8 @@ NetConfigBlock parse_block(const Json& obj, const Path& at, std::int64_t in_chan
   if (b.kernel == 0) cp.field("kernel_size").fail("missing");
   b.stride = stride(*conv, cp, 0);
   if (b.stride == 0) cp.field("stride").fail("missing");
-  b.expand_ratio = expand_ratio(*conv, cp, mbv3 && conv->contains("mid_channels") &&
-                                               !conv->at("mid_channels").is_null());
+  b.expand_ratio = expand_ratio(
+      *conv, cp, mbv3 && conv->contains("mid_channels") && !conv->at("mid_channels").is_null());
   if (const Json* mid = json_reader::optional_member(*conv, "mid_channels")) {
     b.mid_channels = json_reader::integer(*mid, cp.field("mid_channels"), 1, kMaxChannels);
     if (b.expand_ratio == 1 && b.mid_channels != b.in_channels) {
@@ -175,11 +175,9 @@ NetConfigBlock parse_block(const Json& obj, const Path& at, std::int64_t in_chan
   return block;
 }
 
-
 // MobileNetV3's head: final expand 1x1 (h-swish) -> global pool -> feature
 // mix 1x1 on the pooled map (h-swish) -> classifier.
-void read_mobilenetv3_head(const Json& doc, const Path& root, NetConfig& c,
-                           std::int64_t& current) {
+void read_mobilenetv3_head(const Json& doc, const Path& root, NetConfig& c, std::int64_t& current) {
   // final expand 1x1 (h-swish) -> global pool -> feature mix 1x1 on the pooled map.
   const Path ep = root.field("final_expand_layer");
   const Json& fe = doc.at("final_expand_layer");

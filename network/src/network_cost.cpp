@@ -170,21 +170,28 @@ double total_cycles(std::span<const LayerCost> layers) {
   return sum;
 }
 
-double parts_cycles(std::span<const NetPart> parts, const NetworkCoster& coster) {
+std::vector<PartItemCost> cost_parts(std::span<const NetPart> parts, const NetworkCoster& coster) {
   std::vector<Layer> layers;
   for (const NetPart& p : parts) layers.insert(layers.end(), p.layers.begin(), p.layers.end());
-  const std::vector<LayerCost> costs = coster.cost(layers);
-  double cycles = 0;
+  std::vector<LayerCost> costs = coster.cost(layers);
+  std::vector<PartItemCost> items;
   std::size_t next = 0;
-  for (const NetPart& p : parts) {
+  for (std::size_t part = 0; part < parts.size(); ++part) {
+    const NetPart& p = parts[part];
     std::size_t step = 0;
     for (std::size_t i = 0; i <= p.layers.size(); ++i) {
       for (; step < p.shave.size() && p.shave[step].after_layers == i; ++step) {
-        cycles += coster.cost(p.shave[step]).cycles;
+        items.push_back({part, std::nullopt, coster.cost(p.shave[step])});
       }
-      if (i < p.layers.size()) cycles += costs[next++].cost.cycles;
+      if (i < p.layers.size()) items.push_back({part, std::move(costs[next++]), std::nullopt});
     }
   }
+  return items;
+}
+
+double parts_cycles(std::span<const NetPart> parts, const NetworkCoster& coster) {
+  double cycles = 0;
+  for (const PartItemCost& item : cost_parts(parts, coster)) cycles += item.cycles();
   return cycles;
 }
 

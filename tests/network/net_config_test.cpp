@@ -3,9 +3,9 @@
 #include "vpucost/net_config.hpp"
 
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include "vpucost/error.hpp"
 #include "vpucost/lut.hpp"
@@ -96,24 +96,24 @@ std::vector<std::string> once_for_all_keys(const nlohmann::json& net, int resolu
     return std::to_string(h) + "x" + std::to_string(h) + "x" + std::to_string(c);
   };
   int size = (resolution + 1) / 2;
-  std::vector<std::string> keys{"Conv-input:" + shape(resolution, 3) + "-output:" +
-                                shape(size, net.at("first_conv").at("out_channels"))};
+  std::vector<std::string> keys{"Conv-input:" + shape(resolution, 3) +
+                                "-output:" + shape(size, net.at("first_conv").at("out_channels"))};
   for (const auto& block : net.at("blocks")) {
     const auto& conv = block.at("mobile_inverted_conv");
     const bool skip = !block.at("shortcut").is_null();
     if (conv.is_null()) continue;
     const int stride = conv.at("stride");
     const int out = (size - 1) / stride + 1;
-    keys.push_back("expanded_conv-input:" + shape(size, conv.at("in_channels")) + "-output:" +
-                   shape(out, conv.at("out_channels")) +
+    keys.push_back("expanded_conv-input:" + shape(size, conv.at("in_channels")) +
+                   "-output:" + shape(out, conv.at("out_channels")) +
                    "-expand:" + std::to_string(int(conv.at("expand_ratio"))) +
                    "-kernel:" + std::to_string(int(conv.at("kernel_size"))) +
                    "-stride:" + std::to_string(stride) + "-idskip:" + (skip ? "1" : "0"));
     size = out;
   }
   const auto& mix = net.at("feature_mix_layer");
-  keys.push_back("Conv_1-input:" + shape(size, mix.at("in_channels")) + "-output:" +
-                 shape(size, mix.at("out_channels")));
+  keys.push_back("Conv_1-input:" + shape(size, mix.at("in_channels")) +
+                 "-output:" + shape(size, mix.at("out_channels")));
   keys.push_back("Logits-input:" + shape(size, net.at("classifier").at("in_features")) +
                  "-output:" + std::to_string(int(net.at("classifier").at("out_features"))));
   return keys;
@@ -126,7 +126,8 @@ TEST(NetConfig, WrittenConfigsHaveNoZeroBlocksAndOnceForAllsTableReadsThem) {
   EXPECT_EQ(written.find("ZeroLayer"), std::string::npos);
   const nlohmann::json doc = nlohmann::json::parse(written);
   ASSERT_EQ(doc.at("blocks").size(), 20u);
-  for (const auto& block : doc.at("blocks")) EXPECT_FALSE(block.at("mobile_inverted_conv").is_null());
+  for (const auto& block : doc.at("blocks"))
+    EXPECT_FALSE(block.at("mobile_inverted_conv").is_null());
 
   // Read back: the same network, part for part, with the same parameters.
   const NetConfig again = parse_net_config(written);

@@ -131,10 +131,21 @@ class NetworkCoster {
 /// Sum of the cycles of `layers`.
 double total_cycles(std::span<const LayerCost> layers);
 
-/// Cycles of a network's parts: every DPU layer costed in one batch, every
-/// SHAVE step by the coster's SHAVE model, summed in execution order (part
-/// by part, each SHAVE step after the layers it follows) -- the order
-/// `vpucost net` adds its rows in, so both give the same bits.
+/// One DPU layer or SHAVE step of a network's parts, costed.
+struct PartItemCost {
+  std::size_t part = 0;            ///< index into the parts
+  std::optional<LayerCost> layer;  ///< a DPU layer ...
+  std::optional<ShaveCost> shave;  ///< ... or a SHAVE step
+  double cycles() const { return layer ? layer->cost.cycles : shave->cycles; }
+};
+
+/// Every DPU layer (costed in one batch) and SHAVE step of `parts`, in
+/// execution order: part by part, each SHAVE step after the layers it
+/// follows (ShaveStep::after_layers).
+std::vector<PartItemCost> cost_parts(std::span<const NetPart> parts, const NetworkCoster& coster);
+
+/// The cycles of cost_parts summed in that order -- the order `vpucost net`
+/// adds its rows in, so both give the same bits.
 double parts_cycles(std::span<const NetPart> parts, const NetworkCoster& coster);
 
 }  // namespace vpucost
