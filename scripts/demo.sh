@@ -72,4 +72,14 @@ echo "== a ProxylessNAS latency table for VPU_2_7 with the shipped model (the wh
 "$vpucost" lut --model models/vpu_2_7.h5 --space proxyless --resolution 224 \
   --format proxyless-yaml --out "$out/224_lookup_table.yaml"
 echo
+echo "== once-for-all's MobileNetV3 space on VPU_4_0: the five tables its LatencyTable loads"
+mkdir -p "$out/ofa_mbv3"
+"$vpucost" lut --model models/vpu_4_0.h5 --shave-model models/shave_vpu_4_0.h5 \
+  --dma-model models/dma_vpu_4_0.h5 --space ofa-mbv3 --resolution 160,176,192,208,224 \
+  --out "$out/ofa_mbv3"
+echo
+echo "== the papers' VPU design rules, measured on VPU_4_0"
+"$vpucost" advise --model models/vpu_4_0.h5 --shave-model models/shave_vpu_4_0.h5 \
+  --dma-model models/dma_vpu_4_0.h5 | tail -n 5
+echo
 echo "outputs in $out/ (plots: small_pred_vs_true.png, shipped_pred_vs_true.png)"
