@@ -8,10 +8,12 @@
 #include <filesystem>
 #include <random>
 
+#include "vpucost/hurricane_space.hpp"
 #include "vpucost/lut_writers.hpp"
 #include "vpucost/model_file.hpp"
 #include "vpucost/net_config.hpp"
 #include "vpucost/roofline.hpp"
+#include "vpucost/shave_model_file.hpp"
 
 namespace {
 
@@ -78,6 +80,37 @@ void BM_ProxylessLutFiveResolutionsDevice(benchmark::State& state) {
 BENCHMARK(BM_ProxylessLutFiveResolutionsDevice)
     ->Arg(static_cast<int>(Device::VPU_2_7))
     ->Arg(static_cast<int>(Device::VPU_4_0))
+    ->Unit(benchmark::kMillisecond);
+
+// once-for-all's MobileNetV3 tables (ofa-mbv3: SE and h-swish on SHAVE) at
+// the five resolutions, and HURRICANE's 640-entry table at 224, on the whole
+// device with the shipped DPU and SHAVE models.
+void BM_ShaveSpaceTablesDevice(benchmark::State& state) {
+  const Device device = static_cast<Device>(state.range(0));
+  const bool hurricane = state.range(1) != 0;
+  const std::string stem = device == Device::VPU_4_0 ? "vpu_4_0" : "vpu_2_7";
+  const std::filesystem::path models = std::filesystem::path(VPUCOST_SOURCE_DIR) / "models";
+  if (!std::filesystem::exists(models / (stem + ".h5"))) {
+    state.SkipWithError("no shipped model");
+    return;
+  }
+  const CostModel model = load_model(models / (stem + ".h5"));
+  const ShaveModel shave = load_shave_model(models / ("shave_" + stem + ".h5"));
+  const NetworkCoster coster(model, device, DType::UINT8, LatencyMode::compute, nullptr, &shave);
+  const SearchSpace space = hurricane ? hurricane_space() : ofa_mbv3_space();
+  const std::vector<int> one{224};
+  for (auto _ : state) {
+    auto tables = build_latency_tables(
+        space, hurricane ? std::span<const int>(one) : std::span<const int>(kResolutions), coster);
+    benchmark::DoNotOptimize(tables.data());
+  }
+  state.SetLabel(hurricane ? "hurricane, 224" : "ofa-mbv3, 5 resolutions");
+}
+BENCHMARK(BM_ShaveSpaceTablesDevice)
+    ->Args({static_cast<int>(Device::VPU_2_7), 0})
+    ->Args({static_cast<int>(Device::VPU_4_0), 0})
+    ->Args({static_cast<int>(Device::VPU_2_7), 1})
+    ->Args({static_cast<int>(Device::VPU_4_0), 1})
     ->Unit(benchmark::kMillisecond);
 
 void BM_ProxylessLutFiveResolutionsRoofline(benchmark::State& state) {
