@@ -17,11 +17,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${VPUCOST_JOBS:-$(nproc 2>/dev/null || echo 2)}
-# 10 s per target (10 targets, two at a time: ~1 min); tests/fuzz/README.md has
-# the long runs. On a clean clone with 2 cores the whole script took 639 s
-# (2026-11-22): Release build 199 s, its tests 16 s, ASan+UBSan build 232 s,
-# its tests 86 s, TSan 48 s, fuzzing 57 s. Test code is compiled with little
-# optimisation to keep it there (tests/CMakeLists.txt).
+# 10 s per target (13 targets, two at a time: ~80 s); tests/fuzz/README.md has
+# the long runs. On a clean clone with 2 cores the whole script took 1,021 s
+# (2026-12-04): Release build 291 s, its tests 39 s, ASan+UBSan build 323 s,
+# its tests 216 s, TSan 71 s, fuzzing 80 s. Test code is compiled with little
+# optimisation to keep it there (tests/CMakeLists.txt); tests that share a
+# costly fixture run in one process (tests/reliability/CMakeLists.txt).
 fuzz_seconds=${VPUCOST_FUZZ_SECONDS:-10}
 start=$SECONDS
 
