@@ -1,4 +1,5 @@
 // vpucost lut: latency look-up tables of a search space for NAS tools.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -73,6 +74,9 @@ int run_lut(const std::vector<std::string>& args) {
        "proxyless-yaml (what ProxylessNAS / once-for-all read), csv or json")
       ("out", po::value<std::string>(),
        "output file (a directory for YAML with several resolutions)")
+      ("emit-workloads", po::value<std::string>(),
+       "write the distinct DPU workloads the tables cost as a recording CSV without cycles: "
+       "what to profile on a chip (add a cycles column, then vpucost import)")
       ("report", "print the design-rule report: kernel/expand and channel-count costs per stage")
       ("save-space", po::value<std::string>(),
        "write the search space as user-space JSON (to edit or reduce it)")
@@ -81,20 +85,25 @@ int run_lut(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_options("lut",
                      "[--model M.h5 | --device D] [--space proxyless] [--resolution 224] "
-                     "[--format proxyless-yaml|csv|json] --out FILE [--report] [--save-space FILE]",
+                     "[--format proxyless-yaml|csv|json] --out FILE [--report] [--save-space FILE] "
+                     "[--emit-workloads FILE]",
                      options, args, vm)) {
     return 0;
   }
-  if (!vm.count("out") && !vm.count("report") && !vm.count("save-space")) {
+  if (!vm.count("out") && !vm.count("report") && !vm.count("save-space") &&
+      !vm.count("emit-workloads")) {
     throw Error("--out FILE is required (or --report to print the design-rule report)");
   }
   const LutFormat format = parse_format(vm["format"].as<std::string>());
   const std::vector<int> resolutions = parse_resolutions(vm["resolution"].as<std::string>());
   if (vm.count("out")) check_out(vm["out"].as<std::string>(), format, resolutions.size());
+  if (vm.count("emit-workloads")) {
+    check_out(vm["emit-workloads"].as<std::string>(), LutFormat::Csv, 1);
+  }
   const SearchSpace space = load_space_by_name_or_file(vm["space"].as<std::string>());
   if (vm.count("save-space")) {
     save_search_space(space, vm["save-space"].as<std::string>());
-    if (!vm.count("out") && !vm.count("report")) return 0;
+    if (!vm.count("out") && !vm.count("report") && !vm.count("emit-workloads")) return 0;
   }
   const CostingSetup setup = costing_setup(vm);
   const NetworkCoster coster = setup.table_coster();
@@ -118,6 +127,15 @@ int run_lut(const std::vector<std::string>& args) {
       std::cerr << "lut: wrote " << out.string() << " (space " << space.name << ", "
                 << to_string(setup.device) << " " << to_string(setup.dtype) << ", "
                 << setup.describe() << ")\n";
+    }
+  }
+  if (vm.count("emit-workloads")) {
+    const std::string path = vm["emit-workloads"].as<std::string>();
+    const std::string csv = lut_workloads_csv(tables);
+    write_file_atomically(path, csv);
+    if (!quiet) {
+      std::cerr << "lut: wrote " << path << " (" << std::count(csv.begin(), csv.end(), '\n') - 1
+                << " distinct DPU workloads)\n";
     }
   }
   if (vm.count("report")) {

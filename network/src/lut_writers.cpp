@@ -3,7 +3,9 @@
 #include <charconv>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
+#include "batch_coster.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/version.hpp"
 
@@ -57,6 +59,8 @@ nlohmann::ordered_json workload_json(const CostedWorkload& cw) {
           {"padding", {w.padding.top, w.padding.bottom, w.padding.left, w.padding.right}},
           {"dtype", std::string(to_string(w.input.dtype))},
           {"execution_mode", std::string(to_string(w.mode))},
+          {"output_write_tiles", w.output_write_tiles},
+          {"isi_strategy", std::string(to_string(w.isi_strategy))},
           {"cycles", cw.cycles}};
 }
 
@@ -125,6 +129,38 @@ std::string proxyless_yaml(const LatencyTable& table) {
                     "\n# mean: predicted DPU latency in milliseconds\n";
   for (const auto& [key, ms] : by_key) {
     out += key + ":\n  count: 1\n  mean: " + exact_decimal(ms) + "\n  std: 0.0\n";
+  }
+  return out;
+}
+
+std::string lut_workloads_csv(std::span<const LatencyTable> tables) {
+  std::string out =
+      "device,operation,input_width,input_height,input_channels,output_width,output_height,"
+      "output_channels,kernel_width,kernel_height,stride_width,stride_height,pad_top,pad_bottom,"
+      "pad_left,pad_right,input_dtype,output_dtype,execution_mode,activation_function,"
+      "input_sparsity,weight_sparsity,output_write_tiles,isi_strategy\n";
+  std::unordered_set<Workload, detail::WorkloadHash> seen;
+  const auto s = [](const auto& v) { return std::string(to_string(v)); };
+  for (const LatencyTable& t : tables) {
+    for (const LutEntry* e : t.entries()) {
+      for (const LayerCost& l : e->layers) {
+        for (const CostedWorkload& cw : l.cost.workloads) {
+          const Workload& w = cw.workload;
+          if (!seen.insert(w).second) continue;
+          out += s(w.device) + "," + s(w.operation) + "," + to_string(w.input.width) + "," +
+                 to_string(w.input.height) + "," + to_string(w.input.channels) + "," +
+                 to_string(w.output.width) + "," + to_string(w.output.height) + "," +
+                 to_string(w.output.channels) + "," + to_string(w.kernel_w) + "," +
+                 to_string(w.kernel_h) + "," + to_string(w.stride_w) + "," + to_string(w.stride_h) +
+                 "," + to_string(w.padding.top) + "," + to_string(w.padding.bottom) + "," +
+                 to_string(w.padding.left) + "," + to_string(w.padding.right) + "," +
+                 s(w.input.dtype) + "," + s(w.output.dtype) + "," + s(w.mode) + "," +
+                 s(w.activation) + "," + exact_decimal(w.input_sparsity) + "," +
+                 exact_decimal(w.weight_sparsity) + "," + to_string(w.output_write_tiles) + "," +
+                 s(w.isi_strategy) + "\n";
+        }
+      }
+    }
   }
   return out;
 }

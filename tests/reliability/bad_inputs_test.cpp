@@ -125,6 +125,8 @@ const Case kCases[] = {
     {"MobileNetV3WithoutShaveModel", "the ofa-mbv3 space without a SHAVE model",
      "lut --device VPU_4_0 --space ofa-mbv3 --out out.yaml",
      "needs a SHAVE model of VPU_4_0 (--shave-model)"},
+    {"EmitWorkloadsIntoMissingFolder", "--emit-workloads into a folder that does not exist",
+     "lut --device VPU_2_7 --emit-workloads nowhere/w.csv", "directory nowhere does not exist"},
     {"AdviseWithAMode", "advise given a latency mode", "advise --device VPU_4_0 --mode dpu",
      "--mode and --dpu-only do not apply"},
     {"HugeAlpha", "architecture parameters beyond double (1e400)",

@@ -19,6 +19,13 @@
 namespace vpucost {
 
 std::string proxyless_yaml(const LatencyTable& table);
+/// The distinct DPU workloads `tables` cost, as the hardware runs them (each
+/// tile part's workloads with their execution mode, output write tiles and
+/// ISI strategy), in the recording CSV format without the `cycles` column
+/// and in first-seen order: the list to profile on a chip, after which the
+/// file with a `cycles` column is a training set (`vpucost import`). SHAVE
+/// steps (MobileNetV3, HURRICANE SE) are not in it.
+std::string lut_workloads_csv(std::span<const LatencyTable> tables);
 std::string lut_csv(std::span<const LatencyTable> tables);
 std::string lut_json(std::span<const LatencyTable> tables);
 
