@@ -7,8 +7,10 @@
 #include "command.hpp"
 #include "net_nodes.hpp"
 #include "network_cli.hpp"
+#include "vpucost/atomic_file.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/lut_writers.hpp"
 #include "vpucost/net_config.hpp"
 #include "vpucost/network_cost.hpp"
 #include "vpucost/network_nodes.hpp"
@@ -86,10 +88,10 @@ Row shave_row(const NetPart& part, const ShaveCost& c) {
 
 // Every DPU layer (one batched query) and SHAVE step of `parts`, in order;
 // in device mode costed again as a network in order (cost_network_nodes).
-std::vector<Row> costed_rows(const std::vector<NetPart>& parts, const NetworkCoster& coster,
-                             const CostingSetup& setup) {
+std::vector<Row> costed_rows(const std::vector<NetPart>& parts,
+                             const std::vector<PartItemCost>& items, const CostingSetup& setup) {
   std::vector<Row> rows;
-  for (const PartItemCost& item : cost_parts(parts, coster)) {
+  for (const PartItemCost& item : items) {
     rows.push_back(item.layer ? dpu_row(parts[item.part], *item.layer)
                               : shave_row(parts[item.part], *item.shave));
   }
@@ -119,7 +121,10 @@ int run_net(const std::vector<std::string>& args) {
       ("config", po::value<std::string>(),
        "net-config JSON (ProxylessNAS / once-for-all format), e.g. nets/proxylessnas_mobile.json")
       ("resolution", po::value<int>()->default_value(224), "input resolution")
-      ("json", "print one JSON object: total_ms, layers, ...");
+      ("json", "print one JSON object: total_ms, layers, ...")
+      ("emit-workloads", po::value<std::string>(),
+       "write the distinct DPU workloads of the network as a recording CSV without cycles "
+       "(what to profile on a chip)");
   // clang-format on
   add_net_nodes_options(options);
   po::variables_map vm;
@@ -139,7 +144,15 @@ int run_net(const std::vector<std::string>& args) {
   const std::vector<NetPart> parts = net_parts(config, resolution);
   const CostingSetup setup = costing_setup(vm);
   const NetworkCoster coster = setup.coster();
-  const std::vector<Row> rows = costed_rows(parts, coster, setup);
+  const std::vector<PartItemCost> items = cost_parts(parts, coster);
+  const std::vector<Row> rows = costed_rows(parts, items, setup);
+  if (vm.count("emit-workloads")) {
+    std::vector<const LayerCost*> layers;
+    for (const PartItemCost& item : items) {
+      if (item.layer) layers.push_back(&*item.layer);
+    }
+    write_file_atomically(vm["emit-workloads"].as<std::string>(), workloads_csv(layers));
+  }
   double cycles = 0, shave_cycles = 0;
   for (const Row& r : rows) {
     cycles += r.cycles;

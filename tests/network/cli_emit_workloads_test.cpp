@@ -93,5 +93,32 @@ TEST(CliEmitWorkloads, ExactlyTheTablesWorkloadsEachOnce) {
       << lut.err;
 }
 
+// `net --emit-workloads`: a network's distinct DPU workloads (no more rows
+// than the network runs workloads), every row read back by `predict --csv`.
+TEST(CliEmitWorkloads, NetWritesTheNetworksWorkloads) {
+  test::TempDir dir;
+  const std::string model = std::string(VPUCOST_SOURCE_DIR) + "/models/vpu_4_0.h5";
+  const auto net = run_cli({"net", "--model", model, "--config",
+                            std::string(VPUCOST_SOURCE_DIR) + "/nets/mobilenetv2.json",
+                            "--emit-workloads", (dir / "n.csv").string(), "--json"});
+  ASSERT_EQ(net.exit_code, 0) << net.err;
+  std::size_t workloads = 0;
+  const nlohmann::json doc = nlohmann::json::parse(net.out);
+  for (const auto& l : doc["layers"]) {
+    workloads += l["workloads"].get<std::size_t>();
+  }
+  const std::string csv = test::slurp(dir / "n.csv");
+  const auto rows = std::size_t(test::line_count(csv)) - 1;
+  EXPECT_GT(rows, 50u);
+  EXPECT_LE(rows, workloads);  // distinct
+  const auto predicted = run_cli({"predict", "--model", model, "--csv", (dir / "n.csv").string(),
+                                  "--out", (dir / "p.csv").string()});
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  EXPECT_NE(predicted.err.find("predicted " + std::to_string(rows) + " of " + std::to_string(rows) +
+                               " rows"),
+            std::string::npos)
+      << predicted.err;
+}
+
 }  // namespace
 }  // namespace vpucost

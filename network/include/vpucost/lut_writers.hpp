@@ -26,6 +26,8 @@ std::string proxyless_yaml(const LatencyTable& table);
 /// file with a `cycles` column is a training set (`vpucost import`). SHAVE
 /// steps (MobileNetV3, HURRICANE SE) are not in it.
 std::string lut_workloads_csv(std::span<const LatencyTable> tables);
+/// The same for any costed layers (a network's, `vpucost net --emit-workloads`).
+std::string workloads_csv(std::span<const LayerCost* const> layers);
 std::string lut_csv(std::span<const LatencyTable> tables);
 std::string lut_json(std::span<const LatencyTable> tables);
 
