@@ -127,12 +127,8 @@ NetPart hurricane_block_part(const HurricaneBlock& b) {
       break;
     case BlockOp::Shuffle:
     case BlockOp::ShuffleXception:
-      if (b.out_channels % 2 != 0 || (b.stride == 1 && b.in_channels != b.out_channels) ||
-          (b.stride == 2 && b.out_channels <= b.in_channels) ||
-          (b.stride == 1 && b.in_channels % 2)) {
-        throw Error("ShuffleNetV2 block " + part.key +
-                    ": needs even channels, equal input and output at stride 1 and more output "
-                    "than input at stride 2");
+      if (!shuffle_block_possible(b.stride, b.in_channels, b.out_channels)) {
+        throw Error("ShuffleNetV2 block " + part.key + ": " + kShuffleChannelRule);
       }
       shuffle_block(b, out);
       break;

@@ -249,11 +249,8 @@ void validate(const SearchSpace& space) {
         throw Error(cat + "the Xception block has kernel 3");
       }
       if ((cand.op == BlockOp::Shuffle || cand.op == BlockOp::ShuffleXception) &&
-          (p.out_channels % 2 != 0 || (p.stride == 1 && p.in_channels != p.out_channels) ||
-           (p.stride == 2 && p.out_channels <= p.in_channels))) {
-        throw Error(cat +
-                    "a ShuffleNetV2 block needs even output channels, equal to the input at "
-                    "stride 1 and more than the input at stride 2");
+          !shuffle_block_possible(p.stride, p.in_channels, p.out_channels)) {
+        throw Error(cat + kShuffleChannelRule);
       }
       if (cand.zero) {
         if (!p.residual()) {

@@ -118,13 +118,9 @@ TEST_P(ShippedNetwork, MobileNetV3ConfigAgainstTheTeacher) {
     }
     const NetworkCoster coster(dpu, d, dtype, LatencyMode::compute, &dma, &shave);
     double ours = 0, ours_shave = 0;
-    for (const NetPart& part : net_parts(config, 224)) {
-      for (const LayerCost& l : coster.cost(part.layers)) ours += l.cost.cycles;
-      for (const ShaveStep& step : part.shave) {
-        const double c = coster.cost(step).cycles;
-        ours += c;
-        ours_shave += c;
-      }
+    for (const PartItemCost& item : cost_parts(net_parts(config, 224), coster)) {
+      ours += item.cycles();
+      if (item.shave) ours_shave += item.cycles();
     }
     std::printf("%s mobilenet_v3_large config %s: ours %.0f, teacher %.0f (%+.2f %%)\n",
                 test::device_stem(d).c_str(), std::string(to_string(dtype)).c_str(), ours, teacher,

@@ -41,6 +41,19 @@
 
 namespace vpucost {
 
+/// Whether a ShuffleNetV2 block (Choice_k, ChoiceX) can split these channels:
+/// even output channels, equal to the input at stride 1 (the split halves)
+/// and more than the input at stride 2 (the projection branch keeps `in`).
+/// The space's validation and hurricane_block_part both ask it.
+constexpr bool shuffle_block_possible(std::int64_t stride, std::int64_t in_channels,
+                                      std::int64_t out_channels) {
+  return out_channels % 2 == 0 &&
+         (stride == 1 ? in_channels == out_channels : out_channels > in_channels);
+}
+inline constexpr const char* kShuffleChannelRule =
+    "a ShuffleNetV2 block needs even output channels, equal to the input at stride 1 and more "
+    "than the input at stride 2";
+
 /// The SPOS backbone with HURRICANE's 32 operators at each of its 20 positions.
 SearchSpace hurricane_space();
 
