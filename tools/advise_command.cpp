@@ -25,7 +25,7 @@ nlohmann::ordered_json part_json(const NetPart& part) {
   for (const ShaveStep& s : part.shave) {
     shave.push_back({{"name", s.name},
                      {"operation", std::string(to_string(s.op))},
-                     {"shape", {s.size, s.size, s.channels}}});
+                     {"shape", {s.width, s.height, s.channels}}});
   }
   return {{"key", part.key}, {"layers", layers}, {"shave", shave}};
 }

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "command.hpp"
+#include "nas_cli.hpp"
 #include "network_cli.hpp"
 #include "vpucost/atomic_file.hpp"
 #include "vpucost/error.hpp"
@@ -67,9 +68,10 @@ int run_lut(const std::vector<std::string>& args) {
   // clang-format off
   options.add_options()
       ("space", po::value<std::string>()->default_value("proxyless"),
-       "proxyless, mobilenetv2, ofa-mbv3 (once-for-all's MobileNetV3; needs --shave-model), or a search-space JSON file")
+       "proxyless, mobilenetv2, ofa-mbv3 (once-for-all's MobileNetV3; needs --shave-model), hurricane, "
+       "sr-edsr (super-resolution x2; needs --shave-model), or a search-space JSON file")
       ("resolution", po::value<std::string>()->default_value("224"),
-       "input resolution(s), e.g. 224 or 160,176,192,208,224")
+       "input resolution(s), e.g. 224 or 160,176,192,208,224 (sr-edsr: input height, default 360)")
       ("format", po::value<std::string>()->default_value("proxyless-yaml"),
        "proxyless-yaml (what ProxylessNAS / once-for-all read), csv or json")
       ("out", po::value<std::string>(),
@@ -95,18 +97,22 @@ int run_lut(const std::vector<std::string>& args) {
     throw Error("--out FILE is required (or --report to print the design-rule report)");
   }
   const LutFormat format = parse_format(vm["format"].as<std::string>());
-  const std::vector<int> resolutions = parse_resolutions(vm["resolution"].as<std::string>());
+  SearchSpace space = load_space_by_name_or_file(vm["space"].as<std::string>());
+  const std::vector<int> resolutions =
+      vm["resolution"].defaulted() && space.family == SpaceFamily::SuperResolution
+          ? std::vector<int>{space.input_height}
+          : parse_resolutions(vm["resolution"].as<std::string>());
   if (vm.count("out")) check_out(vm["out"].as<std::string>(), format, resolutions.size());
   if (vm.count("emit-workloads")) {
     check_out(vm["emit-workloads"].as<std::string>(), LutFormat::Csv, 1);
   }
-  const SearchSpace space = load_space_by_name_or_file(vm["space"].as<std::string>());
   if (vm.count("save-space")) {
     save_search_space(space, vm["save-space"].as<std::string>());
     if (!vm.count("out") && !vm.count("report") && !vm.count("emit-workloads")) return 0;
   }
   const CostingSetup setup = costing_setup(vm);
   const NetworkCoster coster = setup.table_coster();
+  for (const int r : resolutions) drop_unrunnable(space, r, coster, "lut");
 
   const bool quiet = vm.count("quiet") > 0;
   const auto start = std::chrono::steady_clock::now();

@@ -4,6 +4,8 @@
 // Header-only so that each command stays one source file.
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
+#include <map>
 #include <string>
 
 #include "command.hpp"
@@ -19,8 +21,10 @@ inline void add_space_options(po::options_description& options) {
   // clang-format off
   options.add_options()
       ("space", po::value<std::string>()->default_value("proxyless"),
-       "proxyless, mobilenetv2, ofa-mbv3 (needs --shave-model), or a search-space JSON file (e.g. from nas-space)")
-      ("resolution", po::value<int>()->default_value(224), "input resolution");
+       "proxyless, mobilenetv2, ofa-mbv3 (needs --shave-model), hurricane, sr-edsr (super-resolution "
+       "x2 at 360x640; needs --shave-model), or a search-space JSON file (e.g. from nas-space)")
+      ("resolution", po::value<int>()->default_value(224),
+       "input resolution (sr-edsr: the input height, default 360)");
   // clang-format on
 }
 
@@ -30,12 +34,40 @@ struct NasSetup {
   int resolution = 224;
 };
 
-inline NasSetup nas_setup(const po::variables_map& vm) {
+/// A super-resolution space's resolution is its input height: left at the
+/// default, it is the space's own (360 for sr-edsr), not 224.
+inline int space_default_resolution(const SearchSpace& space, int fallback) {
+  return space.family == SpaceFamily::SuperResolution ? space.input_height : fallback;
+}
+
+/// Drops the candidates the device's SHAVE model has no kernel for
+/// (drop_candidates_without_kernel) and says so on stderr, one line each:
+/// the space searched is then smaller than the one named.
+inline void drop_unrunnable(SearchSpace& space, int resolution, const NetworkCoster& coster,
+                            const char* command) {
+  if (!coster.has_shave_model() || !runs_on_shave(space)) return;
+  // One line per candidate and reason, with the positions it was left out at.
+  std::map<std::pair<std::string, std::string>, std::string> positions;
+  for (const DroppedCandidate& d : drop_candidates_without_kernel(space, resolution, coster)) {
+    std::string& list = positions[{d.name, d.why}];
+    list += (list.empty() ? "" : ",") + std::to_string(d.position);
+  }
+  for (const auto& [what, where] : positions) {
+    std::cerr << command << ": note: " << what.first << " left out of space '" << space.name
+              << "' on " << to_string(coster.device()) << " (positions " << where
+              << "): " << what.second << "\n";
+  }
+}
+
+inline NasSetup nas_setup(const po::variables_map& vm, const char* command = "nas") {
   NasSetup s;
-  s.resolution = vm["resolution"].as<int>();
-  check_resolution(s.resolution);
   s.space = load_space_by_name_or_file(vm["space"].as<std::string>());
+  s.resolution = vm["resolution"].defaulted()
+                     ? space_default_resolution(s.space, vm["resolution"].as<int>())
+                     : vm["resolution"].as<int>();
+  check_resolution(s.resolution);
   s.costing = costing_setup(vm);
+  drop_unrunnable(s.space, s.resolution, s.costing.table_coster(), command);
   return s;
 }
 

@@ -54,7 +54,8 @@ double latency_limit(const po::variables_map& vm, const NasSetup& setup) {
 std::size_t checked_winner(const SearchResult& result, const SearchSpace& space,
                            const NasSetup& setup, double limit, double& net_ms) {
   for (const std::size_t i : result.top) {
-    net_ms = net_latency_ms(net_config_from_architecture(space, result.evaluated[i].arch), setup);
+    net_ms = net_latency_ms(
+        net_config_from_architecture(space, result.evaluated[i].arch, setup.resolution), setup);
     if (net_ms <= limit) return i;
   }
   throw Error("no architecture of the final archive costs at most " + fixed_text(limit, 6) +
@@ -109,8 +110,9 @@ int run_nas(const std::vector<std::string>& args) {
       ("latency-of", po::value<std::string>(),
        "use the latency of this net config as the limit, e.g. nets/mobilenetv2.json")
       ("evaluator", po::value<std::string>(),
-       "command that scores an architecture: gets its net-config JSON on stdin, prints the score "
-       "(higher is better) as its last line; without it, the ln(MACs*params) proxy")
+       "command that scores an architecture: gets its net-config JSON on stdin (sr-edsr: the SR "
+       "config), prints the score (higher is better, e.g. accuracy or PSNR) as its last line; "
+       "without it, the ln(MACs*params) proxy")
       ("evaluator-timeout", po::value<double>()->default_value(600),
        "seconds an evaluator run may take before it is killed")
       ("two-stage", po::value<int>()->default_value(0),
@@ -217,7 +219,8 @@ int run_nas(const std::vector<std::string>& args) {
       checked_winner(result, setup.space, setup, o.latency_limit_ms, best_net_ms);
   const EvaluatedArchitecture& best = result.evaluated[winner];
   const std::string out = vm["out"].as<std::string>();
-  write_file_atomically(out, architecture_net_config_json(setup.space, best.arch));
+  write_file_atomically(out,
+                        architecture_net_config_json(setup.space, best.arch, setup.resolution));
   if (vm.count("pareto")) {
     write_file_atomically(vm["pareto"].as<std::string>(),
                           pareto_csv(setup.space, result.evaluated));

@@ -38,7 +38,7 @@ int run_nas_export(const std::vector<std::string>& args) {
   if (out != "-") check_output_file("out", out);
   ArchParams alpha;
   if (vm.count("alpha")) alpha = load_arch_params(vm["alpha"].as<std::string>());
-  const NasSetup setup = nas_setup(vm);
+  const NasSetup setup = nas_setup(vm, "nas-export");
   const LatencyTable table = nas_table(setup);
   if (vm.count("alpha")) {
     try {

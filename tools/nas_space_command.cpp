@@ -39,7 +39,7 @@ int run_nas_space(const std::vector<std::string>& args) {
     return 0;
   }
   if (vm.count("out")) check_output_file("out", vm["out"].as<std::string>());
-  const NasSetup setup = nas_setup(vm);
+  const NasSetup setup = nas_setup(vm, "nas-space");
   ReductionOptions o;
   o.keep = vm["keep"].as<int>();
   o.exponent = vm["score-exponent"].as<double>();

@@ -38,10 +38,12 @@ std::string format(const char* spec, double value) {
   return buffer;
 }
 
-// One line of the per-layer table: a DPU layer or a SHAVE step, in order.
+// One line of the per-layer table: a DPU layer, a SHAVE step or a DMA copy,
+// in order.
 struct Row {
   const NetPart* part = nullptr;
   bool shave = false;
+  bool dma = false;
   std::string name;
   std::string operation;
   Tensor input, output;
@@ -52,6 +54,7 @@ struct Row {
   double cycles = 0;
   Workload workload;        ///< DPU rows: what device mode costs again in order
   ShaveOperation shave_op;  ///< SHAVE rows
+  DmaTransfer transfer{};   ///< DMA rows
 };
 
 Row dpu_row(const NetPart& part, const LayerCost& l) {
@@ -86,20 +89,39 @@ Row shave_row(const NetPart& part, const ShaveCost& c) {
   return r;
 }
 
-// Every DPU layer (one batched query) and SHAVE step of `parts`, in order;
-// in device mode costed again as a network in order (cost_network_nodes).
+Row dma_row(const NetPart& part, const DmaCost& c) {
+  Row r;
+  r.part = &part;
+  r.dma = true;
+  r.name = c.step.name;
+  r.operation = "DMA copy";
+  r.input = c.transfer.tensor;
+  r.output = c.transfer.tensor;
+  r.split = "-";
+  r.cycles = c.cycles;
+  r.transfer = c.transfer;
+  return r;
+}
+
+// Every DPU layer (one batched query), SHAVE step and DMA copy of `parts`,
+// in order; in device mode costed again as a network in order
+// (cost_network_nodes).
 std::vector<Row> costed_rows(const std::vector<NetPart>& parts,
                              const std::vector<PartItemCost>& items, const CostingSetup& setup) {
   std::vector<Row> rows;
   for (const PartItemCost& item : items) {
-    rows.push_back(item.layer ? dpu_row(parts[item.part], *item.layer)
-                              : shave_row(parts[item.part], *item.shave));
+    const NetPart& part = parts[item.part];
+    rows.push_back(item.layer   ? dpu_row(part, *item.layer)
+                   : item.shave ? shave_row(part, *item.shave)
+                                : dma_row(part, *item.dma));
   }
   if (setup.mode == LatencyMode::device) {
     std::vector<NetworkNode> nodes;
     for (const Row& r : rows) {
-      nodes.push_back({r.name, r.shave ? NetworkNode::Engine::Shave : NetworkNode::Engine::Dpu,
-                       r.workload, r.shave_op});
+      const auto engine = r.shave ? NetworkNode::Engine::Shave
+                          : r.dma ? NetworkNode::Engine::Dma
+                                  : NetworkNode::Engine::Dpu;
+      nodes.push_back({r.name, engine, r.workload, r.shave_op, r.transfer});
     }
     const NetworkNodesCost in_order = cost_network_nodes(
         nodes, *setup.loaded.predictor, setup.shave.get(), setup.dma_model(), LatencyMode::device);
@@ -120,7 +142,8 @@ int run_net(const std::vector<std::string>& args) {
   options.add_options()
       ("config", po::value<std::string>(),
        "net-config JSON (ProxylessNAS / once-for-all format), e.g. nets/proxylessnas_mobile.json")
-      ("resolution", po::value<int>()->default_value(224), "input resolution")
+      ("resolution", po::value<int>()->default_value(224),
+       "input resolution (not for a super-resolution config: it has its input_size)")
       ("json", "print one JSON object: total_ms, layers, ...")
       ("emit-workloads", po::value<std::string>(),
        "write the distinct DPU workloads of the network as a recording CSV without cycles "
@@ -140,7 +163,17 @@ int run_net(const std::vector<std::string>& args) {
   if (!vm.count("config")) throw Error("--config net.json (or --nodes network.csv) is required");
   const std::string config_path = vm["config"].as<std::string>();
   const NetConfig config = load_net_config(config_path);
-  const int resolution = vm["resolution"].as<int>();
+  int resolution = vm["resolution"].as<int>();
+  std::string input_size = std::to_string(resolution);
+  if (config.sr) {  // a super-resolution config fixes its input size
+    if (!vm["resolution"].defaulted()) {
+      throw Error("--resolution does not apply to " + config_path +
+                  ": a super-resolution config fixes its input_size");
+    }
+    resolution = static_cast<int>(config.sr->input_height);
+    input_size =
+        std::to_string(config.sr->input_height) + "x" + std::to_string(config.sr->input_width);
+  }
   const std::vector<NetPart> parts = net_parts(config, resolution);
   const CostingSetup setup = costing_setup(vm);
   const NetworkCoster coster = setup.coster();
@@ -153,10 +186,11 @@ int run_net(const std::vector<std::string>& args) {
     }
     write_file_atomically(vm["emit-workloads"].as<std::string>(), workloads_csv(layers));
   }
-  double cycles = 0, shave_cycles = 0;
+  double cycles = 0, shave_cycles = 0, dma_cycles = 0;
   for (const Row& r : rows) {
     cycles += r.cycles;
     if (r.shave) shave_cycles += r.cycles;
+    if (r.dma) dma_cycles += r.cycles;
   }
   const double ms = coster.milliseconds(cycles);
 
@@ -165,12 +199,14 @@ int run_net(const std::vector<std::string>& args) {
                      {"config", config_path},
                      {"parameters", parameter_count(config)},
                      {"resolution", resolution},
+                     {"input_size", input_size},
                      {"device", std::string(to_string(setup.device))},
                      {"dtype", std::string(to_string(setup.dtype))},
                      {"source", std::string(setup.loaded.predictor->source())},
                      {"mode", std::string(to_string(setup.mode))},
                      {"total_cycles", cycles},
                      {"shave_cycles", shave_cycles},
+                     {"dma_cycles", dma_cycles},
                      {"total_ms", ms},
                      {"layers", nlohmann::json::array()}};
     if (vm.count("model") && vm["model"].as<std::string>() != "roofline") {
@@ -180,7 +216,9 @@ int run_net(const std::vector<std::string>& args) {
       j["layers"].push_back({{"part", r.part->name},
                              {"key", r.part->key},
                              {"layer", r.name},
-                             {"engine", r.shave ? "SHAVE" : "DPU"},
+                             {"engine", r.shave ? "SHAVE"
+                                        : r.dma ? "DMA"
+                                                : "DPU"},
                              {"operation", r.operation},
                              {"input", {r.input.width, r.input.height, r.input.channels}},
                              {"output", {r.output.width, r.output.height, r.output.channels}},
@@ -197,7 +235,7 @@ int run_net(const std::vector<std::string>& args) {
   }
 
   std::cout << config.name << " (" << format("%.2f", parameter_count(config) / 1e6)
-            << "M parameters) at " << resolution << " on " << to_string(setup.device) << " "
+            << "M parameters) at " << input_size << " on " << to_string(setup.device) << " "
             << to_string(setup.dtype) << ", " << setup.describe() << "\n\n";
   std::printf("%-18s %-17s %-15s %-24s %-9s %-17s %10s %9s\n", "part", "layer", "operation",
               "input -> output", setup.mode == LatencyMode::dpu_only ? "split" : "strategy", "mode",
@@ -219,6 +257,10 @@ int run_net(const std::vector<std::string>& args) {
   if (shave_cycles > 0) {
     std::cout << "SHAVE: " << format("%.0f", shave_cycles) << " cycles ("
               << format("%.1f", 100.0 * shave_cycles / cycles) << " % of the total)\n";
+  }
+  if (dma_cycles > 0) {
+    std::cout << "DMA copies: " << format("%.0f", dma_cycles) << " cycles ("
+              << format("%.1f", 100.0 * dma_cycles / cycles) << " % of the total)\n";
   }
   return 0;
 }

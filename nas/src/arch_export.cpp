@@ -20,8 +20,9 @@ std::string exact(double v) {
 
 }  // namespace
 
-std::string architecture_net_config_json(const SearchSpace& space, std::span<const int> arch) {
-  return net_config_json(net_config_from_architecture(space, arch));
+std::string architecture_net_config_json(const SearchSpace& space, std::span<const int> arch,
+                                         int resolution) {
+  return net_config_json(net_config_from_architecture(space, arch, resolution));
 }
 
 std::string nas_lut_json(const SearchSpace& space, const LatencyTable& table,

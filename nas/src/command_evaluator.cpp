@@ -57,7 +57,7 @@ std::string CommandEvaluator::description() const {
 }
 
 double CommandEvaluator::score(std::span<const int> arch, const EvaluationContext& context) {
-  const NetConfig config = net_config_from_architecture(space_, arch);
+  const NetConfig config = net_config_from_architecture(space_, arch, options_.resolution);
   const std::string input = net_config_json(config);
   char latency[32];
   std::snprintf(latency, sizeof latency, "%.17g", context.latency_ms);

@@ -40,7 +40,7 @@ Mbv3Block mbv3_block(std::int64_t size, std::int64_t channels, std::int64_t expa
 }
 
 NetPart single(PartKind kind, std::vector<Layer> layers) {
-  return {kind, {}, {}, std::move(layers), {}};
+  return {kind, {}, {}, std::move(layers), {}, {}};
 }
 
 AdviceRule shave_rule(const NetworkCoster& c, bool se) {

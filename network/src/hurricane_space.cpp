@@ -18,7 +18,7 @@ struct HurricaneBuilder {
     const Layer& last = part.layers.back();
     if (activated && hswish) {
       part.shave.push_back({last.name + ".act", ShaveOp::hswish, last.out_width(),
-                            last.out_channels, part.layers.size()});
+                            last.out_height(), last.out_channels, part.layers.size(), 0});
     }
   }
   void pointwise(const std::string& name, std::int64_t size, std::int64_t in, std::int64_t out) {
@@ -99,7 +99,7 @@ SearchSpace hurricane_space() {
 
 NetPart hurricane_block_part(const HurricaneBlock& b) {
   const std::int64_t out_size = (b.size - 1) / b.stride + 1;
-  NetPart part{PartKind::Block, hurricane_key(b, out_size), {}, {}, {}};
+  NetPart part{PartKind::Block, hurricane_key(b, out_size), {}, {}, {}, {}};
   HurricaneBuilder out{part, b.se};
   switch (b.op) {
     case BlockOp::MBConv: {
@@ -132,6 +132,10 @@ NetPart hurricane_block_part(const HurricaneBlock& b) {
       }
       shuffle_block(b, out);
       break;
+    case BlockOp::SrConv:
+    case BlockOp::SrSep:
+    case BlockOp::SrUpsample:
+      throw Error("block " + part.key + ": super-resolution operations are not HURRICANE blocks");
   }
   for (const Layer& l : part.layers) validate(l);
   return part;

@@ -2,6 +2,7 @@
 
 #include "vpucost/error.hpp"
 #include "vpucost/hurricane_space.hpp"
+#include "vpucost/sr_network.hpp"
 
 namespace vpucost {
 namespace {
@@ -13,13 +14,14 @@ struct PendingEntry {
   std::size_t first_layer;
   std::size_t layer_count;
   std::vector<ShaveStep> shave;
+  std::vector<DmaStep> dma;
 };
 
 void add_part(const NetPart& part, LutEntry& entry, std::vector<Layer>& layers,
               std::vector<PendingEntry>& pending) {
   entry.kind = part.kind;
   entry.key = part.key;
-  pending.push_back({&entry, layers.size(), part.layers.size(), part.shave});
+  pending.push_back({&entry, layers.size(), part.layers.size(), part.shave, part.dma});
   layers.insert(layers.end(), part.layers.begin(), part.layers.end());
 }
 
@@ -52,13 +54,28 @@ std::vector<const LutEntry*> LatencyTable::entries() const {
   for (const auto& position : blocks) {
     for (const LutEntry& e : position) out.push_back(&e);
   }
-  out.push_back(&feature_mix);
+  // An SR table has no feature mix and no logits (their entries stay keyless).
+  if (!feature_mix.key.empty()) out.push_back(&feature_mix);
   for (const LutEntry& e : pooled_head) out.push_back(&e);
-  out.push_back(&logits);
+  if (!logits.key.empty()) out.push_back(&logits);
   return out;
 }
 
 NetPart candidate_part(const SearchSpace& space, int resolution, int position, int candidate) {
+  if (space.family == SpaceFamily::SuperResolution) {
+    validate(space);
+    if (position < 0 || static_cast<std::size_t>(position) >= space.positions.size() ||
+        candidate < 0 ||
+        static_cast<std::size_t>(candidate) >=
+            space.positions[static_cast<std::size_t>(position)].candidates.size()) {
+      throw Error("search space '" + space.name + "' has no candidate " +
+                  std::to_string(candidate) + " at position " + std::to_string(position));
+    }
+    if (space.positions[std::size_t(position)].candidates[std::size_t(candidate)].zero) {
+      throw Error("the zero op has no layers");
+    }
+    return sr_candidate_part(space, resolution, position, candidate);
+  }
   const auto sizes = feature_sizes(space, resolution);
   if (position < 0 || static_cast<std::size_t>(position) >= space.positions.size()) {
     throw Error("search space '" + space.name + "' has no position " + std::to_string(position));
@@ -99,6 +116,37 @@ NetPart candidate_part(const SearchSpace& space, int resolution, int position, i
   return block_part(block);
 }
 
+std::vector<DroppedCandidate> drop_candidates_without_kernel(SearchSpace& space, int resolution,
+                                                             const NetworkCoster& coster) {
+  validate(space);
+  std::vector<DroppedCandidate> dropped;
+  for (std::size_t p = 0; p < space.positions.size(); ++p) {
+    std::vector<Candidate> kept;
+    for (std::size_t c = 0; c < space.positions[p].candidates.size(); ++c) {
+      const Candidate& cand = space.positions[p].candidates[c];
+      std::optional<std::string> why;
+      if (!cand.zero) {
+        const NetPart part = candidate_part(space, resolution, int(p), int(c));
+        for (const ShaveStep& step : part.shave) {
+          if ((why = coster.find_unanswerable(step))) break;
+        }
+      }
+      if (why) {
+        dropped.push_back({static_cast<int>(p), cand.name(), *why});
+      } else {
+        kept.push_back(cand);
+      }
+    }
+    if (kept.empty()) {
+      throw Error("search space '" + space.name + "', position " + std::to_string(p) +
+                  ": no candidate can be costed on " + std::string(to_string(coster.device())) +
+                  " (" + dropped.back().name + ": " + dropped.back().why + ")");
+    }
+    space.positions[p].candidates = std::move(kept);
+  }
+  return dropped;
+}
+
 LatencyTable build_latency_table(const SearchSpace& space, int resolution,
                                  const NetworkCoster& coster) {
   validate(space);
@@ -111,16 +159,27 @@ LatencyTable build_latency_table(const SearchSpace& space, int resolution,
   table.source = std::string(coster.predictor().source());
 
   const bool mbv3 = space.family == SpaceFamily::MobileNetV3;
+  const bool sr = space.family == SpaceFamily::SuperResolution;
   if (runs_on_shave(space) && !coster.has_shave_model()) {
-    throw Error("search space '" + space.name +
-                "' runs h-swish and SE on the SHAVE cores: its table needs a SHAVE model of " +
+    throw Error("search space '" + space.name + "' runs " +
+                (sr ? "PReLU and upsamplers" : "h-swish and SE") +
+                " on the SHAVE cores: its table needs a SHAVE model of " +
                 std::string(to_string(coster.device())) + " (--shave-model)");
   }
   std::vector<Layer> layers;
   std::vector<PendingEntry> pending;
-  add_part(mbv3 ? mbv3_stem_part(resolution, space.stem_channels)
-                : stem_part(resolution, 3, space.stem_channels),
-           table.stem, layers, pending);
+  if (sr) {
+    SrNet head;
+    head.input_height = resolution;
+    head.input_width = sr_input_width(space, resolution);
+    head.features = space.stem_channels;
+    head.in_channels = space.feature_mix_channels;
+    add_part(sr_head_part(head), table.stem, layers, pending);
+  } else {
+    add_part(mbv3 ? mbv3_stem_part(resolution, space.stem_channels)
+                  : stem_part(resolution, 3, space.stem_channels),
+             table.stem, layers, pending);
+  }
   table.blocks.resize(space.positions.size());
   for (std::size_t p = 0; p < space.positions.size(); ++p) {
     const Position& position = space.positions[p];
@@ -138,7 +197,9 @@ LatencyTable build_latency_table(const SearchSpace& space, int resolution,
   }
   const std::int64_t last = sizes.back();
   const int last_channels = space.positions.back().out_channels;
-  if (mbv3) {
+  if (sr) {
+    // The tail position holds the rest of the net: no fixed head parts.
+  } else if (mbv3) {
     const int expanded = space.final_expand_channels;
     add_part(mbv3_final_expand_part(last, last_channels, expanded), table.feature_mix, layers,
              pending);
@@ -164,6 +225,10 @@ LatencyTable build_latency_table(const SearchSpace& space, int resolution,
     for (const ShaveStep& step : p.shave) {
       e.shave.push_back(coster.cost(step));
       e.cycles += e.shave.back().cycles;
+    }
+    for (const DmaStep& step : p.dma) {
+      e.dma.push_back(coster.cost(step));
+      e.cycles += e.dma.back().cycles;
     }
     e.ms = coster.milliseconds(e.cycles);
   }

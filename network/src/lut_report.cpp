@@ -79,9 +79,9 @@ DesignReport design_report(const SearchSpace& space, const LatencyTable& table,
   if (table.blocks.size() != space.positions.size()) {
     throw Error("design report: the table was not built from search space '" + space.name + "'");
   }
-  if (space.family == SpaceFamily::Hurricane) {
+  if (space.family == SpaceFamily::Hurricane || space.family == SpaceFamily::SuperResolution) {
     throw Error("design report: it compares MBConv kernel x expand grids; search space '" +
-                space.name + "' has HURRICANE's other operators (see vpucost nas-space --json)");
+                space.name + "' has other operators (see vpucost nas-space --json)");
   }
   const auto sizes = feature_sizes(space, table.resolution);
   DesignReport report{space.name, table.resolution, table.device, table.dtype, table.source, {},

@@ -88,10 +88,21 @@ nlohmann::ordered_json entry_json(const LutEntry& e) {
     for (const ShaveCost& sc : e.shave) {
       j["shave"].push_back({{"name", sc.step.name},
                             {"operation", std::string(to_string(sc.step.op))},
-                            {"width", sc.step.size},
-                            {"height", sc.step.size},
+                            {"width", sc.step.width},
+                            {"height", sc.step.height},
                             {"channels", sc.step.channels},
                             {"cycles", sc.cycles}});
+    }
+  }
+  if (!e.dma.empty()) {
+    j["dma"] = nlohmann::ordered_json::array();
+    for (const DmaCost& dc : e.dma) {
+      j["dma"].push_back({{"name", dc.step.name},
+                          {"direction", std::string(to_string(dc.transfer.direction))},
+                          {"width", dc.step.width},
+                          {"height", dc.step.height},
+                          {"channels", dc.step.channels},
+                          {"cycles", dc.cycles}});
     }
   }
   return j;

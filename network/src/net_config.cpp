@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "json_reader.hpp"
+#include "sr_config.hpp"
 #include "vpucost/error.hpp"
 
 namespace vpucost {
@@ -205,6 +206,12 @@ NetConfig parse_net_config(std::string_view text, std::string_view source) {
   const Json doc = json_reader::parse(text, root);
   json_reader::object(doc, root);
   NetConfig c;
+  if (json_reader::optional_member(doc, "upsampler")) {
+    c.family = SpaceFamily::SuperResolution;
+    c.sr = parse_sr_config(doc, root);
+    c.name = c.sr->name;
+    return c;
+  }
   if (const Json* name = json_reader::optional_member(doc, "name")) {
     c.name = json_reader::string(*name, root.field("name"));
   }

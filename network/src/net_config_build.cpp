@@ -41,6 +41,7 @@ OrderedJson identity_json(std::int64_t channels) {
 }  // namespace
 
 std::string net_config_json(const NetConfig& c) {
+  if (c.sr) return sr_config_json(*c.sr);
   // MobileNetV3 in once-for-all's spelling (ResidualBlock / MBConvLayer, as
   // its MobileNetV3 class writes), ProxylessNAS in ProxylessNAS's.
   const bool mbv3 = c.family == SpaceFamily::MobileNetV3;
@@ -91,6 +92,7 @@ std::string net_config_json(const NetConfig& c) {
 }
 
 std::int64_t parameter_count(const NetConfig& c) {
+  if (c.sr) return sr_parameter_count(*c.sr);
   const auto conv = [](std::int64_t in, std::int64_t out, std::int64_t k) {
     return in * out * k * k + 2 * out;  // weights + batch norm
   };
@@ -144,6 +146,7 @@ std::vector<NetPart> mobilenetv3_parts(const NetConfig& c, int resolution) {
 }  // namespace
 
 std::vector<NetPart> net_parts(const NetConfig& c, int resolution) {
+  if (c.sr) return sr_parts(*c.sr);
   check_resolution(resolution);
   if (c.family == SpaceFamily::MobileNetV3) return mobilenetv3_parts(c, resolution);
   std::vector<NetPart> parts;
@@ -174,11 +177,18 @@ void require_net_config_space(const SearchSpace& space) {
   }
 }
 
-NetConfig net_config_from_architecture(const SearchSpace& space, std::span<const int> arch) {
+NetConfig net_config_from_architecture(const SearchSpace& space, std::span<const int> arch,
+                                       int resolution) {
   require_net_config_space(space);
+  NetConfig c;
+  if (space.family == SpaceFamily::SuperResolution) {
+    c.family = SpaceFamily::SuperResolution;
+    c.sr = sr_net_from_architecture(space, arch, resolution > 0 ? resolution : space.input_height);
+    c.name = c.sr->name;
+    return c;
+  }
   validate(space);
   validate(space, arch);
-  NetConfig c;
   const bool mbv3 = space.family == SpaceFamily::MobileNetV3;
   if (mbv3) {
     c.name = "MobileNetV3";

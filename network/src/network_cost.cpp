@@ -148,12 +148,37 @@ ShaveCost NetworkCoster::cost(const ShaveStep& step) const {
   ShaveCost c{step, {}, 0.0, {}};
   c.operation.device = device_;
   c.operation.operation = step.op;
-  c.operation.input = {step.size, step.size, step.channels, dtype_};
-  c.operation.output = c.operation.input;
+  c.operation.input = {step.width, step.height, step.channels, dtype_};
+  c.operation.param = step.param;
+  c.operation.output = shave_output_of(step.op, c.operation.input, step.param);
   try {
     const NodeCost n = cost_shave_operation(c.operation, *shave_, *dma_, mode_);
     c.cycles = n.cycles;
     c.detail = n.detail;
+  } catch (const Error& e) {
+    throw Error("'" + step.name + "': " + e.what());
+  }
+  return c;
+}
+
+std::optional<std::string> NetworkCoster::find_unanswerable(const ShaveStep& step) const {
+  if (!shave_) return "no SHAVE model of " + std::string(to_string(device_)) + " is given";
+  ShaveOperation op;
+  op.device = device_;
+  op.operation = step.op;
+  op.input = {step.width, step.height, step.channels, dtype_};
+  op.param = step.param;
+  op.output = shave_output_of(step.op, op.input, step.param);
+  if (auto why = find_problem(op)) return why;
+  return shave_->find_unanswerable(op);
+}
+
+DmaCost NetworkCoster::cost(const DmaStep& step) const {
+  DmaCost c{step,
+            {device_, DmaDirection::CMX_TO_DDR, {step.width, step.height, step.channels, dtype_}},
+            0.0};
+  try {
+    c.cycles = dma_->predict_cycles(c.transfer);
   } catch (const Error& e) {
     throw Error("'" + step.name + "': " + e.what());
   }
@@ -178,12 +203,17 @@ std::vector<PartItemCost> cost_parts(std::span<const NetPart> parts, const Netwo
   std::size_t next = 0;
   for (std::size_t part = 0; part < parts.size(); ++part) {
     const NetPart& p = parts[part];
-    std::size_t step = 0;
+    std::size_t step = 0, copy = 0;
     for (std::size_t i = 0; i <= p.layers.size(); ++i) {
       for (; step < p.shave.size() && p.shave[step].after_layers == i; ++step) {
-        items.push_back({part, std::nullopt, coster.cost(p.shave[step])});
+        items.push_back({part, std::nullopt, coster.cost(p.shave[step]), std::nullopt});
       }
-      if (i < p.layers.size()) items.push_back({part, std::move(costs[next++]), std::nullopt});
+      for (; copy < p.dma.size() && p.dma[copy].after_layers == i; ++copy) {
+        items.push_back({part, std::nullopt, std::nullopt, coster.cost(p.dma[copy])});
+      }
+      if (i < p.layers.size()) {
+        items.push_back({part, std::move(costs[next++]), std::nullopt, std::nullopt});
+      }
     }
   }
   return items;

@@ -87,6 +87,10 @@ NetworkNodesCost cost_network_nodes(std::span<const NetworkNode> nodes, const Cy
               cost_shave_operation(n.shave, *shave, dma, device ? LatencyMode::compute : mode));
           previous = out.nodes.back().cycles;
           break;
+        case NetworkNode::Engine::Dma:
+          out.nodes.push_back({dma.predict_cycles(n.dma), "DMA copy"});
+          previous = 0;  // the DMA engine is busy with the copy: it hides no weight fetch
+          break;
         case NetworkNode::Engine::Layout:
           out.nodes.push_back({0.0, "layout, no cost"});
           continue;
@@ -100,6 +104,7 @@ NetworkNodesCost cost_network_nodes(std::span<const NetworkNode> nodes, const Cy
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     if (nodes[i].engine == NetworkNode::Engine::Dpu) out.dpu_cycles += out.nodes[i].cycles;
     if (nodes[i].engine == NetworkNode::Engine::Shave) out.shave_cycles += out.nodes[i].cycles;
+    if (nodes[i].engine == NetworkNode::Engine::Dma) out.dma_cycles += out.nodes[i].cycles;
   }
   return out;
 }

@@ -34,7 +34,7 @@ std::string_view to_string(PartKind kind) {
 
 NetPart stem_part(std::int64_t resolution, std::int64_t in_channels, std::int64_t out_channels,
                   std::int64_t kernel, std::int64_t stride) {
-  NetPart part{PartKind::Stem, {}, "first_conv", {}, {}};
+  NetPart part{PartKind::Stem, {}, "first_conv", {}, {}, {}};
   part.layers.push_back(
       conv_layer("first_conv", resolution, in_channels, out_channels, kernel, stride));
   validate(part.layers.front());
@@ -44,7 +44,7 @@ NetPart stem_part(std::int64_t resolution, std::int64_t in_channels, std::int64_
 }
 
 NetPart block_part(const MBConv& block) {
-  NetPart part{PartKind::Block, {}, {}, mbconv_layers(block), {}};
+  NetPart part{PartKind::Block, {}, {}, mbconv_layers(block), {}, {}};
   part.key = "expanded_conv-input:" + shape(block.size, block.in_channels) +
              "-output:" + shape(block.out_size(), block.out_channels) +
              "-expand:" + to_string(block.expand_ratio) + "-kernel:" + to_string(block.kernel) +
@@ -54,7 +54,7 @@ NetPart block_part(const MBConv& block) {
 
 NetPart feature_mix_part(std::int64_t size, std::int64_t in_channels, std::int64_t out_channels,
                          std::int64_t kernel) {
-  NetPart part{PartKind::FeatureMix, {}, "feature_mix_layer", {}, {}};
+  NetPart part{PartKind::FeatureMix, {}, "feature_mix_layer", {}, {}, {}};
   part.layers.push_back(conv_layer("feature_mix", size, in_channels, out_channels, kernel, 1));
   validate(part.layers.front());
   part.key = "Conv_1-input:" + shape(size, in_channels) + "-output:" + shape(size, out_channels);
@@ -62,7 +62,7 @@ NetPart feature_mix_part(std::int64_t size, std::int64_t in_channels, std::int64
 }
 
 NetPart logits_part(std::int64_t size, std::int64_t in_features, std::int64_t out_features) {
-  NetPart part{PartKind::Logits, {}, "classifier", {}, {}};
+  NetPart part{PartKind::Logits, {}, "classifier", {}, {}, {}};
   part.layers.push_back(global_avg_pool_layer("global_avgpool", size, in_features));
   part.layers.push_back(fully_connected_layer("classifier", in_features, out_features));
   for (const Layer& l : part.layers) validate(l);
@@ -110,21 +110,24 @@ void append_se(NetPart& part, const std::string& name, std::int64_t size, std::i
   }
   part.layers.push_back(fully_connected_layer(name + ".reduce", channels, reduced));  // + ReLU
   part.layers.push_back(fully_connected_layer(name + ".expand", reduced, channels));
-  part.shave.push_back({name + ".hsigmoid", ShaveOp::hsigmoid, 1, channels, part.layers.size()});
-  part.shave.push_back({name + ".scale", ShaveOp::mul, size, channels, part.layers.size()});
+  part.shave.push_back(
+      {name + ".hsigmoid", ShaveOp::hsigmoid, 1, 1, channels, part.layers.size(), 0});
+  part.shave.push_back(
+      {name + ".scale", ShaveOp::mul, size, size, channels, part.layers.size(), 0});
 }
 
 NetPart mbv3_stem_part(std::int64_t resolution, std::int64_t out_channels, bool hswish) {
   NetPart part = stem_part(resolution, 3, out_channels);
   const Layer& conv = part.layers.front();
   if (hswish)
-    part.shave.push_back({"first_conv.act", ShaveOp::hswish, conv.out_width(), out_channels, 1});
+    part.shave.push_back({"first_conv.act", ShaveOp::hswish, conv.out_width(), conv.out_height(),
+                          out_channels, 1, 0});
   return part;
 }
 
 NetPart mbv3_block_part(const Mbv3Block& b) {
   const MBConv& c = b.conv;
-  NetPart part{PartKind::Block, mbv3_block_key(b), {}, {}, {}};
+  NetPart part{PartKind::Block, mbv3_block_key(b), {}, {}, {}, {}};
   // mbconv_layers checks the block and gives expand, depthwise, project, add.
   const std::vector<Layer> base = mbconv_layers(c);
   const std::int64_t mid = c.mid();
@@ -134,8 +137,8 @@ NetPart mbv3_block_part(const Mbv3Block& b) {
     }
     part.layers.push_back(l);
     if (b.hswish && (l.name == "expand" || l.name == "depthwise")) {
-      part.shave.push_back(
-          {l.name + ".act", ShaveOp::hswish, l.out_width(), mid, part.layers.size()});
+      part.shave.push_back({l.name + ".act", ShaveOp::hswish, l.out_width(), l.out_height(), mid,
+                            part.layers.size(), 0});
     }
   }
   return validated_part(std::move(part));
@@ -146,7 +149,8 @@ NetPart mbv3_final_expand_part(std::int64_t size, std::int64_t in_channels,
   NetPart part = feature_mix_part(size, in_channels, out_channels);
   part.name = "final_expand_layer";
   part.layers.front().name = "final_expand";
-  if (hswish) part.shave.push_back({"final_expand.act", ShaveOp::hswish, size, out_channels, 1});
+  if (hswish)
+    part.shave.push_back({"final_expand.act", ShaveOp::hswish, size, size, out_channels, 1, 0});
   return part;
 }
 
@@ -155,6 +159,7 @@ NetPart mbv3_pool_part(std::int64_t size, std::int64_t channels) {
                "AvgPool2D-input:" + shape(size, channels) + "-output:" + shape(1, channels),
                "global_avg_pool",
                global_avg_pool_layers("global_avgpool", size, channels),
+               {},
                {}};
   return validated_part(std::move(part));
 }
@@ -164,8 +169,9 @@ NetPart mbv3_pooled_mix_part(std::int64_t in_channels, std::int64_t out_channels
                "Conv_2-input:" + shape(1, in_channels) + "-output:" + shape(1, out_channels),
                "feature_mix_layer",
                {fully_connected_layer("feature_mix", in_channels, out_channels)},
+               {},
                {}};
-  if (hswish) part.shave.push_back({"feature_mix.act", ShaveOp::hswish, 1, out_channels, 1});
+  if (hswish) part.shave.push_back({"feature_mix.act", ShaveOp::hswish, 1, 1, out_channels, 1, 0});
   return validated_part(std::move(part));
 }
 
@@ -174,6 +180,7 @@ NetPart mbv3_logits_part(std::int64_t in_features, std::int64_t out_features) {
                "Logits-input:" + shape(1, in_features) + "-output:" + to_string(out_features),
                "classifier",
                {fully_connected_layer("classifier", in_features, out_features)},
+               {},
                {}};
   return validated_part(std::move(part));
 }

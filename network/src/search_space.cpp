@@ -5,14 +5,15 @@
 
 #include "vpucost/error.hpp"
 #include "vpucost/hurricane_space.hpp"
+#include "vpucost/sr_network.hpp"
 
 namespace vpucost {
 namespace {
 
 using std::to_string;
 
-constexpr std::array<std::string_view, 4> kBuiltinNames{"proxyless", "mobilenetv2", "ofa-mbv3",
-                                                        "hurricane"};
+constexpr std::array<std::string_view, 5> kBuiltinNames{"proxyless", "mobilenetv2", "ofa-mbv3",
+                                                        "hurricane", "sr-edsr"};
 
 struct Stage {
   int width;
@@ -58,6 +59,40 @@ std::string_view to_string(BlockOp op) {
       return "choice";
     case BlockOp::ShuffleXception:
       return "choicex";
+    case BlockOp::SrConv:
+      return "sr_conv";
+    case BlockOp::SrSep:
+      return "sr_sep";
+    case BlockOp::SrUpsample:
+      return "sr_upsample";
+  }
+  return "<invalid>";
+}
+
+std::string_view to_string(SrActivation a) {
+  switch (a) {
+    case SrActivation::none:
+      return "none";
+    case SrActivation::relu:
+      return "relu";
+    case SrActivation::lrelu:
+      return "lrelu";
+    case SrActivation::prelu:
+      return "prelu";
+  }
+  return "<invalid>";
+}
+
+std::string_view to_string(Upsampler u) {
+  switch (u) {
+    case Upsampler::nearest:
+      return "nearest";
+    case Upsampler::bilinear:
+      return "bilinear";
+    case Upsampler::bilinear_align_corners:
+      return "bilinear_align_corners";
+    case Upsampler::depth_to_space:
+      return "depth_to_space";
   }
   return "<invalid>";
 }
@@ -75,6 +110,17 @@ std::string Candidate::name() const {
       break;
     case BlockOp::ShuffleXception:
       n = "choicex";
+      break;
+    case BlockOp::SrConv:
+    case BlockOp::SrSep:
+      n = std::string(op == BlockOp::SrSep ? "sep_" : "") + "k" + to_string(kernel) + "_" +
+          std::string(vpucost::to_string(activation));
+      break;
+    case BlockOp::SrUpsample:
+      n = upsampler == Upsampler::bilinear_align_corners ? "up_bilinear_ac"
+          : upsampler == Upsampler::depth_to_space
+              ? "up_d2s"
+              : "up_" + std::string(vpucost::to_string(upsampler));
       break;
   }
   return se ? n + "_se" : n;
@@ -152,6 +198,8 @@ std::string_view to_string(SpaceFamily family) {
       return "mobilenetv3";
     case SpaceFamily::Hurricane:
       return "hurricane";
+    case SpaceFamily::SuperResolution:
+      return "super_resolution";
   }
   return "<invalid>";
 }
@@ -162,6 +210,12 @@ bool runs_on_shave(const SearchSpace& space) {
     if (p.se || p.hswish) return true;
     for (const Candidate& c : p.candidates) {
       if (c.se) return true;
+      if (c.zero || space.family != SpaceFamily::SuperResolution) continue;
+      if (c.op == BlockOp::SrUpsample ? c.upsampler == Upsampler::bilinear_align_corners ||
+                                            c.upsampler == Upsampler::depth_to_space
+                                      : c.activation == SrActivation::prelu) {
+        return true;
+      }
     }
   }
   return false;
@@ -189,11 +243,13 @@ SearchSpace builtin_space(std::string_view name) {
   if (name == "mobilenetv2") return mobilenetv2_space();
   if (name == "ofa-mbv3") return ofa_mbv3_space();
   if (name == "hurricane") return hurricane_space();
+  if (name == "sr-edsr") return sr_edsr_space();
   throw Error("unknown search space '" + std::string(name) +
-              "' (built in: proxyless, mobilenetv2, ofa-mbv3, hurricane; or a JSON file)");
+              "' (built in: proxyless, mobilenetv2, ofa-mbv3, hurricane, sr-edsr; or a JSON file)");
 }
 
 void validate(const SearchSpace& space) {
+  if (space.family == SpaceFamily::SuperResolution) return validate_sr_space(space);
   const auto check_channels = [&](const std::string& what, int value) {
     if (value < 1 || value > kMaxSpaceChannels) {
       throw Error("search space '" + space.name + "': " + what + " must be in 1.." +
@@ -241,6 +297,10 @@ void validate(const SearchSpace& space) {
       const std::string cat = at + "candidate " + to_string(c) + " (" + cand.name() + "): ";
       for (std::size_t d = 0; d < c; ++d) {
         if (p.candidates[d] == cand) throw Error(cat + "listed twice");
+      }
+      if (cand.op == BlockOp::SrConv || cand.op == BlockOp::SrSep ||
+          cand.op == BlockOp::SrUpsample) {
+        throw Error(cat + "super-resolution operations belong to the super_resolution family");
       }
       if ((cand.op != BlockOp::MBConv || cand.se) && space.family != SpaceFamily::Hurricane) {
         throw Error(cat + "HURRICANE's operators and SE variants belong to the hurricane family");

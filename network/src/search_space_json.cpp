@@ -6,6 +6,7 @@
 #include "json_reader.hpp"
 #include "vpucost/atomic_file.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/sr_network.hpp"
 
 namespace vpucost {
 namespace {
@@ -56,14 +57,39 @@ Candidate parse_candidate(const Json& v, const Path& at) {
     const std::string name = json_reader::string(*op, at.field("op"));
     bool known = false;
     for (const BlockOp o :
-         {BlockOp::MBConv, BlockOp::Sep, BlockOp::Shuffle, BlockOp::ShuffleXception}) {
+         {BlockOp::MBConv, BlockOp::Sep, BlockOp::Shuffle, BlockOp::ShuffleXception,
+          BlockOp::SrConv, BlockOp::SrSep, BlockOp::SrUpsample}) {
       if (name == to_string(o)) {
         c.op = o;
         known = true;
       }
     }
     if (!known) {
-      at.field("op").fail("unknown operator '" + name + "' (mb, sep, choice or choicex)");
+      at.field("op").fail("unknown operator '" + name +
+                          "' (mb, sep, choice, choicex, sr_conv, sr_sep or sr_upsample)");
+    }
+  }
+  if (const Json* act = json_reader::optional_member(v, "act")) {  // super-resolution blocks
+    const std::string name = json_reader::string(*act, at.field("act"));
+    bool known = false;
+    for (const SrActivation a :
+         {SrActivation::none, SrActivation::relu, SrActivation::lrelu, SrActivation::prelu}) {
+      if (name == to_string(a)) c.activation = a, known = true;
+    }
+    if (!known)
+      at.field("act").fail("unknown activation '" + name + "' (none, relu, lrelu, prelu)");
+  }
+  if (const Json* up = json_reader::optional_member(v, "upsampler")) {  // super-resolution tail
+    const std::string name = json_reader::string(*up, at.field("upsampler"));
+    bool known = false;
+    for (const Upsampler u : {Upsampler::nearest, Upsampler::bilinear,
+                              Upsampler::bilinear_align_corners, Upsampler::depth_to_space}) {
+      if (name == to_string(u)) c.upsampler = u, known = true;
+    }
+    if (!known) {
+      at.field("upsampler")
+          .fail("unknown upsampler '" + name +
+                "' (nearest, bilinear, bilinear_align_corners, depth_to_space)");
     }
   }
   const Json* se = json_reader::optional_member(v, "se");
@@ -178,11 +204,23 @@ SearchSpace parse_search_space_json(std::string_view text, std::string_view sour
       space.family = SpaceFamily::MobileNetV3;
     } else if (f == to_string(SpaceFamily::Hurricane)) {
       space.family = SpaceFamily::Hurricane;
+    } else if (f == to_string(SpaceFamily::SuperResolution)) {
+      space.family = SpaceFamily::SuperResolution;
     } else if (f != to_string(SpaceFamily::ProxylessNAS)) {
       root.field("family").fail(
-          "expected \"proxylessnas\", \"mobilenetv3\" or \"hurricane\", got " +
+          "expected \"proxylessnas\", \"mobilenetv3\", \"hurricane\" or "
+          "\"super_resolution\", got " +
           json_reader::show(*family));
     }
+  }
+  if (space.family == SpaceFamily::SuperResolution) {
+    const Path ip = root.field("input_size");
+    const Json& size = json_reader::array(json_reader::member(doc, root, "input_size"), ip);
+    if (size.size() != 2) ip.fail("expected [height, width]");
+    space.input_height =
+        static_cast<int>(json_reader::integer(size[0], ip.index(0), 1, kMaxSrInputSize));
+    space.input_width =
+        static_cast<int>(json_reader::integer(size[1], ip.index(1), 1, kMaxSrInputSize));
   }
   if (space.family == SpaceFamily::MobileNetV3) {
     space.final_expand_channels = get_int(doc, root, "final_expand_channels", 1, kMaxSpaceChannels);
@@ -235,6 +273,8 @@ std::string search_space_json(const SearchSpace& space) {
     doc["family"] = std::string(to_string(space.family));
   }
   if (mbv3) doc["final_expand_channels"] = space.final_expand_channels;
+  const bool sr = space.family == SpaceFamily::SuperResolution;
+  if (sr) doc["input_size"] = {space.input_height, space.input_width};
   for (const Position& p : space.positions) {
     nlohmann::ordered_json candidates = nlohmann::ordered_json::array();
     for (const Candidate& c : p.candidates) {
@@ -244,6 +284,14 @@ std::string search_space_json(const SearchSpace& space) {
       if (!c.zero && space.family == SpaceFamily::Hurricane) {
         cj["op"] = std::string(to_string(c.op));
         cj["se"] = c.se;
+      }
+      if (!c.zero && sr) {
+        cj["op"] = std::string(to_string(c.op));
+        if (c.op == BlockOp::SrUpsample) {
+          cj["upsampler"] = std::string(to_string(c.upsampler));
+        } else {
+          cj["act"] = std::string(to_string(c.activation));
+        }
       }
       candidates.push_back(std::move(cj));
     }
@@ -271,9 +319,11 @@ SearchSpace load_space_by_name_or_file(std::string_view name_or_path) {
   }
   const std::filesystem::path path(name_or_path);
   if (!std::filesystem::exists(path)) {
-    throw Error("search space '" + std::string(name_or_path) +
-                "' is neither a built-in space (proxyless, mobilenetv2, ofa-mbv3, hurricane) nor "
-                "an existing JSON file");
+    throw Error(
+        "search space '" + std::string(name_or_path) +
+        "' is neither a built-in space (proxyless, mobilenetv2, ofa-mbv3, hurricane, sr-edsr) "
+        "nor "
+        "an existing JSON file");
   }
   return load_search_space(path);
 }

@@ -125,7 +125,7 @@ TEST(MobileNetV3Config, IsTheTeachersMobileNetV3LargeNodeForNode) {
         const ShaveStep& s = part.shave[step];
         ASSERT_EQ(teacher[i]->kind, NodeKind::Shave) << teacher[i]->node << " vs " << s.name;
         EXPECT_EQ(teacher[i]->shave.operation, s.op) << teacher[i]->node;
-        EXPECT_EQ(teacher[i]->shave.input, (Tensor{s.size, s.size, s.channels, DType::UINT8}))
+        EXPECT_EQ(teacher[i]->shave.input, (Tensor{s.width, s.height, s.channels, DType::UINT8}))
             << teacher[i]->node;
       }
       if (l == part.layers.size()) break;

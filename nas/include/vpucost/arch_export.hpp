@@ -35,8 +35,10 @@
 namespace vpucost::nas {
 
 /// The net-config JSON of `arch` (net_config_from_architecture +
-/// net_config_json). Validates `arch`.
-std::string architecture_net_config_json(const SearchSpace& space, std::span<const int> arch);
+/// net_config_json; `resolution` only for a super-resolution space, 0 = its
+/// own input). Validates `arch`.
+std::string architecture_net_config_json(const SearchSpace& space, std::span<const int> arch,
+                                         int resolution = 0);
 
 /// The LUT export above; `alpha` (optional) adds "expected".
 std::string nas_lut_json(const SearchSpace& space, const LatencyTable& table,

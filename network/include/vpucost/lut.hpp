@@ -24,8 +24,9 @@ struct LutEntry {
   int stage = -1;                 ///< Block entries: Position::stage
   std::string candidate_name;     ///< Block entries: Candidate::name() ("k3_e6", "zero")
   std::vector<LayerCost> layers;  ///< empty for the zero op
-  std::vector<ShaveCost> shave;   ///< SHAVE steps (MobileNetV3 parts)
-  double cycles = 0.0;            ///< sum of the layers' and SHAVE steps' cycles
+  std::vector<ShaveCost> shave;   ///< SHAVE steps (MobileNetV3, HURRICANE SE, SR parts)
+  std::vector<DmaCost> dma;       ///< DMA copies (SR nearest upsampling)
+  double cycles = 0.0;            ///< sum of the layers', SHAVE steps' and DMA copies' cycles
   double ms = 0.0;                ///< cycles at the DPU clock
 };
 
@@ -63,6 +64,20 @@ std::vector<LatencyTable> build_latency_tables(const SearchSpace& space,
                                                std::span<const int> resolutions,
                                                const NetworkCoster& coster,
                                                const LutProgress& progress = {});
+
+/// A candidate drop_candidates_without_kernel removed, and why.
+struct DroppedCandidate {
+  int position = 0;
+  std::string name;  ///< Candidate::name()
+  std::string why;
+};
+/// Removes from `space` every candidate with a SHAVE step `coster` cannot
+/// cost at `resolution` (an SR space's PReLU on VPU_2_7, its align-corners
+/// upsampler on VPU_4_0: VPUNN has no kernel for them there) and returns
+/// them. Throws vpucost::Error when a position would be left with no
+/// candidate.
+std::vector<DroppedCandidate> drop_candidates_without_kernel(SearchSpace& space, int resolution,
+                                                             const NetworkCoster& coster);
 
 /// The part at (position, candidate) at `resolution`: an MBConv block with
 /// the position's channels and stride, residual when the position is (and

@@ -29,6 +29,9 @@
 // h-swish are refused in ProxylessNAS-form configs. Every error names the
 // JSON path, e.g. "blocks[3].mobile_inverted_conv.kernel_size: expected a
 // positive integer, got -3".
+//
+// Super-resolution configs (recognised by their "upsampler"; format in
+// sr_network.hpp) fix their own input size: the resolution does not apply.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -39,6 +42,7 @@
 
 #include "vpucost/network_parts.hpp"
 #include "vpucost/search_space.hpp"
+#include "vpucost/sr_network.hpp"
 
 namespace vpucost {
 
@@ -78,6 +82,8 @@ struct NetConfig {
   std::int64_t classifier_in = 1280;
   std::int64_t classifier_out = 1000;
   bool classifier_bias = true;
+  /// SuperResolution: the whole net (the fields above are unused).
+  std::optional<SrNet> sr;
 };
 
 /// `source` names the document in error messages (usually the file name).
@@ -98,7 +104,8 @@ std::string net_config_json(const NetConfig& config);
 std::int64_t parameter_count(const NetConfig& config);
 
 /// The parts of the network at `resolution` in execution order: stem,
-/// every non-zero block, feature mix, logits, with their LUT keys.
+/// every non-zero block, feature mix, logits, with their LUT keys. An SR
+/// config's parts at its own input size (sr_parts; `resolution` unused).
 std::vector<NetPart> net_parts(const NetConfig& config, int resolution);
 
 /// Throws vpucost::Error unless a net config can hold the architectures of
@@ -108,7 +115,10 @@ void require_net_config_space(const SearchSpace& space);
 
 /// The network an architecture of a search space picks (zero-op positions
 /// become skipped blocks), e.g. to hand a NAS result to other tools.
-/// Throws vpucost::Error for a space require_net_config_space refuses.
-NetConfig net_config_from_architecture(const SearchSpace& space, std::span<const int> arch);
+/// `resolution` matters only to an SR space (its input height; 0 = the
+/// space's own). Throws vpucost::Error for a space require_net_config_space
+/// refuses.
+NetConfig net_config_from_architecture(const SearchSpace& space, std::span<const int> arch,
+                                       int resolution = 0);
 
 }  // namespace vpucost

@@ -71,6 +71,14 @@ struct ShaveCost {
   std::string detail;  ///< "one SHAVE / 12"
 };
 
+/// A part's DMA copy as costed: the transfer and its cycles (the same in
+/// every latency mode: the copy is the operation itself).
+struct DmaCost {
+  DmaStep step;
+  DmaTransfer transfer;
+  double cycles = 0.0;
+};
+
 /// How a layer's latency is counted (network/NETWORK.md section 12).
 enum class LatencyMode : std::uint8_t {
   dpu_only,  ///< one DPU runs the layer's workloads one after another (the original rule)
@@ -113,6 +121,13 @@ class NetworkCoster {
   /// vpucost::Error when the coster has no SHAVE model.
   ShaveCost cost(const ShaveStep& step) const;
   bool has_shave_model() const { return shave_ != nullptr; }
+  /// Why this coster cannot cost `step` (no SHAVE model, or one without the
+  /// operation's kernel on this device: VPUNN has no PReLU on VPU_2_7 and
+  /// no interpolate on VPU_4_0), or std::nullopt.
+  std::optional<std::string> find_unanswerable(const ShaveStep& step) const;
+  /// A DMA copy at this coster's device and dtype, by the DMA model (the
+  /// device's roofline DMA when the coster has none).
+  DmaCost cost(const DmaStep& step) const;
 
   /// Cycles at this device's DPU clock to milliseconds.
   double milliseconds(double cycles) const;
@@ -131,17 +146,18 @@ class NetworkCoster {
 /// Sum of the cycles of `layers`.
 double total_cycles(std::span<const LayerCost> layers);
 
-/// One DPU layer or SHAVE step of a network's parts, costed.
+/// One DPU layer, SHAVE step or DMA copy of a network's parts, costed.
 struct PartItemCost {
   std::size_t part = 0;            ///< index into the parts
   std::optional<LayerCost> layer;  ///< a DPU layer ...
   std::optional<ShaveCost> shave;  ///< ... or a SHAVE step
-  double cycles() const { return layer ? layer->cost.cycles : shave->cycles; }
+  std::optional<DmaCost> dma;      ///< ... or a DMA copy
+  double cycles() const { return layer ? layer->cost.cycles : shave ? shave->cycles : dma->cycles; }
 };
 
-/// Every DPU layer (costed in one batch) and SHAVE step of `parts`, in
-/// execution order: part by part, each SHAVE step after the layers it
-/// follows (ShaveStep::after_layers).
+/// Every DPU layer (costed in one batch), SHAVE step and DMA copy of
+/// `parts`, in execution order: part by part, each step after the layers it
+/// follows (after_layers; at the same place SHAVE steps before DMA copies).
 std::vector<PartItemCost> cost_parts(std::span<const NetPart> parts, const NetworkCoster& coster);
 
 /// The cycles of cost_parts summed in that order -- the order `vpucost net`

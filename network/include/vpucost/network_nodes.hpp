@@ -30,11 +30,14 @@
 namespace vpucost {
 
 struct NetworkNode {
-  enum class Engine : std::uint8_t { Dpu, Shave, Layout };
+  /// Dma: a copy the DMA engine makes as the node's operation (an SR net's
+  /// nearest-neighbour upsampling), its transfer's cycles in every mode.
+  enum class Engine : std::uint8_t { Dpu, Shave, Layout, Dma };
   std::string name;
   Engine engine = Engine::Dpu;
   Workload layer;        ///< Dpu: a valid layer, channels padded
   ShaveOperation shave;  ///< Shave: a valid operation
+  DmaTransfer dma{};     ///< Dma: a valid transfer
 };
 
 struct NodeCost {
@@ -50,7 +53,8 @@ struct NetworkNodesCost {
   std::vector<NodeCost> nodes;  ///< one per node, in order
   double dpu_cycles = 0;
   double shave_cycles = 0;
-  double total_cycles() const { return dpu_cycles + shave_cycles; }
+  double dma_cycles = 0;  ///< Dma nodes
+  double total_cycles() const { return dpu_cycles + shave_cycles + dma_cycles; }
 };
 
 /// One SHAVE operation as a network node in `mode` (compute, ddr or

@@ -39,17 +39,34 @@ namespace vpucost {
 enum class PartKind : std::uint8_t { Stem, Block, FeatureMix, Logits, Pool, PooledMix };
 std::string_view to_string(PartKind kind);
 
-/// An operation a part runs on the SHAVE cores, on a size x size x channels
-/// tensor (logical channels, as the teacher's mapping rule 10); a binary
-/// operation (the SE multiply) reads a second tensor of the same shape.
+/// An operation a part runs on the SHAVE cores, on a width x height x
+/// channels input tensor (logical channels, as the teacher's mapping rule
+/// 10); a binary operation (the SE multiply) reads a second tensor of the
+/// same shape. The output is shave_output_of(op, input, param).
 struct ShaveStep {
   std::string name;
   ShaveOp op = ShaveOp::hswish;
-  std::int64_t size = 1;
+  std::int64_t width = 1;
+  std::int64_t height = 1;
   std::int64_t channels = 1;
   /// How many of the part's DPU layers run before it (its place in order).
   std::size_t after_layers = 0;
+  /// depth_to_space: the block size; interpolate: the scale; 0 otherwise.
+  int param = 0;
   bool operator==(const ShaveStep&) const = default;
+};
+
+/// A copy the DMA engine makes as part of a network (the nearest-neighbour
+/// upsampling of a super-resolution net): it writes a width x height x
+/// channels tensor, costed as one CMX-to-DDR transfer of that tensor (the
+/// written side is the larger one; the DMA model has no DDR-to-DDR curve).
+struct DmaStep {
+  std::string name;
+  std::int64_t width = 1;
+  std::int64_t height = 1;
+  std::int64_t channels = 1;
+  std::size_t after_layers = 0;  ///< as ShaveStep::after_layers
+  bool operator==(const DmaStep&) const = default;
 };
 
 struct NetPart {
@@ -57,7 +74,8 @@ struct NetPart {
   std::string key;               ///< the look-up-table key
   std::string name;              ///< where it is in a net config ("blocks[3]"); may be empty
   std::vector<Layer> layers;     ///< DPU layers, in order
-  std::vector<ShaveStep> shave;  ///< SHAVE operations (MobileNetV3 parts only)
+  std::vector<ShaveStep> shave;  ///< SHAVE operations (MobileNetV3, HURRICANE SE, SR parts)
+  std::vector<DmaStep> dma;      ///< DMA copies (SR nearest upsampling only)
 };
 
 /// A MobileNetV3 block: an MBConv with its middle width given (mid_channels

@@ -35,9 +35,21 @@ enum class BlockOp : std::uint8_t {
   Sep,              ///< depthwise-separable convolution twice (HURRICANE's SEP)
   Shuffle,          ///< ShuffleNetV2 block (HURRICANE's / SPOS's Choice_k)
   ShuffleXception,  ///< ShuffleNetV2 Xception block (ChoiceX), kernel 3
+  SrConv,           ///< super-resolution residual block of two k x k convs (sr_network.hpp)
+  SrSep,            ///< the same with depthwise-separable convs
+  SrUpsample,       ///< a super-resolution net's tail with one of the upsamplers
 };
-/// "mb", "sep", "choice", "choicex".
+/// "mb", "sep", "choice", "choicex", "sr_conv", "sr_sep", "sr_upsample".
 std::string_view to_string(BlockOp op);
+
+/// A super-resolution block's activation (sr_network.hpp says where each runs).
+enum class SrActivation : std::uint8_t { none, relu, lrelu, prelu };
+/// "none", "relu", "lrelu", "prelu".
+std::string_view to_string(SrActivation a);
+/// A super-resolution net's x2 upsampler.
+enum class Upsampler : std::uint8_t { nearest, bilinear, bilinear_align_corners, depth_to_space };
+/// "nearest", "bilinear", "bilinear_align_corners", "depth_to_space".
+std::string_view to_string(Upsampler u);
 
 /// One candidate operation of a position.
 struct Candidate {
@@ -47,13 +59,27 @@ struct Candidate {
   BlockOp op = BlockOp::MBConv;  ///< not MBConv: HURRICANE family only
   /// HURRICANE family: the operation's SE variant (SE module, h-swish activations).
   bool se = false;
+  /// Super-resolution family: a block's activation (SrConv, SrSep) ...
+  SrActivation activation = SrActivation::relu;
+  /// ... or the tail's upsampler (SrUpsample).
+  Upsampler upsampler = Upsampler::nearest;
 
   static Candidate mbconv(int kernel, int expand_ratio) {
-    return {false, kernel, expand_ratio, BlockOp::MBConv, false};
+    return {false,
+            kernel,
+            expand_ratio,
+            BlockOp::MBConv,
+            false,
+            SrActivation::relu,
+            Upsampler::nearest};
   }
-  static Candidate zero_op() { return {true, 0, 0, BlockOp::MBConv, false}; }
+  static Candidate zero_op() {
+    return {true, 0, 0, BlockOp::MBConv, false, SrActivation::relu, Upsampler::nearest};
+  }
   /// "k3_e6", "zero"; HURRICANE's ops "sep_k3", "choice_k5", "choicex", and
-  /// "_se" appended for an SE variant ("k3_e6_se").
+  /// "_se" appended for an SE variant ("k3_e6_se"); super-resolution blocks
+  /// "k3_relu", "sep_k5_prelu" and upsamplers "up_nearest", "up_bilinear",
+  /// "up_bilinear_ac", "up_d2s".
   std::string name() const;
   bool operator==(const Candidate&) const = default;
 };
@@ -75,8 +101,10 @@ struct Position {
 
 /// HURRICANE: SPOS's backbone (ProxylessNAS-style head: 1x1 conv, pool,
 /// classifier) with HURRICANE's operator pool (hurricane_space.hpp).
-enum class SpaceFamily : std::uint8_t { ProxylessNAS, MobileNetV3, Hurricane };
-/// "proxylessnas", "mobilenetv3" or "hurricane".
+/// SuperResolution: EDSR-style x2 nets (sr_network.hpp): head conv,
+/// residual-block positions, a tail position choosing the upsampler.
+enum class SpaceFamily : std::uint8_t { ProxylessNAS, MobileNetV3, Hurricane, SuperResolution };
+/// "proxylessnas", "mobilenetv3", "hurricane" or "super_resolution".
 std::string_view to_string(SpaceFamily family);
 
 struct SearchSpace {
@@ -91,11 +119,16 @@ struct SearchSpace {
   /// (Conv_1, h-swish), before the global pool.
   int final_expand_channels = 0;
   int num_classes = 1000;  ///< classifier outputs
+  /// SuperResolution only: the native input (height = its default
+  /// resolution; the width follows the same aspect at other resolutions).
+  int input_height = 0;
+  int input_width = 0;
   bool operator==(const SearchSpace&) const = default;
 };
 
 /// Whether some part of the space runs on the SHAVE cores (MobileNetV3's
-/// stem and head, an SE or h-swish position, a HURRICANE SE variant).
+/// stem and head, an SE or h-swish position, a HURRICANE SE variant, an SR
+/// block with PReLU, an SR upsampler on SHAVE).
 bool runs_on_shave(const SearchSpace& space);
 
 /// once-for-all's make_divisible(v, 8): v rounded to the nearest multiple
@@ -138,8 +171,8 @@ SearchSpace mobilenetv2_space();
 /// stage, kernel 3/5/7 x expand 3/4/6, the zero op on the third and fourth
 /// (depth 2-4); final expand 192->1152, Conv_2 1152->1536, classifier 1000.
 SearchSpace ofa_mbv3_space();
-/// "proxyless", "mobilenetv2", "ofa-mbv3" or "hurricane" (hurricane_space.hpp);
-/// throws vpucost::Error listing the names.
+/// "proxyless", "mobilenetv2", "ofa-mbv3", "hurricane" (hurricane_space.hpp)
+/// or "sr-edsr" (sr_network.hpp); throws vpucost::Error listing the names.
 SearchSpace builtin_space(std::string_view name);
 std::span<const std::string_view> builtin_space_names();
 
