@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "range_split.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/network_cost.hpp"
 #include "vpucost/predictor.hpp"
@@ -90,7 +91,7 @@ class BatchCoster {
       }
     }
     std::vector<double> cycles(queries.size());
-    predictor_.predict_cycles(queries, cycles);
+    predict_in_range(predictor_, queries, cycles);
     best_.assign(pieces_.size(), {Workload{}, std::numeric_limits<double>::infinity()});
     for (std::size_t q = 0; q < queries.size(); ++q) {
       CostedWorkload& best = best_[owner[q]];

@@ -8,6 +8,7 @@
 #include "batch_coster.hpp"
 #include "intra_tile_split.hpp"
 #include "layer_memory.hpp"
+#include "range_split.hpp"
 #include "tensor_chunks.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
@@ -201,7 +202,7 @@ class StrategyBatch {
       answer.emplace_back(asked.size() - (two ? 2 : 1), asked.size() - 1);
     }
     std::vector<double> c(asked.size());
-    predictor_.predict_cycles(asked, c);
+    detail::predict_in_range(predictor_, asked, c);
     cycles_.resize(queries_.size());
     for (std::size_t i = 0; i < queries_.size(); ++i) {
       cycles_[i] = std::max(c[answer[i].first], c[answer[i].second]);

@@ -90,16 +90,16 @@ TEST(Mbv3Block, SeHswishBlockHasTheLayersAndShaveStepsOfTheMappingRules) {
   EXPECT_EQ(part.layers[3].in_width, 14);
   EXPECT_EQ(part.layers[4].out_channels, 24);  // make_divisible(72 / 4, 8)
   ASSERT_EQ(part.shave.size(), 2u);            // ReLU fuses: only the SE gate and scale
-  EXPECT_EQ(part.shave[0], (ShaveStep{"se.hsigmoid", ShaveOp::hsigmoid, 1, 72, 6}));
-  EXPECT_EQ(part.shave[1], (ShaveStep{"se.scale", ShaveOp::mul, 28, 72, 6}));
+  EXPECT_EQ(part.shave[0], (ShaveStep{"se.hsigmoid", ShaveOp::hsigmoid, 1, 1, 72, 6}));
+  EXPECT_EQ(part.shave[1], (ShaveStep{"se.scale", ShaveOp::mul, 28, 28, 72, 6}));
 
   // h-swish, no SE, residual: a SHAVE h-swish after the expand and the depthwise.
   b = {{14, 80, 80, 3, 1, 3, 184, true}, false, true};
   part = mbv3_block_part(b);
   ASSERT_EQ(part.layers.size(), 4u);  // expand, depthwise, project, residual_add
   ASSERT_EQ(part.shave.size(), 2u);
-  EXPECT_EQ(part.shave[0], (ShaveStep{"expand.act", ShaveOp::hswish, 14, 184, 1}));
-  EXPECT_EQ(part.shave[1], (ShaveStep{"depthwise.act", ShaveOp::hswish, 14, 184, 2}));
+  EXPECT_EQ(part.shave[0], (ShaveStep{"expand.act", ShaveOp::hswish, 14, 14, 184, 1}));
+  EXPECT_EQ(part.shave[1], (ShaveStep{"depthwise.act", ShaveOp::hswish, 14, 14, 184, 2}));
   EXPECT_THROW(global_avg_pool_layers("p", 17, 16), Error);  // no s in 2..8 divides 17
 }
 

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "../../network/src/range_split.hpp"
 #include "vpucost/dma_model_file.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/lut.hpp"
@@ -210,6 +211,51 @@ TEST(SrEdsrSpace, HasEightBlockPositionsAndTheUpsamplerTail) {
   SearchSpace bad = s;
   bad.positions[0].candidates.push_back(s.positions[8].candidates[0]);
   EXPECT_THROW(validate(bad), Error);
+}
+
+// A predictor trusted up to 224 columns and rows that answers output pixels
+// and remembers what it was asked.
+class ExtentProbe final : public CyclePredictor {
+ public:
+  mutable std::vector<Workload> asked;
+  double predict_cycles(const Workload& w) const override {
+    asked.push_back(w);
+    return double(w.output.width * w.output.height) + 100.0;
+  }
+  std::string_view source() const override { return "probe"; }
+  std::int64_t max_extent() const override { return 224; }
+};
+
+TEST(RangeSplit, AWorkloadBeyondTheTrainedExtentIsCostedAsItsPiecesWithinIt) {
+  Workload w;
+  w.device = Device::VPU_2_7;
+  w.operation = Operation::CONVOLUTION;
+  w.input = {1280, 26, 32, DType::UINT8};
+  w.output = {1280, 24, 32, DType::UINT8};
+  w.kernel_w = w.kernel_h = 3;
+  w.padding = {0, 0, 1, 1};
+  Workload small = w;
+  small.input.width = small.output.width = 100;
+  const ExtentProbe probe;
+  const std::vector<Workload> both{w, small};
+  std::vector<double> out(2);
+  detail::predict_in_range(probe, both, out);
+  ASSERT_EQ(probe.asked.size(), 6u + 1);  // ceil(1280 / 224) = 6 column pieces, the small one whole
+  std::int64_t columns = 0;
+  for (std::size_t i = 0; i < 6; ++i) {
+    const Workload& piece = probe.asked[i];
+    EXPECT_LE(piece.output.width, 224);
+    EXPECT_EQ(piece.output.height, 24);
+    // Each reads its halo: input = output + 2 minus the padding it keeps.
+    EXPECT_EQ(piece.input.width + piece.padding.left + piece.padding.right, piece.output.width + 2);
+    columns += piece.output.width;
+  }
+  EXPECT_EQ(columns, 1280);
+  EXPECT_EQ(probe.asked[0].padding.left, 1);  // the border keeps its padding
+  EXPECT_EQ(probe.asked[0].padding.right, 0);
+  EXPECT_DOUBLE_EQ(out[0], 1280.0 * 24 + 6 * 100.0);
+  EXPECT_DOUBLE_EQ(out[1], 100.0 * 24 + 100.0);
+  EXPECT_EQ(probe.asked[6], small);
 }
 
 class SrTable : public ::testing::Test {

@@ -51,6 +51,9 @@ struct ModelParts {
 inline constexpr double kMinCycles = 1.0;
 inline constexpr double kMaxCycles = 1e15;
 
+/// The largest output width or height in the DPU training data.
+inline constexpr std::int64_t kTrainedMaxExtent = 224;
+
 class CostModel final : public CyclePredictor {
  public:
   /// Checks the parts (encoding version, sizes, finite values, positive std)
@@ -64,6 +67,11 @@ class CostModel final : public CyclePredictor {
   double predict_cycles(const Workload& w) const override;
   void predict_cycles(std::span<const Workload> workloads, std::span<double> out) const override;
   std::string_view source() const override { return "model"; }
+  /// kTrainedMaxExtent: the DPU training data (the VPUNN teacher's) sample
+  /// heights and widths in 1..224, and a model extrapolates badly beyond
+  /// that (VPU_2_7: a 1280-column convolution costs 12x its 224-column
+  /// pieces, a 2560-column one 10^4x).
+  std::int64_t max_extent() const override { return kTrainedMaxExtent; }
 
   /// Why this model cannot answer for a valid workload (another device, or
   /// a field its feature encoding predates), or std::nullopt.

@@ -2,6 +2,7 @@
 // What every cycle estimator offers: the trained CostModel and the analytic
 // RooflineModel both implement it, so network costing, LUTs and NAS work
 // with either.
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -23,6 +24,10 @@ class CyclePredictor {
 
   /// "model" or "roofline": where the numbers come from.
   virtual std::string_view source() const = 0;
+  /// The largest output width or height its answers are trusted for; 0 for
+  /// any. Network costing cuts a wider or taller workload into column and
+  /// row pieces within it and sums their cycles (network/src/range_split.hpp).
+  virtual std::int64_t max_extent() const { return 0; }
 };
 
 }  // namespace vpucost
