@@ -102,6 +102,7 @@ int run_lut(const std::vector<std::string>& args) {
       vm["resolution"].defaulted() && space.family == SpaceFamily::SuperResolution
           ? std::vector<int>{space.input_height}
           : parse_resolutions(vm["resolution"].as<std::string>());
+  for (const int r : resolutions) check_space_resolution(space, r);
   if (vm.count("out")) check_out(vm["out"].as<std::string>(), format, resolutions.size());
   if (vm.count("emit-workloads")) {
     check_out(vm["emit-workloads"].as<std::string>(), LutFormat::Csv, 1);

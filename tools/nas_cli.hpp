@@ -14,6 +14,7 @@
 #include "vpucost/lut.hpp"
 #include "vpucost/network_cost.hpp"
 #include "vpucost/search_space_json.hpp"
+#include "vpucost/sr_network.hpp"
 
 namespace vpucost::cli {
 
@@ -38,6 +39,13 @@ struct NasSetup {
 /// default, it is the space's own (360 for sr-edsr), not 224.
 inline int space_default_resolution(const SearchSpace& space, int fallback) {
   return space.family == SpaceFamily::SuperResolution ? space.input_height : fallback;
+}
+
+/// Throws vpucost::Error unless the space can be costed at `resolution`
+/// (an SR space needs a whole width at its aspect).
+inline void check_space_resolution(const SearchSpace& space, int resolution) {
+  check_resolution(resolution);
+  if (space.family == SpaceFamily::SuperResolution) sr_input_width(space, resolution);
 }
 
 /// Drops the candidates the device's SHAVE model has no kernel for
@@ -65,7 +73,7 @@ inline NasSetup nas_setup(const po::variables_map& vm, const char* command = "na
   s.resolution = vm["resolution"].defaulted()
                      ? space_default_resolution(s.space, vm["resolution"].as<int>())
                      : vm["resolution"].as<int>();
-  check_resolution(s.resolution);
+  check_space_resolution(s.space, s.resolution);
   s.costing = costing_setup(vm);
   drop_unrunnable(s.space, s.resolution, s.costing.table_coster(), command);
   return s;

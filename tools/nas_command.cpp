@@ -74,7 +74,8 @@ int positive(const po::variables_map& vm, const char* name, int min) {
 int depth(const SearchSpace& space, const Architecture& arch) {
   int n = 0;
   for (std::size_t p = 0; p < arch.size(); ++p) {
-    n += !space.positions[p].candidates[std::size_t(arch[p])].zero;
+    const Candidate& c = space.positions[p].candidates[std::size_t(arch[p])];
+    n += !c.zero && c.op != BlockOp::SrUpsample;  // an SR net's tail is not a block
   }
   return n;
 }

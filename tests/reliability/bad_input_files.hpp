@@ -167,6 +167,17 @@ class BadInputFiles {
     };
     write_text(d / "mbv3_gelu.json", mbv3_config("gelu", true));
     write_text(d / "se_without_head.json", mbv3_config("relu", false));
+    // Super-resolution configs (sr_network.hpp).
+    const auto sr_config = [](const std::string& fields) {
+      return R"({"input_size": [90, 160], "n_feats": 16, "blocks": [)"
+             R"({"kernel_size": 3, "act_func": "relu"}], )" +
+             fields + "}";
+    };
+    write_text(d / "sr_bicubic.json", sr_config(R"("upsampler": "bicubic")"));
+    write_text(d / "sr_valid.json", sr_config(R"("upsampler": "nearest")"));
+    write_text(d / "sr_scale3.json", sr_config(R"("scale": 3, "upsampler": "nearest")"));
+    write_text(d / "sr_no_height.json",
+               R"({"input_size": [160], "n_feats": 16, "blocks": [], "upsampler": "nearest"})");
   }
 
   const std::filesystem::path& dir() const { return dir_.path(); }
