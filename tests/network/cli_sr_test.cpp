@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "../support/run_cli.hpp"
+#include "../support/test_workloads.hpp"
 
 namespace vpucost {
 namespace {
