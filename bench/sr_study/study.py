@@ -7,7 +7,8 @@ layers that do not fit the tiles' memory streamed through DDR) for each
 device, data type and input size, and prints markdown tables:
 
   1. a residual block's latency per activation (ReLU / LeakyReLU fuse into
-     the DPU layer; PReLU runs on SHAVE; none);
+     the DPU layer; PReLU runs on SHAVE; none), also with WDSR-A's wide
+     activation (expand 4: the activation runs on 4F channels);
   2. the tail's latency per upsampler (nearest = DMA copy, bilinear = DPU
      depthwise, align corners = SHAVE interpolate, depth-to-space = conv +
      SHAVE);
@@ -75,18 +76,22 @@ def main():
     args = p.parse_args()
 
     print("## 1. Activation: one k3 normal block at 360x640x32 (ms)\n")
-    print("| device | dtype | ReLU | LeakyReLU | none | PReLU (SHAVE) | PReLU vs ReLU |")
-    print("|---|---|---|---|---|---|---|")
+    print("| device | dtype | ReLU | LeakyReLU | none | PReLU (SHAVE) | PReLU vs ReLU | "
+          "wide (e4): ReLU | wide (e4): PReLU vs ReLU |")
+    print("|---|---|---|---|---|---|---|---|---|")
     tails = {}
     for device in DEVICES:
         for dtype in ["UINT8", "FLOAT16"]:
             blocks, tail = table(args, device, dtype, 360)
             tails[(device, dtype)] = tail
             prelu = blocks.get("k3_prelu")
+            wide, wide_prelu = blocks["k3_e4_relu"], blocks.get("k3_e4_prelu")
             print(f"| {device} | {dtype} | {blocks['k3_relu']:.3f} | {blocks['k3_lrelu']:.3f} | "
                   f"{blocks['k3_none']:.3f} | "
                   + (f"{prelu:.3f} | {pct(prelu, blocks['k3_relu'])} |" if prelu else
-                     "no kernel | - |"))
+                     "no kernel | - |")
+                  + f" {wide:.3f} | "
+                  + (f"{pct(wide_prelu, wide)} |" if wide_prelu else "no kernel |"))
 
     print("\n## 2. Upsampler: the tail (body-end conv, global add, upsampler, output conv) "
           "at 360x640x32 -> 720x1280x3 (ms)\n")

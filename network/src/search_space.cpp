@@ -113,7 +113,8 @@ std::string Candidate::name() const {
       break;
     case BlockOp::SrConv:
     case BlockOp::SrSep:
-      n = std::string(op == BlockOp::SrSep ? "sep_" : "") + "k" + to_string(kernel) + "_" +
+      n = std::string(op == BlockOp::SrSep ? "sep_" : "") + "k" + to_string(kernel) +
+          (expand_ratio != 1 ? "_e" + to_string(expand_ratio) : "") + "_" +
           std::string(vpucost::to_string(activation));
       break;
     case BlockOp::SrUpsample:

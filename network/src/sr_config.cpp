@@ -47,6 +47,9 @@ SrBlock parse_block(const Json& obj, const Path& at) {
   b.kernel = json_reader::integer(json_reader::member(obj, at, "kernel_size"),
                                   at.field("kernel_size"), 1, kMaxSrKernel);
   if (b.kernel % 2 == 0) at.field("kernel_size").fail("expected an odd kernel size");
+  if (const Json* e = json_reader::optional_member(obj, "expand_ratio")) {
+    b.expand = json_reader::integer(*e, at.field("expand_ratio"), 1, kMaxExpandRatio);
+  }
   if (const Json* c = json_reader::optional_member(obj, "conv")) {
     const std::string s = json_reader::string(*c, at.field("conv"));
     if (s != "normal" && s != "separable") {
@@ -106,6 +109,7 @@ std::string sr_config_json(const SrNet& n) {
                              {"upsampler", spelling(n.upsampler, kUpsamplers)}};
   for (const SrBlock& b : n.blocks) {
     doc["blocks"].push_back({{"kernel_size", b.kernel},
+                             {"expand_ratio", b.expand},
                              {"conv", b.separable ? "separable" : "normal"},
                              {"act_func", spelling(b.activation, kActivations)}});
   }

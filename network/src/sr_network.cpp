@@ -59,7 +59,12 @@ void validate(const SrNet& n) {
     throw Error("SR net '" + n.name + "': at most " + to_string(kMaxPositions) + " blocks");
   }
   for (std::size_t i = 0; i < n.blocks.size(); ++i) {
-    const std::int64_t k = n.blocks[i].kernel;
+    const std::int64_t k = n.blocks[i].kernel, e = n.blocks[i].expand;
+    if (e < 1 || e > kMaxExpandRatio || e * n.features > kMaxSpaceChannels) {
+      throw Error("SR net '" + n.name + "': blocks[" + to_string(i) + "]: expand ratio " +
+                  to_string(e) + " must be in 1.." + to_string(kMaxExpandRatio) +
+                  " and keep e x features within " + to_string(kMaxSpaceChannels));
+    }
     if (k < 1 || k > kMaxSrKernel || k % 2 == 0) {
       throw Error("SR net '" + n.name + "': blocks[" + to_string(i) +
                   "]: kernel must be odd and in 1.." + to_string(kMaxSrKernel) + " (got " +
@@ -83,26 +88,27 @@ NetPart sr_block_part(const SrNet& n, const SrBlock& b) {
   one.blocks = {b};
   validate(one);
   const std::int64_t h = n.input_height, w = n.input_width, f = n.features, k = b.kernel;
+  const std::int64_t wide = b.expand * f;  // the activation's channels
   NetPart part{PartKind::Block, {}, {}, {}, {}, {}};
   part.key = "sr_block-input:" + hwc(h, w, f) + "-kernel:" + to_string(k) +
-             "-conv:" + (b.separable ? "separable" : "normal") +
+             "-expand:" + to_string(b.expand) + "-conv:" + (b.separable ? "separable" : "normal") +
              "-act:" + std::string(to_string(b.activation));
-  // One convolution of the block: k x k, or depthwise k x k then 1x1.
-  const auto convolve = [&](const std::string& i) {
+  // One convolution of the block, in -> out: k x k, or depthwise k x k then 1x1.
+  const auto convolve = [&](const std::string& i, std::int64_t in, std::int64_t out) {
     if (b.separable) {
-      part.layers.push_back(depthwise("dw" + i, h, w, f, k));
-      part.layers.push_back(conv("pw" + i, h, w, f, f, 1));
+      part.layers.push_back(depthwise("dw" + i, h, w, in, k));
+      part.layers.push_back(conv("pw" + i, h, w, in, out, 1));
     } else {
-      part.layers.push_back(conv("conv" + i, h, w, f, f, k));
+      part.layers.push_back(conv("conv" + i, h, w, in, out, k));
     }
   };
-  convolve("1");
+  convolve("1", f, wide);
   // ReLU / LeakyReLU fuse into the layer just added; PReLU runs on SHAVE.
   if (b.activation == SrActivation::prelu) {
     part.shave.push_back(
-        {part.layers.back().name + ".prelu", ShaveOp::prelu, w, h, f, part.layers.size(), 0});
+        {part.layers.back().name + ".prelu", ShaveOp::prelu, w, h, wide, part.layers.size(), 0});
   }
-  convolve("2");
+  convolve("2", wide, f);
   part.layers.push_back(add("residual_add", h, w, f));
   return part;
 }
@@ -156,9 +162,11 @@ std::int64_t sr_parameter_count(const SrNet& n) {
   const std::int64_t f = n.features;
   std::int64_t total = conv_params(n.in_channels, f, 3);
   for (const SrBlock& b : n.blocks) {
-    const std::int64_t one = b.separable ? conv_params(1, f, b.kernel) + conv_params(f, f, 1)
-                                         : conv_params(f, f, b.kernel);
-    total += 2 * one + (b.activation == SrActivation::prelu ? f : 0);
+    const std::int64_t e = b.expand * f, k = b.kernel;
+    total += b.separable
+                 ? f * (k * k + 1) + conv_params(f, e, 1) + e * (k * k + 1) + conv_params(e, f, 1)
+                 : conv_params(f, e, k) + conv_params(e, f, k);
+    total += b.activation == SrActivation::prelu ? e : 0;
   }
   total += conv_params(f, f, 3);
   // Only depth-to-space has a trained layer; bilinear's filter is fixed.
@@ -178,11 +186,13 @@ SearchSpace sr_edsr_space() {
   std::vector<Candidate> blocks;
   const SrActivation acts[] = {SrActivation::relu, SrActivation::lrelu, SrActivation::prelu,
                                SrActivation::none};
-  for (const int k : {1, 3, 5}) {
-    for (const SrActivation a : acts) blocks.push_back({false, k, 1, BlockOp::SrConv, false, a});
-  }
-  for (const int k : {3, 5}) {
-    for (const SrActivation a : acts) blocks.push_back({false, k, 1, BlockOp::SrSep, false, a});
+  for (const BlockOp op : {BlockOp::SrConv, BlockOp::SrSep}) {
+    for (const int e : {1, 4}) {
+      for (const int k : {1, 3, 5}) {
+        if (op == BlockOp::SrSep && k == 1) continue;  // a 1x1 depthwise is a scale
+        for (const SrActivation a : acts) blocks.push_back({false, k, e, op, false, a});
+      }
+    }
   }
   blocks.push_back(Candidate::zero_op());
   for (int i = 0; i < 8; ++i) space.positions.push_back({i + 1, 32, 32, 1, blocks});
@@ -242,6 +252,11 @@ void validate_sr_space(const SearchSpace& space) {
       if (cand.kernel < 1 || cand.kernel > kMaxSrKernel || cand.kernel % 2 == 0) {
         throw Error(cat + "kernel must be odd and in 1.." + to_string(kMaxSrKernel));
       }
+      if (cand.expand_ratio < 1 || cand.expand_ratio > kMaxExpandRatio ||
+          std::int64_t(cand.expand_ratio) * space.stem_channels > kMaxSpaceChannels) {
+        throw Error(cat + "expand ratio must be in 1.." + to_string(kMaxExpandRatio) +
+                    " and keep the wide width within " + to_string(kMaxSpaceChannels));
+      }
     }
   }
 }
@@ -273,7 +288,7 @@ SrNet sr_net_from_architecture(const SearchSpace& space, std::span<const int> ar
     if (c.op == BlockOp::SrUpsample) {
       n.upsampler = c.upsampler;
     } else {
-      n.blocks.push_back({c.kernel, c.op == BlockOp::SrSep, c.activation});
+      n.blocks.push_back({c.kernel, c.op == BlockOp::SrSep, c.activation, c.expand_ratio});
     }
   }
   validate(n);
@@ -292,7 +307,7 @@ NetPart sr_candidate_part(const SearchSpace& space, int resolution, int position
     n.upsampler = c.upsampler;
     return sr_tail_part(n);
   }
-  return sr_block_part(n, {c.kernel, c.op == BlockOp::SrSep, c.activation});
+  return sr_block_part(n, {c.kernel, c.op == BlockOp::SrSep, c.activation, c.expand_ratio});
 }
 
 }  // namespace vpucost

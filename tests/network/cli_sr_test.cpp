@@ -117,12 +117,12 @@ TEST(CliSr, ResolutionDoesNotApplyToAnSrConfigAndLutWritesItsKeys) {
   ASSERT_EQ(lut.exit_code, 0) << lut.err;
   const std::string text = sr_read(yaml);
   EXPECT_NE(text.find("Conv-input:180x320x3-output:180x320x32:"), std::string::npos);
-  EXPECT_NE(text.find("sr_block-input:180x320x32-kernel:5-conv:separable-act:prelu:"),
+  EXPECT_NE(text.find("sr_block-input:180x320x32-kernel:5-expand:4-conv:separable-act:prelu:"),
             std::string::npos);
   EXPECT_NE(text.find("sr_tail-input:180x320x32-output:360x640x3-upsampler:depth_to_space:"),
             std::string::npos);
-  // 20 block keys + head + 4 tails.
-  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3 + 4 * (1 + 20 + 4) - 1) << text;
+  // 40 block keys + head + 4 tails.
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3 + 4 * (1 + 40 + 4) - 1) << text;
 
   const auto odd = run_cli(sr_models(
       {"lut", "--space", "sr-edsr", "--resolution", "224", "--out", yaml.string()}, "npu_5_0"));

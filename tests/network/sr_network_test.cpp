@@ -35,7 +35,7 @@ std::vector<std::string> sr_layer_names(const NetPart& p) {
 TEST(SrNet, NormalBlockIsTwoConvsAndTheResidualAddWithReluFused) {
   const SrNet n;
   const NetPart p = sr_block_part(n, {3, false, SrActivation::relu});
-  EXPECT_EQ(p.key, "sr_block-input:360x640x32-kernel:3-conv:normal-act:relu");
+  EXPECT_EQ(p.key, "sr_block-input:360x640x32-kernel:3-expand:1-conv:normal-act:relu");
   EXPECT_EQ(sr_layer_names(p), (std::vector<std::string>{"conv1", "conv2", "residual_add"}));
   EXPECT_TRUE(p.shave.empty());
   const Layer& c = p.layers[0];
@@ -68,6 +68,25 @@ TEST(SrNet, SeparableBlockWithPreluRunsThePreluOnShaveAfterTheFirstPointwise) {
     EXPECT_TRUE(q.shave.empty());
     EXPECT_EQ(q.layers, p.layers);
   }
+}
+
+TEST(SrNet, WideActivationExpandsTheFirstConvolutionAndThePrelu) {
+  const SrNet n;
+  const NetPart p = sr_block_part(n, {3, true, SrActivation::prelu, 4});
+  EXPECT_EQ(p.key, "sr_block-input:360x640x32-kernel:3-expand:4-conv:separable-act:prelu");
+  ASSERT_EQ(p.layers.size(), 5u);
+  EXPECT_EQ(p.layers[0].in_channels, 32);    // dw1 on F
+  EXPECT_EQ(p.layers[1].out_channels, 128);  // pw1 F -> 4F
+  EXPECT_EQ(p.layers[2].in_channels, 128);   // dw2 on 4F
+  EXPECT_EQ(p.layers[3].out_channels, 32);   // pw2 4F -> F
+  ASSERT_EQ(p.shave.size(), 1u);
+  EXPECT_EQ(p.shave[0].channels, 128);
+  SrNet wide;
+  wide.features = 8;
+  wide.blocks = {{3, false, SrActivation::prelu, 4}};
+  wide.upsampler = Upsampler::nearest;
+  const std::int64_t fixed = (3 * 8 * 9 + 8) + (8 * 8 * 9 + 8) + (8 * 3 * 9 + 3);
+  EXPECT_EQ(sr_parameter_count(wide), fixed + (8 * 32 * 9 + 32) + (32 * 8 * 9 + 8) + 32);
 }
 
 TEST(SrNet, EachUpsamplerRunsOnItsEngine) {
@@ -195,13 +214,15 @@ TEST(SrEdsrSpace, HasEightBlockPositionsAndTheUpsamplerTail) {
   EXPECT_NO_THROW(validate(s));
   EXPECT_EQ(s.family, SpaceFamily::SuperResolution);
   ASSERT_EQ(s.positions.size(), 9u);
-  for (std::size_t p = 0; p < 8; ++p) EXPECT_EQ(s.positions[p].candidates.size(), 21u);
+  for (std::size_t p = 0; p < 8; ++p) EXPECT_EQ(s.positions[p].candidates.size(), 41u);
   std::vector<std::string> tail;
   for (const Candidate& c : s.positions[8].candidates) tail.push_back(c.name());
   EXPECT_EQ(tail,
             (std::vector<std::string>{"up_nearest", "up_bilinear", "up_bilinear_ac", "up_d2s"}));
   EXPECT_EQ(s.positions[0].candidates[0].name(), "k1_relu");
-  EXPECT_EQ(s.positions[0].candidates[14].name(), "sep_k3_prelu");
+  EXPECT_EQ(s.positions[0].candidates[14].name(), "k1_e4_prelu");
+  EXPECT_EQ(s.positions[0].candidates[26].name(), "sep_k3_prelu");
+  EXPECT_EQ(s.positions[0].candidates[40].name(), "zero");
   EXPECT_TRUE(runs_on_shave(s));
   EXPECT_EQ(sr_input_width(s, 720), 1280);
   EXPECT_THROW(sr_input_width(s, 224), Error);  // no whole width at 16:9
@@ -272,11 +293,11 @@ TEST_F(SrTable, Vpu27LeavesOutPreluAndTheAlignCornersUpsampler) {
                              &dma_27_, &shave_27_);
   SearchSpace s = sr_edsr_space();
   const auto dropped = drop_candidates_without_kernel(s, 360, coster);
-  ASSERT_EQ(dropped.size(), 8u * 5 + 1);
+  ASSERT_EQ(dropped.size(), 8u * 10 + 1);
   for (const DroppedCandidate& d : dropped) {
     EXPECT_TRUE(d.name.find("prelu") != std::string::npos || d.name == "up_bilinear_ac") << d.name;
   }
-  EXPECT_EQ(s.positions[0].candidates.size(), 16u);
+  EXPECT_EQ(s.positions[0].candidates.size(), 31u);
   EXPECT_EQ(s.positions[8].candidates.size(), 3u);
   EXPECT_NO_THROW(validate(s));
 }
@@ -288,9 +309,9 @@ TEST_F(SrTable, ArchitectureLatencyIsTheNetsLatency) {
   EXPECT_TRUE(drop_candidates_without_kernel(s, 360, coster).empty());  // 5.0 runs all
   const LatencyTable t = build_latency_table(s, 360, coster);
   EXPECT_TRUE(t.feature_mix.key.empty());
-  EXPECT_EQ(t.entries().size(), 1u + 8 * 21 + 4);  // head, blocks, tail
-  for (const std::vector<int>& arch : {std::vector<int>{0, 20, 6, 14, 20, 9, 3, 17, 0},
-                                       std::vector<int>{20, 20, 20, 20, 20, 20, 20, 20, 1},
+  EXPECT_EQ(t.entries().size(), 1u + 8 * 41 + 4);  // head, blocks, tail
+  for (const std::vector<int>& arch : {std::vector<int>{0, 40, 6, 14, 20, 29, 3, 37, 0},
+                                       std::vector<int>{40, 40, 40, 40, 40, 40, 40, 40, 1},
                                        std::vector<int>{2, 2, 2, 2, 2, 2, 2, 2, 2},
                                        std::vector<int>{19, 18, 17, 16, 15, 14, 13, 12, 3}}) {
     const NetConfig c = net_config_from_architecture(s, arch);

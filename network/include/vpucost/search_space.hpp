@@ -55,7 +55,8 @@ std::string_view to_string(Upsampler u);
 struct Candidate {
   bool zero = false;             ///< the zero op: the block is skipped (costs nothing)
   int kernel = 3;                ///< depthwise kernel
-  int expand_ratio = 1;          ///< 1 = no expand convolution (MBConv only)
+  int expand_ratio = 1;          ///< 1 = no expand convolution (MBConv); SR blocks: the wide
+                                 ///< activation's ratio
   BlockOp op = BlockOp::MBConv;  ///< not MBConv: HURRICANE family only
   /// HURRICANE family: the operation's SE variant (SE module, h-swish activations).
   bool se = false;
@@ -78,8 +79,8 @@ struct Candidate {
   }
   /// "k3_e6", "zero"; HURRICANE's ops "sep_k3", "choice_k5", "choicex", and
   /// "_se" appended for an SE variant ("k3_e6_se"); super-resolution blocks
-  /// "k3_relu", "sep_k5_prelu" and upsamplers "up_nearest", "up_bilinear",
-  /// "up_bilinear_ac", "up_d2s".
+  /// "k3_relu", "k3_e4_relu" (wide activation), "sep_k5_prelu" and upsamplers "up_nearest",
+  /// "up_bilinear", "up_bilinear_ac", "up_d2s".
   std::string name() const;
   bool operator==(const Candidate&) const = default;
 };

@@ -2,12 +2,15 @@
 // Super-resolution networks (issue #17 item 4): EDSR-style x2 nets at
 // 360x640 and the "sr-edsr" search space over them.
 //
-// Network (EDSR, Lim et al. 2017, with WDSR-style choices per block):
+// Network (EDSR, Lim et al. 2017, with WDSR-A's wide activation, Yu et al.
+// 2018, as a per-block expand ratio e):
 //   head      3x3 conv, 3 -> F, on the H x W input
 //   blocks    residual blocks on H x W x F; each is
-//               normal:    k x k conv -> activation -> k x k conv -> + input
-//               separable: (k x k depthwise, 1x1 conv) -> activation ->
-//                          (k x k depthwise, 1x1 conv) -> + input
+//               normal:    k x k conv F -> eF -> activation -> k x k conv
+//                          eF -> F -> + input
+//               separable: (k x k depthwise on F, 1x1 conv F -> eF) ->
+//                          activation -> (k x k depthwise on eF, 1x1 conv
+//                          eF -> F) -> + input
 //   tail      3x3 conv F -> F, + head output (EDSR's global skip),
 //             the x2 upsampler, 3x3 conv F -> 3 at 2H x 2W
 // Batch norm is absent (EDSR removed it); convolutions have biases.
@@ -31,7 +34,8 @@
 // Net config JSON (net_config.hpp reads it when it has an "upsampler"):
 //   { "name": "EDSR", "input_size": [360, 640], "in_channels": 3,
 //     "n_feats": 32, "scale": 2,
-//     "blocks": [ {"kernel_size": 3, "conv": "normal" | "separable",
+//     "blocks": [ {"kernel_size": 3, "expand_ratio": 1 (optional),
+//                  "conv": "normal" | "separable",
 //                  "act_func": "relu" | "leaky_relu" | "prelu" | "none"}, ... ],
 //     "upsampler": "nearest" | "bilinear" | "bilinear_align_corners" |
 //                  "depth_to_space" }
@@ -52,6 +56,7 @@ struct SrBlock {
   std::int64_t kernel = 3;
   bool separable = false;
   SrActivation activation = SrActivation::relu;
+  std::int64_t expand = 1;  ///< e: the activation runs on e x F channels (WDSR-A)
   bool operator==(const SrBlock&) const = default;
 };
 
@@ -77,7 +82,7 @@ void validate(const SrNet& net);
 /// The parts in execution order: "head" (Stem), "blocks[i]" (Block) and
 /// "tail" (Block: the global skip, the upsampler and the output conv).
 /// Keys: "Conv-input:360x640x3-output:360x640x32",
-///       "sr_block-input:360x640x32-kernel:3-conv:normal-act:relu",
+///       "sr_block-input:360x640x32-kernel:3-expand:1-conv:normal-act:relu",
 ///       "sr_tail-input:360x640x32-output:720x1280x3-upsampler:nearest"
 /// (shapes H x W x C). Validates the net.
 std::vector<NetPart> sr_parts(const SrNet& net);
@@ -89,9 +94,10 @@ NetPart sr_tail_part(const SrNet& net);
 std::int64_t sr_parameter_count(const SrNet& net);
 
 /// The sr-edsr space: 360x640 input, F = 32, 8 residual-block positions of
-/// 21 candidates each (normal k = 1/3/5 and separable k = 3/5, each with
-/// ReLU / LeakyReLU / PReLU / none, and the zero op: depth 0..8), then the
-/// tail position with the four upsamplers. Its `resolution` is the input
+/// 41 candidates each (normal k = 1/3/5 and separable k = 3/5, each with
+/// expand 1 (EDSR) or 4 (WDSR-A's wide activation) and ReLU / LeakyReLU /
+/// PReLU / none, and the zero op: depth 0..8), then the tail position with
+/// the four upsamplers. Its `resolution` is the input
 /// height (the width keeps the 16:9 shape: 360 -> 640, 720 -> 1280).
 SearchSpace sr_edsr_space();
 
