@@ -6,6 +6,7 @@ int run_predict(const std::vector<std::string>& args);
 int run_info(const std::vector<std::string>& args);
 int run_import(const std::vector<std::string>& args);
 int run_split(const std::vector<std::string>& args);
+int run_select(const std::vector<std::string>& args);
 int run_stats(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_eval(const std::vector<std::string>& args);
@@ -26,6 +27,8 @@ std::span<const Command> commands() {
       {"split", "split a dataset into train and test files by descriptor", run_split},
       {"stats", "summarise a dataset: counts, value ranges, cycle quantiles", run_stats},
       {"train", "train a cost model on recordings, or fine-tune one (--init-from)", run_train},
+      {"select", "choose which pool workloads to profile on a new chip, within a budget",
+       run_select},
       {"eval", "accuracy of a model or the roofline on recorded cycles (MAPE, plot)", run_eval},
       {"features", "export the feature encoding of a dataset as CSV (for other learners)",
        run_features},
