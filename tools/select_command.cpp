@@ -31,7 +31,8 @@ WorkloadFile read_workloads(const std::string& path) {
   CsvReader reader{std::filesystem::path(path)};
   CsvLine line;
   if (!reader.next(line)) throw Error(path + " is empty: expected a header line");
-  if (line.problem) throw Error(path + " line " + std::to_string(line.number) + ": " + *line.problem);
+  if (line.problem)
+    throw Error(path + " line " + std::to_string(line.number) + ": " + *line.problem);
   WorkloadFile f;
   f.header = std::string(line.text);
   const RecordingLayout layout(line.fields, CyclesColumn::Ignored, path);
@@ -148,8 +149,9 @@ int run_select(const std::vector<std::string>& args) {
   if (!quiet) {
     std::cerr << "select: wrote " << chosen.size() << " of " << pool.workloads.size()
               << " pool workloads to " << vm["out"].as<std::string>() << " (" << by_reason[0]
-              << " target, " << by_reason[1] << " nearest to a target, " << by_reason[2] << " by strategy "
-              << to_string(o.strategy) << "; " << models.size() << " model(s))\n";
+              << " target, " << by_reason[1] << " nearest to a target, " << by_reason[2]
+              << " by strategy " << to_string(o.strategy) << "; " << models.size()
+              << " model(s))\n";
   }
   return 0;
 }
