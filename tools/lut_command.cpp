@@ -79,6 +79,9 @@ int run_lut(const std::vector<std::string>& args) {
       ("emit-workloads", po::value<std::string>(),
        "write the distinct DPU workloads the tables cost as a recording CSV without cycles: "
        "what to profile on a chip (add a cycles column, then vpucost import)")
+      ("emit-shave", po::value<std::string>(),
+       "write the distinct SHAVE operations the tables cost as a SHAVE recording CSV without "
+       "cycles (MobileNetV3's h-swish and SE, SR's PReLU and upsamplers)")
       ("report", "print the design-rule report: kernel/expand and channel-count costs per stage")
       ("save-space", po::value<std::string>(),
        "write the search space as user-space JSON (to edit or reduce it)")
@@ -93,7 +96,7 @@ int run_lut(const std::vector<std::string>& args) {
     return 0;
   }
   if (!vm.count("out") && !vm.count("report") && !vm.count("save-space") &&
-      !vm.count("emit-workloads")) {
+      !vm.count("emit-workloads") && !vm.count("emit-shave")) {
     throw Error("--out FILE is required (or --report to print the design-rule report)");
   }
   const LutFormat format = parse_format(vm["format"].as<std::string>());
@@ -107,9 +110,13 @@ int run_lut(const std::vector<std::string>& args) {
   if (vm.count("emit-workloads")) {
     check_out(vm["emit-workloads"].as<std::string>(), LutFormat::Csv, 1);
   }
+  if (vm.count("emit-shave")) check_out(vm["emit-shave"].as<std::string>(), LutFormat::Csv, 1);
   if (vm.count("save-space")) {
     save_search_space(space, vm["save-space"].as<std::string>());
-    if (!vm.count("out") && !vm.count("report") && !vm.count("emit-workloads")) return 0;
+    if (!vm.count("out") && !vm.count("report") && !vm.count("emit-workloads") &&
+        !vm.count("emit-shave")) {
+      return 0;
+    }
   }
   const CostingSetup setup = costing_setup(vm);
   const NetworkCoster coster = setup.table_coster();
@@ -143,6 +150,15 @@ int run_lut(const std::vector<std::string>& args) {
     if (!quiet) {
       std::cerr << "lut: wrote " << path << " (" << std::count(csv.begin(), csv.end(), '\n') - 1
                 << " distinct DPU workloads)\n";
+    }
+  }
+  if (vm.count("emit-shave")) {
+    const std::string path = vm["emit-shave"].as<std::string>();
+    const std::string csv = lut_shave_operations_csv(tables);
+    write_file_atomically(path, csv);
+    if (!quiet) {
+      std::cerr << "lut: wrote " << path << " (" << std::count(csv.begin(), csv.end(), '\n') - 1
+                << " distinct SHAVE operations)\n";
     }
   }
   if (vm.count("report")) {

@@ -147,7 +147,10 @@ int run_net(const std::vector<std::string>& args) {
       ("json", "print one JSON object: total_ms, layers, ...")
       ("emit-workloads", po::value<std::string>(),
        "write the distinct DPU workloads of the network as a recording CSV without cycles "
-       "(what to profile on a chip)");
+       "(what to profile on a chip)")
+      ("emit-shave", po::value<std::string>(),
+       "write the distinct SHAVE operations of the network as a SHAVE recording CSV without "
+       "cycles");
   // clang-format on
   add_net_nodes_options(options);
   po::variables_map vm;
@@ -185,6 +188,13 @@ int run_net(const std::vector<std::string>& args) {
       if (item.layer) layers.push_back(&*item.layer);
     }
     write_file_atomically(vm["emit-workloads"].as<std::string>(), workloads_csv(layers));
+  }
+  if (vm.count("emit-shave")) {
+    std::vector<const ShaveOperation*> ops;
+    for (const PartItemCost& item : items) {
+      if (item.shave) ops.push_back(&item.shave->operation);
+    }
+    write_file_atomically(vm["emit-shave"].as<std::string>(), shave_operations_csv(ops));
   }
   double cycles = 0, shave_cycles = 0, dma_cycles = 0;
   for (const Row& r : rows) {

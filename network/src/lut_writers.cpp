@@ -1,5 +1,6 @@
 #include "vpucost/lut_writers.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -169,6 +170,35 @@ std::string workloads_csv(std::span<const LayerCost* const> layers) {
     }
   }
   return out;
+}
+
+std::string shave_operations_csv(std::span<const ShaveOperation* const> ops) {
+  std::string out =
+      "device,operation,input_width,input_height,input_channels,input_dtype,output_width,"
+      "output_height,output_channels,output_dtype,params,layout\n";
+  std::vector<ShaveOperation> seen;
+  const auto s = [](const auto& v) { return std::string(to_string(v)); };
+  for (const ShaveOperation* op : ops) {
+    if (std::find(seen.begin(), seen.end(), *op) != seen.end()) continue;
+    seen.push_back(*op);
+    out += s(op->device) + "," + s(op->operation) + "," + to_string(op->input.width) + "," +
+           to_string(op->input.height) + "," + to_string(op->input.channels) + "," +
+           s(op->input.dtype) + "," + to_string(op->output.width) + "," +
+           to_string(op->output.height) + "," + to_string(op->output.channels) + "," +
+           s(op->output.dtype) + "," + (takes_param(op->operation) ? to_string(op->param) : "") +
+           "," + std::string(shave_layout(op->operation)) + "\n";
+  }
+  return out;
+}
+
+std::string lut_shave_operations_csv(std::span<const LatencyTable> tables) {
+  std::vector<const ShaveOperation*> ops;
+  for (const LatencyTable& t : tables) {
+    for (const LutEntry* e : t.entries()) {
+      for (const ShaveCost& sc : e->shave) ops.push_back(&sc.operation);
+    }
+  }
+  return shave_operations_csv(ops);
 }
 
 std::string lut_workloads_csv(std::span<const LatencyTable> tables) {

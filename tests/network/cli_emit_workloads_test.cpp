@@ -12,6 +12,7 @@
 
 #include "../support/run_cli.hpp"
 #include "../support/test_workloads.hpp"
+#include "vpucost/kind_recordings.hpp"
 
 namespace vpucost {
 namespace {
@@ -118,6 +119,46 @@ TEST(CliEmitWorkloads, NetWritesTheNetworksWorkloads) {
                                " rows"),
             std::string::npos)
       << predicted.err;
+}
+
+// `--emit-shave`: the distinct SHAVE operations of once-for-all's MobileNetV3
+// tables (h-swish, the SE gate and multiply), each once, read back by the
+// SHAVE recording reader with no row refused.
+TEST(CliEmitWorkloads, ShaveOperationsOfTheTablesEachOnce) {
+  test::TempDir dir;
+  const std::string models = std::string(VPUCOST_SOURCE_DIR) + "/models/";
+  const auto lut = run_cli({"lut", "--model", models + "vpu_4_0.h5", "--shave-model",
+                            models + "shave_vpu_4_0.h5", "--space", "ofa-mbv3", "--resolution",
+                            "160,224", "--format", "json", "--out", (dir / "t.json").string(),
+                            "--emit-shave", (dir / "s.csv").string(), "--quiet"});
+  ASSERT_EQ(lut.exit_code, 0) << lut.err;
+  std::set<std::string> in_tables;  // operation,width,height,channels of every SHAVE step
+  const auto doc = nlohmann::json::parse(test::slurp(dir / "t.json"));
+  for (const auto& table : doc["tables"]) {
+    for (const auto& e : table["entries"]) {
+      if (!e.contains("shave")) continue;
+      for (const auto& sc : e["shave"]) {
+        in_tables.insert(sc["operation"].get<std::string>() + "," +
+                         std::to_string(sc["width"].get<int>()) + "," +
+                         std::to_string(sc["height"].get<int>()) + "," +
+                         std::to_string(sc["channels"].get<int>()));
+      }
+    }
+  }
+  const ShaveRecordings read = read_shave_csv(dir / "s.csv", CyclesColumn::Ignored);
+  EXPECT_TRUE(read.rejects.empty()) << read.rejects.front().reason;
+  std::set<std::string> emitted;
+  for (const ShaveOperation& op : read.items) {
+    EXPECT_EQ(op.device, Device::VPU_4_0);
+    EXPECT_TRUE(emitted
+                    .insert(std::string(to_string(op.operation)) + "," +
+                            std::to_string(op.input.width) + "," + std::to_string(op.input.height) +
+                            "," + std::to_string(op.input.channels))
+                    .second)
+        << "emitted twice";
+  }
+  EXPECT_EQ(emitted, in_tables);
+  EXPECT_GT(emitted.size(), 50u);
 }
 
 }  // namespace

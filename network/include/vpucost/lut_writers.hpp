@@ -28,6 +28,16 @@ std::string proxyless_yaml(const LatencyTable& table);
 std::string lut_workloads_csv(std::span<const LatencyTable> tables);
 /// The same for any costed layers (a network's, `vpucost net --emit-workloads`).
 std::string workloads_csv(std::span<const LayerCost* const> layers);
+
+/// The distinct SHAVE operations of `ops`, first seen first, in the SHAVE
+/// recording CSV format without cycles (device, operation, input and output
+/// shapes and dtypes, params, layout): what to profile so that the SHAVE
+/// model of a new chip covers a network or a table (read back by
+/// read_shave_csv with CyclesColumn::Ignored).
+std::string shave_operations_csv(std::span<const ShaveOperation* const> ops);
+/// The same for every SHAVE step of `tables` (MobileNetV3's h-swish and SE,
+/// HURRICANE's SE variants, SR's PReLU and upsamplers).
+std::string lut_shave_operations_csv(std::span<const LatencyTable> tables);
 std::string lut_csv(std::span<const LatencyTable> tables);
 std::string lut_json(std::span<const LatencyTable> tables);
 
