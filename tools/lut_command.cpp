@@ -11,6 +11,7 @@
 #include "vpucost/error.hpp"
 #include "vpucost/lut_report.hpp"
 #include "vpucost/lut_writers.hpp"
+#include "vpucost/recording_predictor.hpp"
 #include "vpucost/search_space_json.hpp"
 
 namespace vpucost::cli {
@@ -79,6 +80,10 @@ int run_lut(const std::vector<std::string>& args) {
       ("emit-workloads", po::value<std::string>(),
        "write the distinct DPU workloads the tables cost as a recording CSV without cycles: "
        "what to profile on a chip (add a cycles column, then vpucost import)")
+      ("emit-queried", po::value<std::string>(),
+       "write every distinct DPU workload the costing asks the model about (all strategies, "
+       "splits and modes it compares): the labels that build these tables from measurements "
+       "alone")
       ("emit-shave", po::value<std::string>(),
        "write the distinct SHAVE operations the tables cost as a SHAVE recording CSV without "
        "cycles (MobileNetV3's h-swish and SE, SR's PReLU and upsamplers)")
@@ -111,15 +116,20 @@ int run_lut(const std::vector<std::string>& args) {
     check_out(vm["emit-workloads"].as<std::string>(), LutFormat::Csv, 1);
   }
   if (vm.count("emit-shave")) check_out(vm["emit-shave"].as<std::string>(), LutFormat::Csv, 1);
+  if (vm.count("emit-queried")) {
+    check_out(vm["emit-queried"].as<std::string>(), LutFormat::Csv, 1);
+  }
   if (vm.count("save-space")) {
     save_search_space(space, vm["save-space"].as<std::string>());
     if (!vm.count("out") && !vm.count("report") && !vm.count("emit-workloads") &&
-        !vm.count("emit-shave")) {
+        !vm.count("emit-shave") && !vm.count("emit-queried")) {
       return 0;
     }
   }
   const CostingSetup setup = costing_setup(vm);
-  const NetworkCoster coster = setup.table_coster();
+  // With --emit-queried, every workload the costing asks is recorded on the way.
+  const RecordingPredictor recorder(*setup.loaded.predictor);
+  const NetworkCoster coster = setup.table_coster(vm.count("emit-queried") ? &recorder : nullptr);
   for (const int r : resolutions) drop_unrunnable(space, r, coster, "lut");
 
   const bool quiet = vm.count("quiet") > 0;
@@ -150,6 +160,15 @@ int run_lut(const std::vector<std::string>& args) {
     if (!quiet) {
       std::cerr << "lut: wrote " << path << " (" << std::count(csv.begin(), csv.end(), '\n') - 1
                 << " distinct DPU workloads)\n";
+    }
+  }
+  if (vm.count("emit-queried")) {
+    const std::string path = vm["emit-queried"].as<std::string>();
+    const std::vector<Workload> queried = recorder.queried();
+    write_file_atomically(path, workloads_csv(queried));
+    if (!quiet) {
+      std::cerr << "lut: wrote " << path << " (" << queried.size()
+                << " distinct DPU workloads the costing asked about)\n";
     }
   }
   if (vm.count("emit-shave")) {

@@ -14,6 +14,7 @@
 #include "vpucost/net_config.hpp"
 #include "vpucost/network_cost.hpp"
 #include "vpucost/network_nodes.hpp"
+#include "vpucost/recording_predictor.hpp"
 
 namespace vpucost::cli {
 namespace {
@@ -107,7 +108,8 @@ Row dma_row(const NetPart& part, const DmaCost& c) {
 // in order; in device mode costed again as a network in order
 // (cost_network_nodes).
 std::vector<Row> costed_rows(const std::vector<NetPart>& parts,
-                             const std::vector<PartItemCost>& items, const CostingSetup& setup) {
+                             const std::vector<PartItemCost>& items, const CostingSetup& setup,
+                             const CyclePredictor& predictor) {
   std::vector<Row> rows;
   for (const PartItemCost& item : items) {
     const NetPart& part = parts[item.part];
@@ -123,8 +125,8 @@ std::vector<Row> costed_rows(const std::vector<NetPart>& parts,
                                   : NetworkNode::Engine::Dpu;
       nodes.push_back({r.name, engine, r.workload, r.shave_op, r.transfer});
     }
-    const NetworkNodesCost in_order = cost_network_nodes(
-        nodes, *setup.loaded.predictor, setup.shave.get(), setup.dma_model(), LatencyMode::device);
+    const NetworkNodesCost in_order = cost_network_nodes(nodes, predictor, setup.shave.get(),
+                                                         setup.dma_model(), LatencyMode::device);
     for (std::size_t i = 0; i < rows.size(); ++i) {
       rows[i].cycles = in_order.nodes[i].cycles;
       rows[i].split = in_order.nodes[i].detail;
@@ -148,6 +150,9 @@ int run_net(const std::vector<std::string>& args) {
       ("emit-workloads", po::value<std::string>(),
        "write the distinct DPU workloads of the network as a recording CSV without cycles "
        "(what to profile on a chip)")
+      ("emit-queried", po::value<std::string>(),
+       "write every distinct DPU workload the costing asks the model about (what costing the "
+       "network from measurements alone needs)")
       ("emit-shave", po::value<std::string>(),
        "write the distinct SHAVE operations of the network as a SHAVE recording CSV without "
        "cycles");
@@ -179,9 +184,17 @@ int run_net(const std::vector<std::string>& args) {
   }
   const std::vector<NetPart> parts = net_parts(config, resolution);
   const CostingSetup setup = costing_setup(vm);
-  const NetworkCoster coster = setup.coster();
+  // With --emit-queried, every workload the costing asks is recorded on the way.
+  const RecordingPredictor recorder(*setup.loaded.predictor);
+  const CyclePredictor& predictor =
+      vm.count("emit-queried") ? recorder
+                               : static_cast<const CyclePredictor&>(*setup.loaded.predictor);
+  const NetworkCoster coster = setup.coster(&predictor);
   const std::vector<PartItemCost> items = cost_parts(parts, coster);
-  const std::vector<Row> rows = costed_rows(parts, items, setup);
+  const std::vector<Row> rows = costed_rows(parts, items, setup, predictor);
+  if (vm.count("emit-queried")) {
+    write_file_atomically(vm["emit-queried"].as<std::string>(), workloads_csv(recorder.queried()));
+  }
   if (vm.count("emit-workloads")) {
     std::vector<const LayerCost*> layers;
     for (const PartItemCost& item : items) {

@@ -28,6 +28,9 @@ std::string proxyless_yaml(const LatencyTable& table);
 std::string lut_workloads_csv(std::span<const LatencyTable> tables);
 /// The same for any costed layers (a network's, `vpucost net --emit-workloads`).
 std::string workloads_csv(std::span<const LayerCost* const> layers);
+/// The same for a list of workloads (distinct, first seen first), e.g. every
+/// workload a costing asked its predictor (RecordingPredictor).
+std::string workloads_csv(std::span<const Workload> workloads);
 
 /// The distinct SHAVE operations of `ops`, first seen first, in the SHAVE
 /// recording CSV format without cycles (device, operation, input and output
