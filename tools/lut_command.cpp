@@ -153,32 +153,24 @@ int run_lut(const std::vector<std::string>& args) {
                 << setup.describe() << ")\n";
     }
   }
-  if (vm.count("emit-workloads")) {
-    const std::string path = vm["emit-workloads"].as<std::string>();
-    const std::string csv = lut_workloads_csv(tables);
+  // The lists of what to profile: a CSV each, with its row count on stderr.
+  const auto emit = [&](const char* option, const std::string& csv, const char* what) {
+    const std::string path = vm[option].as<std::string>();
     write_file_atomically(path, csv);
     if (!quiet) {
       std::cerr << "lut: wrote " << path << " (" << std::count(csv.begin(), csv.end(), '\n') - 1
-                << " distinct DPU workloads)\n";
+                << " " << what << ")\n";
     }
+  };
+  if (vm.count("emit-workloads")) {
+    emit("emit-workloads", lut_workloads_csv(tables), "distinct DPU workloads");
   }
   if (vm.count("emit-queried")) {
-    const std::string path = vm["emit-queried"].as<std::string>();
-    const std::vector<Workload> queried = recorder.queried();
-    write_file_atomically(path, workloads_csv(queried));
-    if (!quiet) {
-      std::cerr << "lut: wrote " << path << " (" << queried.size()
-                << " distinct DPU workloads the costing asked about)\n";
-    }
+    emit("emit-queried", workloads_csv(recorder.queried()),
+         "distinct DPU workloads the costing asked about");
   }
   if (vm.count("emit-shave")) {
-    const std::string path = vm["emit-shave"].as<std::string>();
-    const std::string csv = lut_shave_operations_csv(tables);
-    write_file_atomically(path, csv);
-    if (!quiet) {
-      std::cerr << "lut: wrote " << path << " (" << std::count(csv.begin(), csv.end(), '\n') - 1
-                << " distinct SHAVE operations)\n";
-    }
+    emit("emit-shave", lut_shave_operations_csv(tables), "distinct SHAVE operations");
   }
   if (vm.count("report")) {
     for (const LatencyTable& t : tables) {

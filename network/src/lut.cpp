@@ -169,12 +169,7 @@ LatencyTable build_latency_table(const SearchSpace& space, int resolution,
   std::vector<Layer> layers;
   std::vector<PendingEntry> pending;
   if (sr) {
-    SrNet head;
-    head.input_height = resolution;
-    head.input_width = sr_input_width(space, resolution);
-    head.features = space.stem_channels;
-    head.in_channels = space.feature_mix_channels;
-    add_part(sr_head_part(head), table.stem, layers, pending);
+    add_part(sr_head_part(sr_base_net(space, resolution)), table.stem, layers, pending);
   } else {
     add_part(mbv3 ? mbv3_stem_part(resolution, space.stem_channels)
                   : stem_part(resolution, 3, space.stem_channels),

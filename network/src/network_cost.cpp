@@ -139,18 +139,23 @@ LayerCost NetworkCoster::cost(const Layer& layer) const {
   return cost(std::span<const Layer>(&layer, 1)).front();
 }
 
+ShaveOperation NetworkCoster::shave_operation(const ShaveStep& step) const {
+  ShaveOperation op;
+  op.device = device_;
+  op.operation = step.op;
+  op.input = {step.width, step.height, step.channels, dtype_};
+  op.param = step.param;
+  op.output = shave_output_of(step.op, op.input, step.param);
+  return op;
+}
+
 ShaveCost NetworkCoster::cost(const ShaveStep& step) const {
   if (!shave_) {
     throw Error("'" + step.name + "' runs " + std::string(to_string(step.op)) +
                 " on the SHAVE cores, which needs a SHAVE model of " +
                 std::string(to_string(device_)) + " (--shave-model)");
   }
-  ShaveCost c{step, {}, 0.0, {}};
-  c.operation.device = device_;
-  c.operation.operation = step.op;
-  c.operation.input = {step.width, step.height, step.channels, dtype_};
-  c.operation.param = step.param;
-  c.operation.output = shave_output_of(step.op, c.operation.input, step.param);
+  ShaveCost c{step, shave_operation(step), 0.0, {}};
   try {
     const NodeCost n = cost_shave_operation(c.operation, *shave_, *dma_, mode_);
     c.cycles = n.cycles;
@@ -163,12 +168,7 @@ ShaveCost NetworkCoster::cost(const ShaveStep& step) const {
 
 std::optional<std::string> NetworkCoster::find_unanswerable(const ShaveStep& step) const {
   if (!shave_) return "no SHAVE model of " + std::string(to_string(device_)) + " is given";
-  ShaveOperation op;
-  op.device = device_;
-  op.operation = step.op;
-  op.input = {step.width, step.height, step.channels, dtype_};
-  op.param = step.param;
-  op.output = shave_output_of(step.op, op.input, step.param);
+  const ShaveOperation op = shave_operation(step);
   if (auto why = find_problem(op)) return why;
   return shave_->find_unanswerable(op);
 }

@@ -273,15 +273,20 @@ std::int64_t sr_input_width(const SearchSpace& space, int resolution) {
   return scaled / space.input_height;
 }
 
-SrNet sr_net_from_architecture(const SearchSpace& space, std::span<const int> arch,
-                               int resolution) {
-  validate(space);
-  validate(space, arch);
+SrNet sr_base_net(const SearchSpace& space, int resolution) {
   SrNet n;
   n.input_height = resolution;
   n.input_width = sr_input_width(space, resolution);
   n.features = space.stem_channels;
-  n.in_channels = space.feature_mix_channels;
+  n.in_channels = space.feature_mix_channels;  // the image's channels
+  return n;
+}
+
+SrNet sr_net_from_architecture(const SearchSpace& space, std::span<const int> arch,
+                               int resolution) {
+  validate(space);
+  validate(space, arch);
+  SrNet n = sr_base_net(space, resolution);
   for (std::size_t i = 0; i < arch.size(); ++i) {
     const Candidate& c = space.positions[i].candidates[static_cast<std::size_t>(arch[i])];
     if (c.zero) continue;
@@ -298,11 +303,7 @@ SrNet sr_net_from_architecture(const SearchSpace& space, std::span<const int> ar
 NetPart sr_candidate_part(const SearchSpace& space, int resolution, int position, int candidate) {
   const Position& p = space.positions.at(static_cast<std::size_t>(position));
   const Candidate& c = p.candidates.at(static_cast<std::size_t>(candidate));
-  SrNet n;
-  n.input_height = resolution;
-  n.input_width = sr_input_width(space, resolution);
-  n.features = space.stem_channels;
-  n.in_channels = space.feature_mix_channels;
+  SrNet n = sr_base_net(space, resolution);
   if (c.op == BlockOp::SrUpsample) {
     n.upsampler = c.upsampler;
     return sr_tail_part(n);

@@ -179,17 +179,19 @@ std::vector<SelectedWorkload> select_workloads(std::span<const Workload> pool,
   const std::vector<double> u = model_uncertainty(pool, models);
   std::vector<SelectedWorkload> out;
   std::vector<char> taken(pool.size(), 0);
+  const bool coverage = options.strategy == SelectionStrategy::Coverage;
   // Squared distance of every pool workload to the nearest selected one.
   std::vector<double> nearest(pool.size(), std::numeric_limits<double>::infinity());
   const auto take = [&](std::size_t i, SelectionReason reason, double distance) {
     taken[i] = 1;
     out.push_back({i, reason, u[i], distance});
+    if (options.progress && (out.size() % 64 == 0 || out.size() == budget)) {
+      options.progress(out.size(), budget);
+    }
+    if (!coverage) return;  // only the coverage strategy reads the distances
     const float* row = space.rows.data() + i * kFeatureCount;
     for (std::size_t j = 0; j < pool.size(); ++j) {
       nearest[j] = std::min(nearest[j], space.squared_distance(j, row));
-    }
-    if (options.progress && (out.size() % 64 == 0 || out.size() == budget)) {
-      options.progress(out.size(), budget);
     }
   };
 
@@ -234,12 +236,7 @@ std::vector<SelectedWorkload> select_workloads(std::span<const Workload> pool,
     }
     std::sort(keys.begin(), keys.end());
     for (std::size_t q = 0; q < keys.size() && out.size() < budget; ++q) {
-      const std::size_t j = keys[q].second;
-      taken[j] = 1;
-      out.push_back({j, SelectionReason::Informative, u[j], 0.0});
-      if (options.progress && (out.size() % 64 == 0 || out.size() == budget)) {
-        options.progress(out.size(), budget);
-      }
+      take(keys[q].second, SelectionReason::Informative, 0.0);
     }
     return out;
   }

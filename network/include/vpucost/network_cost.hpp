@@ -134,6 +134,8 @@ class NetworkCoster {
 
  private:
   std::vector<LayerCost> cost_on_device(std::span<const Layer> layers) const;
+  /// The operation a SHAVE step is on this coster's device and dtype.
+  ShaveOperation shave_operation(const ShaveStep& step) const;
 
   const CyclePredictor* predictor_;
   Device device_;

@@ -111,6 +111,10 @@ void validate_sr_space(const SearchSpace& space);
 /// Throws vpucost::Error unless the space's aspect ratio gives a whole width.
 std::int64_t sr_input_width(const SearchSpace& space, int resolution);
 
+/// The net of an SR space at `resolution` before any block or upsampler is
+/// chosen: its input, features and image channels (no blocks).
+SrNet sr_base_net(const SearchSpace& space, int resolution);
+
 /// The net an architecture of an SR space picks at `resolution` (zero-op
 /// positions left out).
 SrNet sr_net_from_architecture(const SearchSpace& space, std::span<const int> arch, int resolution);
