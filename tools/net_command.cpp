@@ -14,6 +14,7 @@
 #include "vpucost/net_config.hpp"
 #include "vpucost/network_cost.hpp"
 #include "vpucost/network_nodes.hpp"
+#include "vpucost/network_report.hpp"
 #include "vpucost/recording_predictor.hpp"
 
 namespace vpucost::cli {
@@ -24,115 +25,10 @@ std::string shape(const Tensor& t) {
          std::to_string(t.channels);
 }
 
-// The mode all of a layer's workloads run in, or "best_per_workload".
-std::string mode_of(const WorkloadCost& cost) {
-  const ExecutionMode first = cost.workloads.front().workload.mode;
-  for (const CostedWorkload& w : cost.workloads) {
-    if (w.workload.mode != first) return "best_per_workload";
-  }
-  return std::string(to_string(first));
-}
-
 std::string format(const char* spec, double value) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, spec, value);
   return buffer;
-}
-
-// One line of the per-layer table: a DPU layer, a SHAVE step or a DMA copy,
-// in order.
-struct Row {
-  const NetPart* part = nullptr;
-  bool shave = false;
-  bool dma = false;
-  std::string name;
-  std::string operation;
-  Tensor input, output;
-  std::int64_t kernel = 1, stride = 1;
-  std::string split;  ///< strategy (DPU) or "one SHAVE / 12"
-  std::string exec_mode = "-";
-  std::size_t workloads = 0;
-  double cycles = 0;
-  Workload workload;        ///< DPU rows: what device mode costs again in order
-  ShaveOperation shave_op;  ///< SHAVE rows
-  DmaTransfer transfer{};   ///< DMA rows
-};
-
-Row dpu_row(const NetPart& part, const LayerCost& l) {
-  const Workload& w = l.cost.whole;
-  Row r;
-  r.part = &part;
-  r.name = l.layer.name;
-  r.operation = std::string(to_string(w.operation));
-  r.input = w.input;
-  r.output = w.output;
-  r.kernel = w.kernel_w;
-  r.stride = w.stride_w;
-  r.split = l.cost.split;
-  r.exec_mode = mode_of(l.cost);
-  r.workloads = l.cost.workloads.size();
-  r.cycles = l.cost.cycles;
-  r.workload = w;
-  return r;
-}
-
-Row shave_row(const NetPart& part, const ShaveCost& c) {
-  Row r;
-  r.part = &part;
-  r.shave = true;
-  r.name = c.step.name;
-  r.operation = "SHAVE " + std::string(to_string(c.step.op));
-  r.input = c.operation.input;
-  r.output = c.operation.output;
-  r.split = c.detail;
-  r.cycles = c.cycles;
-  r.shave_op = c.operation;
-  return r;
-}
-
-Row dma_row(const NetPart& part, const DmaCost& c) {
-  Row r;
-  r.part = &part;
-  r.dma = true;
-  r.name = c.step.name;
-  r.operation = "DMA copy";
-  r.input = c.transfer.tensor;
-  r.output = c.transfer.tensor;
-  r.split = "-";
-  r.cycles = c.cycles;
-  r.transfer = c.transfer;
-  return r;
-}
-
-// Every DPU layer (one batched query), SHAVE step and DMA copy of `parts`,
-// in order; in device mode costed again as a network in order
-// (cost_network_nodes).
-std::vector<Row> costed_rows(const std::vector<NetPart>& parts,
-                             const std::vector<PartItemCost>& items, const CostingSetup& setup,
-                             const CyclePredictor& predictor) {
-  std::vector<Row> rows;
-  for (const PartItemCost& item : items) {
-    const NetPart& part = parts[item.part];
-    rows.push_back(item.layer   ? dpu_row(part, *item.layer)
-                   : item.shave ? shave_row(part, *item.shave)
-                                : dma_row(part, *item.dma));
-  }
-  if (setup.mode == LatencyMode::device) {
-    std::vector<NetworkNode> nodes;
-    for (const Row& r : rows) {
-      const auto engine = r.shave ? NetworkNode::Engine::Shave
-                          : r.dma ? NetworkNode::Engine::Dma
-                                  : NetworkNode::Engine::Dpu;
-      nodes.push_back({r.name, engine, r.workload, r.shave_op, r.transfer});
-    }
-    const NetworkNodesCost in_order = cost_network_nodes(nodes, predictor, setup.shave.get(),
-                                                         setup.dma_model(), LatencyMode::device);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      rows[i].cycles = in_order.nodes[i].cycles;
-      rows[i].split = in_order.nodes[i].detail;
-    }
-  }
-  return rows;
 }
 
 }  // namespace
@@ -190,31 +86,27 @@ int run_net(const std::vector<std::string>& args) {
       vm.count("emit-queried") ? recorder
                                : static_cast<const CyclePredictor&>(*setup.loaded.predictor);
   const NetworkCoster coster = setup.coster(&predictor);
-  const std::vector<PartItemCost> items = cost_parts(parts, coster);
-  const std::vector<Row> rows = costed_rows(parts, items, setup, predictor);
+  const NetworkReport report =
+      network_report(parts, coster, setup.mode, setup.shave.get(), setup.dma_model());
   if (vm.count("emit-queried")) {
     write_file_atomically(vm["emit-queried"].as<std::string>(), workloads_csv(recorder.queried()));
   }
   if (vm.count("emit-workloads")) {
-    std::vector<const LayerCost*> layers;
-    for (const PartItemCost& item : items) {
-      if (item.layer) layers.push_back(&*item.layer);
+    std::vector<Workload> layers;
+    for (const NetworkRow& r : report.rows) {
+      layers.insert(layers.end(), r.runs.begin(), r.runs.end());
     }
     write_file_atomically(vm["emit-workloads"].as<std::string>(), workloads_csv(layers));
   }
   if (vm.count("emit-shave")) {
     std::vector<const ShaveOperation*> ops;
-    for (const PartItemCost& item : items) {
-      if (item.shave) ops.push_back(&item.shave->operation);
+    for (const NetworkRow& r : report.rows) {
+      if (r.engine == NetworkNode::Engine::Shave) ops.push_back(&r.shave_op);
     }
     write_file_atomically(vm["emit-shave"].as<std::string>(), shave_operations_csv(ops));
   }
-  double cycles = 0, shave_cycles = 0, dma_cycles = 0;
-  for (const Row& r : rows) {
-    cycles += r.cycles;
-    if (r.shave) shave_cycles += r.cycles;
-    if (r.dma) dma_cycles += r.cycles;
-  }
+  const double cycles = report.cycles, shave_cycles = report.shave_cycles,
+               dma_cycles = report.dma_cycles;
   const double ms = coster.milliseconds(cycles);
 
   if (vm.count("json")) {
@@ -235,20 +127,18 @@ int run_net(const std::vector<std::string>& args) {
     if (vm.count("model") && vm["model"].as<std::string>() != "roofline") {
       j["model"] = vm["model"].as<std::string>();
     }
-    for (const Row& r : rows) {
-      j["layers"].push_back({{"part", r.part->name},
-                             {"key", r.part->key},
+    for (const NetworkRow& r : report.rows) {
+      j["layers"].push_back({{"part", r.part},
+                             {"key", r.key},
                              {"layer", r.name},
-                             {"engine", r.shave ? "SHAVE"
-                                        : r.dma ? "DMA"
-                                                : "DPU"},
+                             {"engine", engine_name(r.engine)},
                              {"operation", r.operation},
                              {"input", {r.input.width, r.input.height, r.input.channels}},
                              {"output", {r.output.width, r.output.height, r.output.channels}},
                              {"kernel", r.kernel},
                              {"stride", r.stride},
                              {"split", r.split},
-                             {"workloads", r.workloads},
+                             {"workloads", r.runs.size()},
                              {"execution_mode", r.exec_mode},
                              {"cycles", r.cycles},
                              {"ms", coster.milliseconds(r.cycles)}});
@@ -263,8 +153,8 @@ int run_net(const std::vector<std::string>& args) {
   std::printf("%-18s %-17s %-15s %-24s %-9s %-17s %10s %9s\n", "part", "layer", "operation",
               "input -> output", setup.mode == LatencyMode::dpu_only ? "split" : "strategy", "mode",
               "cycles", "ms");
-  for (const Row& r : rows) {
-    std::printf("%-18s %-17s %-15s %-24s %-9s %-17s %10.0f %9.4f\n", r.part->name.c_str(),
+  for (const NetworkRow& r : report.rows) {
+    std::printf("%-18s %-17s %-15s %-24s %-9s %-17s %10.0f %9.4f\n", r.part.c_str(),
                 r.name.c_str(), r.operation.c_str(),
                 (shape(r.input) + " -> " + shape(r.output)).c_str(), r.split.c_str(),
                 r.exec_mode.c_str(), r.cycles, coster.milliseconds(r.cycles));

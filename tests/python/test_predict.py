@@ -1,0 +1,101 @@
+"""vpucost.load_model, Model.predict over DataFrames, arrays and row lists,
+vpucost.read_dataset: the same numbers as the CLI, invalid rows named."""
+import numpy as np
+import pandas as pd
+import pytest
+
+import vpucost
+
+
+def test_model_properties(model_2_7):
+    assert model_2_7.device == "VPU_2_7"
+    assert model_2_7.feature_version == 3
+    assert model_2_7.source == "model"
+    assert model_2_7.metadata["rows"] > 0
+    assert vpucost.roofline().device is None
+
+
+def test_prediction_equals_the_cli_row_by_row(source, cli, model_2_7, tmp_path):
+    csv = source / "data" / "samples" / "vpu_2_7_test.csv"
+    out = tmp_path / "predictions.csv"
+    cli("predict", "--model", source / "models" / "vpu_2_7.h5", "--csv", csv, "--out", out)
+    expected = pd.read_csv(out)["predicted_cycles"].to_numpy()
+    got = model_2_7.predict(pd.read_csv(csv))
+    assert got.dtype == np.float64 and got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_dict_of_arrays_rows_and_defaults_agree(model_4_0):
+    row = dict(operation="CONVOLUTION", input_width=56, input_height=56, input_channels=64,
+               output_width=56, output_height=56, output_channels=64, kernel_width=3,
+               kernel_height=3, pad_top=1, pad_bottom=1, pad_left=1, pad_right=1)
+    from_rows = model_4_0.predict([row, dict(row, activation_function="RELU")])
+    from_arrays = model_4_0.predict({k: np.array([v, v]) for k, v in row.items()} |
+                                    {"activation_function": np.array(["NONE", "RELU"])})
+    np.testing.assert_array_equal(from_rows, from_arrays)
+    # The defaults are the CSV's: the model's device, UINT8, CUBOID_16x16, dense.
+    explicit = model_4_0.predict([dict(row, device="VPU_4_0", input_dtype="UINT8",
+                                       output_dtype="UINT8", execution_mode="CUBOID_16x16",
+                                       input_sparsity=0.0, output_write_tiles=1,
+                                       isi_strategy="CLUSTERING")])
+    assert explicit[0] == from_rows[0]
+    assert from_rows[0] > 0 and from_rows[1] != from_rows[0]
+
+
+def test_a_million_rows_in_one_call(source, model_2_7):
+    sample = pd.read_csv(source / "data" / "samples" / "vpu_2_7_test.csv")
+    big = pd.concat([sample] * 1000, ignore_index=True)
+    cycles = model_2_7.predict(big)
+    assert len(cycles) == len(big) == 1_000_000
+    np.testing.assert_array_equal(cycles[:len(sample)], cycles[-len(sample):])
+
+
+def test_invalid_rows_are_named_or_nan(model_4_0):
+    rows = [dict(operation="CONVOLUTION", input_width=8, input_height=8, input_channels=16,
+                 output_width=8, output_height=8, output_channels=16),
+            dict(operation="CONVOLUTION", input_width=8, input_height=8, input_channels=16,
+                 output_width=9, output_height=8, output_channels=16)]
+    with pytest.raises(vpucost.Error, match=r"^row 1: .*output"):
+        model_4_0.predict(rows)
+    cycles = model_4_0.predict(rows, invalid="nan")
+    assert cycles[0] > 0 and np.isnan(cycles[1])
+    with pytest.raises(vpucost.Error, match="row 0: operation 'CONV' is not one of"):
+        model_4_0.predict([dict(rows[0], operation="CONV")])
+    with pytest.raises(vpucost.Error, match="row 1: execution_mode is empty"):
+        model_4_0.predict(pd.DataFrame([dict(rows[0], execution_mode="CUBOID_16x16"),
+                                        dict(rows[0], execution_mode=None)]))
+    with pytest.raises(vpucost.Error, match="column 'input_width' is missing"):
+        model_4_0.predict({"operation": ["CONVOLUTION"]})
+    with pytest.raises(ValueError):  # vpucost.Error is a ValueError
+        model_4_0.predict([dict(rows[0], device="VPU_2_7")])
+
+
+def test_roofline_needs_a_device_column():
+    row = dict(operation="CONVOLUTION", input_width=8, input_height=8, input_channels=16,
+               output_width=8, output_height=8, output_channels=16)
+    with pytest.raises(vpucost.Error, match="column 'device' is missing"):
+        vpucost.roofline().predict([row])
+    assert vpucost.roofline().predict([dict(row, device="NPU_5_0")])[0] > 0
+
+
+def test_load_model_errors_carry_the_cpp_message(tmp_path):
+    bad = tmp_path / "bad.h5"
+    bad.write_text("not hdf5")
+    with pytest.raises(vpucost.Error, match="bad.h5"):
+        vpucost.load_model(str(bad))
+
+
+def test_read_dataset_as_dataframe(source, cli, tmp_path):
+    csv = source / "data" / "samples" / "vpu_2_7_test.csv"
+    h5 = tmp_path / "test.h5"
+    cli("import", "--csv", csv, "--out", h5)
+    frame = vpucost.read_dataset(h5)
+    raw = pd.read_csv(csv)
+    assert len(frame) == len(raw)
+    assert list(frame["operation"].astype(str)) == list(raw["operation"])
+    np.testing.assert_array_equal(frame["cycles"].to_numpy(), raw["cycles"].to_numpy())
+    np.testing.assert_array_equal(frame["input_channels"].to_numpy(),
+                                  raw["input_channels"].to_numpy())
+    # A DataFrame read from a dataset predicts as its CSV does.
+    model = vpucost.load_model(str(source / "models" / "vpu_2_7.h5"))
+    np.testing.assert_array_equal(model.predict(frame), model.predict(raw))
