@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
+# `import vpucost` for Debian's /usr/bin/python3 (python/README.md)
+scripts/install-python.sh
 vpucost=build/tools/vpucost
 out=out/demo
 mkdir -p "$out"
@@ -81,5 +83,9 @@ echo
 echo "== the papers' VPU design rules, measured on VPU_4_0"
 "$vpucost" advise --model models/vpu_4_0.h5 --shave-model models/shave_vpu_4_0.h5 \
   --dma-model models/dma_vpu_4_0.h5 | tail -n 5
+echo
+echo "== the same from Python (/usr/bin/python3, installed package): python/examples/quickstart.py"
+(cd / && /usr/bin/python3 -c "import vpucost; print('import vpucost:', vpucost.__file__)")
+/usr/bin/python3 python/examples/quickstart.py
 echo
 echo "outputs in $out/ (plots: small_pred_vs_true.png, shipped_pred_vs_true.png)"

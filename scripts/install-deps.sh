@@ -10,6 +10,8 @@ packages=(
   nlohmann-json3-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox python3 python3-h5py python3-yaml
+  # the vpucost Python package (python/) and its pytest suite
+  python3-dev pybind11-dev python3-numpy python3-pandas python3-pytest python3-torch
   clang libclang-rt-14-dev
 )
 
