@@ -17,3 +17,8 @@ endif()
 
 # fast-cpp-csv-parser (Debian libfccp-dev) is a single header.
 find_path(FCCP_INCLUDE_DIR libfccp/csv.h REQUIRED)
+
+# ONNX import (network/, issue #19): Debian's libonnx-dev (generated protobuf
+# classes, shape inference) over libprotobuf-dev.
+find_package(Protobuf REQUIRED)
+find_package(ONNX REQUIRED CONFIG)

@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "net_nodes.hpp"
+#include "net_onnx.hpp"
 #include "network_cli.hpp"
 #include "vpucost/atomic_file.hpp"
 #include "vpucost/device.hpp"
@@ -54,17 +55,23 @@ int run_net(const std::vector<std::string>& args) {
        "cycles");
   // clang-format on
   add_net_nodes_options(options);
+  add_net_onnx_options(options);
   po::variables_map vm;
   if (!parse_options("net",
                      "[--model M.h5 | --device D] --config net.json [--resolution 224] "
                      "[--mode compute|ddr|dpu] [--json]\n"
                      "       vpucost net --model M.h5 --nodes network.csv --shave-model S.h5 "
-                     "[--dtype D] [--mode M]",
+                     "[--dtype D] [--mode M]\n"
+                     "       vpucost net --model M.h5 --onnx model.onnx [--input-shape 1x3x224x224] "
+                     "[--shave-model S.h5] [--unknown-ops error|shave-generic] [--json]",
                      options, args, vm)) {
     return 0;
   }
+  if (vm.count("onnx")) return run_net_onnx(vm, costing_setup(vm));
   if (vm.count("nodes")) return run_net_nodes(vm, costing_setup(vm));
-  if (!vm.count("config")) throw Error("--config net.json (or --nodes network.csv) is required");
+  if (!vm.count("config")) {
+    throw Error("--config net.json (or --nodes network.csv, or --onnx model.onnx) is required");
+  }
   const std::string config_path = vm["config"].as<std::string>();
   const NetConfig config = load_net_config(config_path);
   int resolution = vm["resolution"].as<int>();
