@@ -7,6 +7,7 @@
 #include <cstring>
 #include <unordered_set>
 
+#include "onnx_shape_folding.hpp"
 #include "vpucost/error.hpp"
 
 namespace vpucost::onnx_import {
@@ -167,36 +168,56 @@ std::unique_ptr<OnnxGraph> load_onnx_graph(std::string_view bytes, const std::st
     if (v.name() == input_name) fix_input_shape(v, options.input_shape, source);
   }
   g.input = input_name;
-  // Inferred shapes only: drop what the file claims for inner tensors (a
-  // stale value_info would contradict the new input shape).
-  graph.clear_value_info();
-  try {
-    onnx::ShapeInferenceOptions inference(false, 1, true);
-    onnx::shape_inference::InferShapes(g.model, onnx::OpSchemaRegistry::Instance(), inference);
-  } catch (const std::exception& e) {
-    std::string what = e.what();
-    if (const auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
-    throw Error(source + ": ONNX shape inference failed: " + what);
+  // Topological order (ONNX requires it), checked before shape inference
+  // (which would only say an input has no type): every input of a node is
+  // the graph's input, an initializer or an earlier node's output.
+  {
+    std::unordered_set<std::string> available;
+    for (const onnx::TensorProto& t : graph.initializer()) available.insert(t.name());
+    for (const onnx::ValueInfoProto& v : graph.input()) available.insert(v.name());
+    for (const onnx::NodeProto& node : graph.node()) {
+      for (const std::string& in : node.input()) {
+        if (!in.empty() && !available.count(in)) {
+          throw Error(source + ": " + node_label(node) + " reads '" + in +
+                      "', which no earlier node produces: the graph has a cycle or is not in "
+                      "topological order");
+        }
+      }
+      for (const std::string& out : node.output()) available.insert(out);
+    }
   }
-  for (const onnx::ValueInfoProto& v : graph.input()) record_shape(g, v);
-  for (const onnx::ValueInfoProto& v : graph.value_info()) record_shape(g, v);
-  for (const onnx::ValueInfoProto& v : graph.output()) {
-    record_shape(g, v);
-    g.graph_outputs[v.name()] = true;
+  // The model's parameters, before shape arithmetic becomes initializers.
+  for (const onnx::TensorProto& t : graph.initializer()) {
+    std::int64_t n = 1;
+    for (const std::int64_t d : t.dims()) n = d > 0 && n < (std::int64_t{1} << 40) ? n * d : 0;
+    g.parameters += n;
   }
+  // Shapes by ONNX's inference; shape arithmetic it cannot follow is folded
+  // to constants (onnx_shape_folding.hpp) and inference runs again. Each
+  // round folds at least one node, so this ends.
+  for (int round = 0;; ++round) {
+    // Inferred shapes only: drop what the file claims for inner tensors (a
+    // stale value_info would contradict the new input shape).
+    graph.clear_value_info();
+    try {
+      onnx::ShapeInferenceOptions inference(false, 1, true);
+      onnx::shape_inference::InferShapes(g.model, onnx::OpSchemaRegistry::Instance(), inference);
+    } catch (const std::exception& e) {
+      std::string what = e.what();
+      if (const auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+      throw Error(source + ": ONNX shape inference failed: " + what);
+    }
+    g.shapes.clear();
+    for (const onnx::ValueInfoProto& v : graph.input()) record_shape(g, v);
+    for (const onnx::ValueInfoProto& v : graph.value_info()) record_shape(g, v);
+    for (const onnx::ValueInfoProto& v : graph.output()) record_shape(g, v);
+    if (round == 16 || fold_shape_arithmetic(graph, g.shapes) == 0) break;
+  }
+  for (const onnx::ValueInfoProto& v : graph.output()) g.graph_outputs[v.name()] = true;
   for (const onnx::TensorProto& t : graph.initializer()) {
     g.constants[t.name()] = &t;
-    Dims dims(t.dims().begin(), t.dims().end());
-    std::int64_t n = 1;
-    for (const std::int64_t d : dims) n = d > 0 && n < (std::int64_t{1} << 40) ? n * d : 0;
-    g.parameters += n;
-    g.shapes[t.name()] = std::move(dims);
+    g.shapes[t.name()] = Dims(t.dims().begin(), t.dims().end());
   }
-  // Topological order (ONNX requires it): every input of a node is the
-  // graph's input, an initializer or an earlier node's output.
-  std::unordered_set<std::string> available{input_name};
-  for (const onnx::TensorProto& t : graph.initializer()) available.insert(t.name());
-  for (const onnx::ValueInfoProto& v : graph.input()) available.insert(v.name());
   for (int i = 0; i < graph.node_size(); ++i) {
     const onnx::NodeProto& node = graph.node(i);
     if (node.op_type() == "Constant") {
@@ -207,15 +228,8 @@ std::unique_ptr<OnnxGraph> load_onnx_graph(std::string_view bytes, const std::st
       }
     }
     for (const std::string& in : node.input()) {
-      if (in.empty()) continue;  // an omitted optional input
-      if (!available.count(in)) {
-        throw Error(source + ": " + node_label(node) + " reads '" + in +
-                    "', which no earlier node produces: the graph has a cycle or is not in "
-                    "topological order");
-      }
-      g.consumers[in].push_back(i);
+      if (!in.empty()) g.consumers[in].push_back(i);
     }
-    for (const std::string& out : node.output()) available.insert(out);
   }
   return owned;
 }

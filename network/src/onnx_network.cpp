@@ -263,35 +263,46 @@ class Mapper {
     dpu(node, l, false, out);
   }
 
-  /// Rule 5: AVEPOOL over the whole map, pre-pooled when it exceeds 15.
+  /// Rule 5: AVEPOOL over the whole map; above VPUNN's largest kernel (15)
+  /// first an AVEPOOL with kernel = stride = s, the smallest s in 2..8 that
+  /// divides both sides down to 15 or less (network_parts' rule, any aspect).
   void global_pool(const onnx::NodeProto& node, std::vector<ImportedNode>& out) {
+    constexpr std::int64_t kMaxKernel = 15;
     const Whc in = whc(data_input(node), node);
-    std::vector<Layer> layers;
-    if (in.w == in.h) {
-      try {
-        layers = global_avg_pool_layers(name_of(node), in.w, in.c);
-      } catch (const Error& e) {
-        fail(node, e.what());
-      }
-    } else if (in.w <= 15 && in.h <= 15) {
+    const std::string name = name_of(node);
+    const auto pool = [&](std::string layer_name, std::int64_t w, std::int64_t h, std::int64_t k_w,
+                          std::int64_t k_h, std::int64_t stride) {
       Layer l;
-      l.kind = LayerKind::GlobalAvgPool;
-      l.in_width = l.kernel_w = in.w;
-      l.in_height = l.kernel_h = in.h;
+      l.name = std::move(layer_name);
+      l.kind = stride == 1 ? LayerKind::GlobalAvgPool : LayerKind::AvgPool;
+      l.in_width = w;
+      l.in_height = h;
       l.in_channels = l.out_channels = in.c;
-      layers.push_back(l);
-    } else {
-      fail(node, "a global pool over a non-square map larger than 15 has no DPU mapping");
-    }
-    for (const Layer& l : layers) {
+      l.kernel_w = k_w;
+      l.kernel_h = k_h;
+      l.stride = stride;
       ImportedNode n;
-      n.name = l.name.empty() ? name_of(node) : l.name;
+      n.name = l.name;
       n.onnx_ops = node.op_type();
       n.engine = NetworkNode::Engine::Dpu;
       n.layer = l;
-      n.output = {1, l.out_channels, l.out_height(), l.out_width()};
+      n.output = {1, in.c, l.out_height(), l.out_width()};
       out.push_back(std::move(n));
+    };
+    std::int64_t w = in.w, h = in.h;
+    if (w > kMaxKernel || h > kMaxKernel) {
+      std::int64_t s = 2;
+      while (s <= 8 && (w % s || h % s || w / s > kMaxKernel || h / s > kMaxKernel)) ++s;
+      if (s > 8) {
+        fail(node, "a global pool over " + std::to_string(w) + "x" + std::to_string(h) +
+                       ": no pre-pool of 2..8 divides it down to 15 or less (VPUNN's largest "
+                       "kernel)");
+      }
+      pool(name + "[pre-pool]", w, h, s, s, s);
+      w /= s;
+      h /= s;
     }
+    pool(name, w, h, w, h, 1);
   }
 
   bool reduces_over_hw(const onnx::NodeProto& node) const {

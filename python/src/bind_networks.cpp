@@ -10,6 +10,7 @@
 #include "vpucost/error.hpp"
 #include "vpucost/net_config.hpp"
 #include "vpucost/network_report.hpp"
+#include "vpucost/onnx_network.hpp"
 
 namespace py = pybind11;
 
@@ -135,9 +136,116 @@ Layer make_layer(const std::string& kind, const std::vector<std::int64_t>& input
   return l;
 }
 
+/// An imported ONNX network on the costing's device, node by node in order
+/// (cost_network_nodes), in the same dict form as report_dict.
+py::dict cost_imported(const PyCosting& c, const ImportedNetwork& net) {
+  const std::vector<NetworkNode> nodes = network_nodes(net, c.device, c.dtype);
+  for (const NetworkNode& n : nodes) {
+    if (n.engine == NetworkNode::Engine::Shave && !c.shave) {
+      throw Error("node '" + n.name + "' runs " + std::string(to_string(n.shave.operation)) +
+                  " on SHAVE: give shave_model= (e.g. models/shave_vpu_4_0.h5)");
+    }
+  }
+  NetworkNodesCost cost;
+  {
+    py::gil_scoped_release release;
+    cost = cost_network_nodes(nodes, *c.model.predictor, c.shave.get(), *c.dma, c.mode);
+  }
+  const double mhz = device_spec(c.device).dpu_clock_mhz;
+  py::list rows;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const NetworkNode& n = nodes[i];
+    const ImportedNode& in = net.nodes[i];
+    py::dict row;
+    row["part"] = "";
+    row["layer"] = n.name;
+    row["engine"] = std::string(engine_name(n.engine));
+    row["onnx_ops"] = in.onnx_ops;
+    row["operation"] = n.engine == NetworkNode::Engine::Dpu ? std::string(to_string(n.layer.operation))
+                       : n.engine == NetworkNode::Engine::Shave
+                           ? "SHAVE " + std::string(to_string(n.shave.operation))
+                           : in.onnx_ops;
+    row["output"] = in.output;
+    row["generic"] = in.generic;
+    row["split"] = cost.nodes[i].detail;
+    row["cycles"] = cost.nodes[i].cycles;
+    row["ms"] = cost.nodes[i].cycles / mhz / 1000.0;
+    rows.append(row);
+  }
+  py::dict d;
+  d["network"] = net.name;
+  d["device"] = std::string(to_string(c.device));
+  d["dtype"] = std::string(to_string(c.dtype));
+  d["mode"] = std::string(to_string(c.mode));
+  d["total_cycles"] = cost.total_cycles();
+  d["shave_cycles"] = cost.shave_cycles;
+  d["dma_cycles"] = cost.dma_cycles;
+  d["total_ms"] = cost.total_cycles() / mhz / 1000.0;
+  d["parameters"] = net.parameters;
+  d["resolution"] = net.input_height;
+  d["rows"] = rows;
+  return d;
+}
+
 }  // namespace
 
 void bind_networks(py::module_& m) {
+  py::class_<ImportedNetwork>(m, "OnnxNetwork",
+                              "A network imported from ONNX (vpucost.network_from_onnx).")
+      .def_readonly("name", &ImportedNetwork::name)
+      .def_readonly("parameters", &ImportedNetwork::parameters)
+      .def_property_readonly("input_shape",
+                             [](const ImportedNetwork& n) {
+                               return std::vector<std::int64_t>{1, n.input_channels,
+                                                                n.input_height, n.input_width};
+                             })
+      .def_property_readonly(
+          "nodes",
+          [](const ImportedNetwork& n) {
+            py::list out;
+            for (const ImportedNode& node : n.nodes) {
+              py::dict d;
+              d["name"] = node.name;
+              d["onnx_ops"] = node.onnx_ops;
+              d["engine"] = std::string(engine_name(node.engine));
+              d["output"] = node.output;
+              d["generic"] = node.generic;
+              if (node.engine == NetworkNode::Engine::Dpu) {
+                d["layer"] = node.layer;
+                d["activation"] = std::string(to_string(node.activation));
+              }
+              if (node.engine == NetworkNode::Engine::Shave) {
+                d["shave"] = node.shave;
+              }
+              out.append(d);
+            }
+            return out;
+          },
+          "every node: name, onnx_ops, engine (DPU, SHAVE, layout), output shape; DPU nodes "
+          "their vpucost.Layer and fused activation, SHAVE nodes their vpucost.ShaveStep")
+      .def("__repr__", [](const ImportedNetwork& n) {
+        return "<vpucost.OnnxNetwork " + n.name + " from " + n.source + ", " +
+               std::to_string(n.nodes.size()) + " nodes>";
+      });
+  m.def(
+      "network_from_onnx",
+      [](const std::string& path, std::optional<std::vector<std::int64_t>> input_shape,
+         const std::string& unknown_ops) {
+        OnnxImportOptions o;
+        if (input_shape) o.input_shape = *input_shape;
+        if (unknown_ops != "error" && unknown_ops != "shave-generic") {
+          throw Error("unknown_ops='" + unknown_ops + "' is not 'error' or 'shave-generic'");
+        }
+        o.unknown_ops_as_shave = unknown_ops == "shave-generic";
+        py::gil_scoped_release release;
+        return read_onnx_network(path, o);
+      },
+      py::arg("path"), py::arg("input_shape") = py::none(), py::arg("unknown_ops") = "error",
+      "Reads an ONNX model: BatchNorm folded, operators mapped to DPU layers, SHAVE steps and "
+      "layout nodes (network/NETWORK.md section 13). input_shape: (1, C, H, W) when the model's "
+      "is dynamic. unknown_ops='shave-generic' costs an unmapped operator as a generic SHAVE "
+      "operation instead of raising.");
+
   py::class_<Layer>(m, "Layer", "A DPU layer of a Python layer list (Costing.network_layers).")
       .def(py::init(&make_layer), py::arg("kind"), py::arg("input"),
            py::arg("out_channels") = py::none(), py::arg("kernel") = 1, py::arg("stride") = 1,
@@ -200,6 +308,7 @@ void bind_networks(py::module_& m) {
             return cost_net_config(c, parse_net_config(json, "net config"), resolution);
           },
           py::arg("json"), py::arg("resolution") = py::none())
+      .def("_onnx", &cost_imported, py::arg("network"))
       .def(
           "_layers",
           [](const PyCosting& c, const py::list& items) {

@@ -6,8 +6,9 @@ for numpy, pandas and PyTorch:
 - :func:`load_model` / :func:`roofline` and :func:`predict` (``Model.predict``):
   DPU workload cycles for a DataFrame or column arrays, one call for a million
   rows, GIL released;
-- :class:`Costing`: a layer, a Python layer list or a net config on the whole
-  device (``Costing.network``), per-layer rows as a DataFrame;
+- :class:`Costing`: a layer, a Python layer list, a net config or an ONNX
+  model (:func:`network_from_onnx`) on the whole device
+  (``Costing.network``), per-layer rows as a DataFrame;
 - :func:`build_lut`: latency look-up tables that ProxylessNAS / once-for-all
   read (``LatencyTable.write``);
 - :func:`read_dataset`: a dataset (.h5) or recording CSV as a DataFrame;
@@ -25,16 +26,18 @@ from ._vpucost import (  # noqa: F401  (re-exported)
     LatencyTable,
     Layer,
     Model,
+    OnnxNetwork,
     ShaveStep,
     __version__,
     evolutionary_search,
     load_model,
+    network_from_onnx,
     roofline,
     space_names,
     write_tables,
 )
 # Shown as vpucost.X in messages and reprs, not vpucost._vpucost.X.
-for _class in (Costing, Error, LatencyTable, Layer, Model, ShaveStep):
+for _class in (Costing, Error, LatencyTable, Layer, Model, OnnxNetwork, ShaveStep):
     _class.__module__ = "vpucost"
 del _class
 
@@ -49,11 +52,13 @@ __all__ = [
     "Layer",
     "Model",
     "NetworkLatency",
+    "OnnxNetwork",
     "ShaveStep",
     "build_lut",
     "evolutionary_search",
     "expected_latency",
     "load_model",
+    "network_from_onnx",
     "network_latency",
     "predict",
     "read_dataset",

@@ -36,11 +36,20 @@ def _network(costing, config, resolution=None):
     """Latency of a network on this costing's device.
 
     ``config``: a net-config JSON file (ProxylessNAS, once-for-all,
-    MobileNetV3 or super-resolution; nets/), the same as a dict, or a list of
-    :class:`vpucost.Layer` and :class:`vpucost.ShaveStep` run in order.
+    MobileNetV3 or super-resolution; nets/), the same as a dict, a list of
+    :class:`vpucost.Layer` and :class:`vpucost.ShaveStep` run in order, an
+    ONNX file (``.onnx``) or a :func:`vpucost.network_from_onnx` network.
     ``resolution``: the input resolution of a net config (default 224; a
-    super-resolution config has its own).
+    super-resolution config has its own); for an ONNX file, 1x3xRxR.
     """
+    if isinstance(config, _vpucost.OnnxNetwork):
+        if resolution is not None:
+            raise _vpucost.Error("resolution= does not apply to an ONNX network: "
+                                 "vpucost.network_from_onnx(path, input_shape=...)")
+        return NetworkLatency(costing._onnx(config))
+    if isinstance(config, (str, os.PathLike)) and os.fspath(config).endswith(".onnx"):
+        shape = None if resolution is None else (1, 3, resolution, resolution)
+        return NetworkLatency(costing._onnx(_vpucost.network_from_onnx(os.fspath(config), shape)))
     if isinstance(config, (list, tuple)):
         if resolution is not None:
             raise _vpucost.Error("resolution= does not apply to a layer list")
