@@ -12,6 +12,8 @@ packages=(
   gnuplot-nox python3 python3-h5py python3-yaml
   # the vpucost Python package (python/) and its pytest suite
   python3-dev pybind11-dev python3-numpy python3-pandas python3-pytest python3-torch
+  # ONNX import, and the tests that export torchvision's networks to ONNX
+  libonnx-dev libprotobuf-dev python3-onnx python3-torchvision
   clang libclang-rt-14-dev
 )
 

@@ -57,14 +57,15 @@ int run_net(const std::vector<std::string>& args) {
   add_net_nodes_options(options);
   add_net_onnx_options(options);
   po::variables_map vm;
-  if (!parse_options("net",
-                     "[--model M.h5 | --device D] --config net.json [--resolution 224] "
-                     "[--mode compute|ddr|dpu] [--json]\n"
-                     "       vpucost net --model M.h5 --nodes network.csv --shave-model S.h5 "
-                     "[--dtype D] [--mode M]\n"
-                     "       vpucost net --model M.h5 --onnx model.onnx [--input-shape 1x3x224x224] "
-                     "[--shave-model S.h5] [--unknown-ops error|shave-generic] [--json]",
-                     options, args, vm)) {
+  if (!parse_options(
+          "net",
+          "[--model M.h5 | --device D] --config net.json [--resolution 224] "
+          "[--mode compute|ddr|dpu] [--json]\n"
+          "       vpucost net --model M.h5 --nodes network.csv --shave-model S.h5 "
+          "[--dtype D] [--mode M]\n"
+          "       vpucost net --model M.h5 --onnx model.onnx [--input-shape 1x3x224x224] "
+          "[--shave-model S.h5] [--unknown-ops error|shave-generic] [--json]",
+          options, args, vm)) {
     return 0;
   }
   if (vm.count("onnx")) return run_net_onnx(vm, costing_setup(vm));
@@ -161,10 +162,9 @@ int run_net(const std::vector<std::string>& args) {
               "input -> output", setup.mode == LatencyMode::dpu_only ? "split" : "strategy", "mode",
               "cycles", "ms");
   for (const NetworkRow& r : report.rows) {
-    std::printf("%-18s %-17s %-15s %-24s %-9s %-17s %10.0f %9.4f\n", r.part.c_str(),
-                r.name.c_str(), r.operation.c_str(),
-                (shape(r.input) + " -> " + shape(r.output)).c_str(), r.split.c_str(),
-                r.exec_mode.c_str(), r.cycles, coster.milliseconds(r.cycles));
+    std::printf("%-18s %-17s %-15s %-24s %-9s %-17s %10.0f %9.4f\n", r.part.c_str(), r.name.c_str(),
+                r.operation.c_str(), (shape(r.input) + " -> " + shape(r.output)).c_str(),
+                r.split.c_str(), r.exec_mode.c_str(), r.cycles, coster.milliseconds(r.cycles));
   }
   std::cout << "\ntotal: " << format("%.4f", ms) << " ms (" << format("%.0f", cycles)
             << " DPU cycles at " << format("%.0f", device_spec(setup.device).dpu_clock_mhz)

@@ -9,6 +9,7 @@
 
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/network_report.hpp"
 #include "vpucost/onnx_network.hpp"
 
 namespace vpucost::cli {
@@ -37,20 +38,13 @@ std::string dims_text(const std::vector<std::int64_t>& d) {
 
 std::string operation_of(const NetworkNode& n, const ImportedNode& imported) {
   switch (n.engine) {
-    case NetworkNode::Engine::Dpu: return std::string(to_string(n.layer.operation));
+    case NetworkNode::Engine::Dpu:
+      return std::string(to_string(n.layer.operation));
     case NetworkNode::Engine::Shave:
       return "SHAVE " + std::string(to_string(n.shave.operation)) +
              (imported.generic ? " (generic)" : "");
-    default: return imported.onnx_ops;
-  }
-}
-
-const char* engine_of(const NetworkNode& n) {
-  switch (n.engine) {
-    case NetworkNode::Engine::Dpu: return "DPU";
-    case NetworkNode::Engine::Shave: return "SHAVE";
-    case NetworkNode::Engine::Dma: return "DMA";
-    default: return "layout";
+    default:
+      return imported.onnx_ops;
   }
 }
 
@@ -79,7 +73,8 @@ int run_net_onnx(const po::variables_map& vm, const CostingSetup& setup) {
     throw Error("--resolution does not apply to --onnx: use --input-shape 1x3xHxW");
   }
   OnnxImportOptions options;
-  if (vm.count("input-shape")) options.input_shape = parse_input_shape(vm["input-shape"].as<std::string>());
+  if (vm.count("input-shape"))
+    options.input_shape = parse_input_shape(vm["input-shape"].as<std::string>());
   const std::string unknown = vm["unknown-ops"].as<std::string>();
   if (unknown != "error" && unknown != "shave-generic") {
     throw Error("--unknown-ops '" + unknown + "' is not error or shave-generic");
@@ -94,8 +89,8 @@ int run_net_onnx(const po::variables_map& vm, const CostingSetup& setup) {
                   " on SHAVE: give --shave-model (e.g. models/shave_vpu_4_0.h5)");
     }
   }
-  const NetworkNodesCost cost = cost_network_nodes(nodes, *setup.loaded.predictor,
-                                                   setup.shave.get(), setup.dma_model(), setup.mode);
+  const NetworkNodesCost cost = cost_network_nodes(
+      nodes, *setup.loaded.predictor, setup.shave.get(), setup.dma_model(), setup.mode);
   const double mhz = device_spec(setup.device).dpu_clock_mhz;
   const auto ms = [&](double cycles) { return cycles / mhz / 1000.0; };
   std::vector<std::string> generic;
@@ -120,7 +115,7 @@ int run_net_onnx(const po::variables_map& vm, const CostingSetup& setup) {
                      {"nodes", nlohmann::json::array()}};
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       j["nodes"].push_back({{"node", nodes[i].name},
-                            {"engine", engine_of(nodes[i])},
+                            {"engine", std::string(engine_name(nodes[i].engine))},
                             {"onnx_ops", net.nodes[i].onnx_ops},
                             {"operation", operation_of(nodes[i], net.nodes[i])},
                             {"output", net.nodes[i].output},
@@ -134,13 +129,14 @@ int run_net_onnx(const po::variables_map& vm, const CostingSetup& setup) {
   std::cout << (net.name.empty() ? path : net.name) << " from " << path << " (input " << input
             << ", " << net.parameters << " parameters) on " << to_string(setup.device) << " "
             << to_string(setup.dtype) << ", " << setup.describe() << "\n\n";
-  std::printf("%-40s %-6s %-32s %-20s %-16s %-24s %10s %9s\n", "node", "engine", "onnx", "operation",
-              "output", "detail", "cycles", "ms");
+  std::printf("%-40s %-6s %-32s %-20s %-16s %-24s %10s %9s\n", "node", "engine", "onnx",
+              "operation", "output", "detail", "cycles", "ms");
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     std::printf("%-40s %-6s %-32s %-20s %-16s %-24s %10.0f %9.4f\n", nodes[i].name.c_str(),
-                engine_of(nodes[i]), net.nodes[i].onnx_ops.c_str(),
-                operation_of(nodes[i], net.nodes[i]).c_str(), dims_text(net.nodes[i].output).c_str(),
-                cost.nodes[i].detail.c_str(), cost.nodes[i].cycles, ms(cost.nodes[i].cycles));
+                std::string(engine_name(nodes[i].engine)).c_str(), net.nodes[i].onnx_ops.c_str(),
+                operation_of(nodes[i], net.nodes[i]).c_str(),
+                dims_text(net.nodes[i].output).c_str(), cost.nodes[i].detail.c_str(),
+                cost.nodes[i].cycles, ms(cost.nodes[i].cycles));
   }
   std::printf("\ntotal: %.4f ms (%.0f cycles at %.0f MHz: DPU %.0f, SHAVE %.0f = %.1f %%)\n",
               ms(cost.total_cycles()), cost.total_cycles(), mhz, cost.dpu_cycles, cost.shave_cycles,

@@ -59,10 +59,14 @@ NetworkRow dma_row(const DmaCost& c) {
 
 std::string_view engine_name(NetworkNode::Engine engine) {
   switch (engine) {
-    case NetworkNode::Engine::Dpu: return "DPU";
-    case NetworkNode::Engine::Shave: return "SHAVE";
-    case NetworkNode::Engine::Dma: return "DMA";
-    case NetworkNode::Engine::Layout: return "layout";
+    case NetworkNode::Engine::Dpu:
+      return "DPU";
+    case NetworkNode::Engine::Shave:
+      return "SHAVE";
+    case NetworkNode::Engine::Dma:
+      return "DMA";
+    case NetworkNode::Engine::Layout:
+      return "layout";
   }
   return "DPU";
 }

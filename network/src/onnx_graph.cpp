@@ -82,16 +82,17 @@ void record_shape(OnnxGraph& g, const onnx::ValueInfoProto& v) {
 }  // namespace
 
 std::string node_label(const onnx::NodeProto& node) {
-  const std::string name =
-      !node.name().empty() ? node.name() : node.output_size() > 0 ? node.output(0) : "?";
+  const std::string name = !node.name().empty()     ? node.name()
+                           : node.output_size() > 0 ? node.output(0)
+                                                    : "?";
   return "node '" + name + "' (" + node.op_type() + ")";
 }
 
 const Dims& OnnxGraph::shape(const std::string& tensor, const onnx::NodeProto& node) const {
   const auto it = shapes.find(tensor);
   if (it == shapes.end()) {
-    throw Error(source + ": " + node_label(node) + ": ONNX shape inference gives no static shape for '" +
-                tensor + "'");
+    throw Error(source + ": " + node_label(node) +
+                ": ONNX shape inference gives no static shape for '" + tensor + "'");
   }
   return it->second;
 }
@@ -135,7 +136,8 @@ std::optional<std::vector<double>> OnnxGraph::values(const std::string& tensor) 
       if (t.has_raw_data()) return from_raw(std::int64_t{}) ? std::optional(out) : std::nullopt;
       out.assign(t.int64_data().begin(), t.int64_data().end());
       break;
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
   if (static_cast<std::int64_t>(out.size()) != count) return std::nullopt;
   return out;
@@ -156,8 +158,9 @@ std::unique_ptr<OnnxGraph> load_onnx_graph(std::string_view bytes, const std::st
     throw Error(source + ": larger than 2 GB, the protobuf limit of an ONNX file");
   }
   if (!g.model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    throw Error(source + ": not an ONNX model (the protobuf does not parse: truncated or another "
-                         "format)");
+    throw Error(source +
+                ": not an ONNX model (the protobuf does not parse: truncated or another "
+                "format)");
   }
   if (!g.model.has_graph() || g.model.graph().node_size() == 0) {
     throw Error(source + ": the ONNX model has no graph nodes");

@@ -22,15 +22,16 @@ struct Whc {
 };
 
 const std::unordered_set<std::string> kLayoutOps = {
-    "Flatten", "Reshape", "Transpose", "Concat",  "Slice", "Split", "Squeeze",
-    "Unsqueeze", "Identity", "Dropout", "Pad",    "Cast",  "Expand"};
+    "Flatten",   "Reshape",  "Transpose", "Concat", "Slice", "Split", "Squeeze",
+    "Unsqueeze", "Identity", "Dropout",   "Pad",    "Cast",  "Expand"};
 
 // ONNX activation -> SHAVE kernel (rule 2 of the v2 teacher's mapping).
 const std::unordered_map<std::string, ShaveOp> kShaveActivations = {
-    {"HardSwish", ShaveOp::hswish}, {"HardSigmoid", ShaveOp::hsigmoid}, {"Tanh", ShaveOp::tanh},
-    {"Elu", ShaveOp::elu},          {"Mish", ShaveOp::mish},            {"PRelu", ShaveOp::prelu},
-    {"Gelu", ShaveOp::gelu},        {"Relu", ShaveOp::relu},            {"Clip", ShaveOp::clamp},
-    {"LeakyRelu", ShaveOp::prelu}};
+    {"HardSwish", ShaveOp::hswish}, {"HardSigmoid", ShaveOp::hsigmoid},
+    {"Tanh", ShaveOp::tanh},        {"Elu", ShaveOp::elu},
+    {"Mish", ShaveOp::mish},        {"PRelu", ShaveOp::prelu},
+    {"Gelu", ShaveOp::gelu},        {"Relu", ShaveOp::relu},
+    {"Clip", ShaveOp::clamp},       {"LeakyRelu", ShaveOp::prelu}};
 
 class Mapper {
  public:
@@ -455,8 +456,7 @@ ImportedNetwork read_onnx_network(const std::filesystem::path& path,
   return parse_onnx_network(bytes.str(), path.string(), options);
 }
 
-std::vector<NetworkNode> network_nodes(const ImportedNetwork& network, Device device,
-                                       DType dtype) {
+std::vector<NetworkNode> network_nodes(const ImportedNetwork& network, Device device, DType dtype) {
   std::vector<NetworkNode> nodes;
   nodes.reserve(network.nodes.size());
   for (const ImportedNode& n : network.nodes) {

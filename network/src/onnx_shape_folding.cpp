@@ -56,7 +56,9 @@ const onnx::AttributeProto* find_attr(const onnx::NodeProto& node, const char* n
   return nullptr;
 }
 
-std::int64_t wrap(std::int64_t i, std::int64_t n) { return i < 0 ? i + n : i; }
+std::int64_t wrap(std::int64_t i, std::int64_t n) {
+  return i < 0 ? i + n : i;
+}
 
 class Folder {
  public:
@@ -88,7 +90,8 @@ class Folder {
       const std::int64_t start = std::clamp<std::int64_t>(s ? wrap(s->i(), n) : 0, 0, n);
       const std::int64_t end = std::clamp<std::int64_t>(e ? wrap(e->i(), n) : n, 0, n);
       IntTensor t;
-      for (std::int64_t i = start; i < end; ++i) t.v.push_back(it->second[static_cast<std::size_t>(i)]);
+      for (std::int64_t i = start; i < end; ++i)
+        t.v.push_back(it->second[static_cast<std::size_t>(i)]);
       t.dims = {static_cast<std::int64_t>(t.v.size())};
       return t;
     }
@@ -109,9 +112,12 @@ class Folder {
       auto t = in(0);
       if (!t) return std::nullopt;
       // Shape arithmetic only moves between a scalar and a 1-element vector.
-      if (op == "Unsqueeze" && t->dims.empty()) t->dims = {1};
-      else if (op == "Squeeze" && t->dims == Dims{1}) t->dims = {};
-      else return std::nullopt;
+      if (op == "Unsqueeze" && t->dims.empty())
+        t->dims = {1};
+      else if (op == "Squeeze" && t->dims == Dims{1})
+        t->dims = {};
+      else
+        return std::nullopt;
       return t;
     }
     if (op == "Concat") {

@@ -6,12 +6,12 @@
 // are constants: this evaluates them (small integer tensors only), turns
 // them into initializers and removes the nodes that computed them, so that
 // shape inference run again sees static shapes.
+#include <onnx/onnx_pb.h>
+
 #include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <onnx/onnx_pb.h>
 
 namespace vpucost::onnx_import {
 

@@ -27,8 +27,12 @@ py::dict columns_dict(const DatasetColumns& columns) {
     const std::string name(column_name(c));
     switch (column_kind(c)) {
       case ColumnKind::Enum:
-      case ColumnKind::Integer: d[name.c_str()] = to_array(columns.descriptor(c)); break;
-      case ColumnKind::Rate: d[name.c_str()] = to_array(columns.rates(c)); break;
+      case ColumnKind::Integer:
+        d[name.c_str()] = to_array(columns.descriptor(c));
+        break;
+      case ColumnKind::Rate:
+        d[name.c_str()] = to_array(columns.rates(c));
+        break;
       case ColumnKind::Real:
         if (c == Column::cycles) {
           d[name.c_str()] = to_array(columns.cycles());

@@ -40,10 +40,10 @@ py::tuple build_tables(const PyCosting& c, const std::string& space_name,
                        const std::vector<int>& resolutions) {
   SearchSpace space = load_space_by_name_or_file(space_name);
   // None: 224, or a super-resolution space's own input height.
-  const std::vector<int> chosen =
-      !resolutions.empty() ? resolutions
-      : space.family == SpaceFamily::SuperResolution ? std::vector<int>{space.input_height}
-                                                      : std::vector<int>{224};
+  const std::vector<int> chosen = !resolutions.empty() ? resolutions
+                                  : space.family == SpaceFamily::SuperResolution
+                                      ? std::vector<int>{space.input_height}
+                                      : std::vector<int>{224};
   const NetworkCoster coster = c.table_coster();
   std::vector<std::string> notes;
   std::vector<LatencyTable> tables;

@@ -115,8 +115,7 @@ void predict_range(const PyModel& model, const DatasetColumns& columns, std::siz
   for (std::size_t i = 0; i < valid.size(); ++i) out.cycles[where[i]] = cycles[i];
 }
 
-Prediction predict_columns(const PyModel& model, const DatasetColumns& columns,
-                           unsigned threads) {
+Prediction predict_columns(const PyModel& model, const DatasetColumns& columns, unsigned threads) {
   const std::size_t rows = columns.size();
   Prediction out;
   out.cycles.assign(rows, std::numeric_limits<double>::quiet_NaN());

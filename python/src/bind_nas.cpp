@@ -77,8 +77,9 @@ void bind_nas(py::module_& m) {
         } else if (py::isinstance<py::function>(evaluator)) {
           eval = std::make_unique<CallableEvaluator>(evaluator.cast<py::function>());
         } else {
-          throw Error("evaluator= must be a callable (arch, context) -> score, or None for the "
-                      "MAC proxy");
+          throw Error(
+              "evaluator= must be a callable (arch, context) -> score, or None for the "
+              "MAC proxy");
         }
         nas::EvolutionOptions o;
         o.latency_limit_ms = latency_limit_ms;

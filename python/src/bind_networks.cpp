@@ -28,7 +28,9 @@ PyModel model_argument(const py::object& model) {
   throw Error("model= must be a vpucost.Model, a model file path or 'roofline'");
 }
 
-py::list shape(const Tensor& t) { return py::cast(std::vector{t.width, t.height, t.channels}); }
+py::list shape(const Tensor& t) {
+  return py::cast(std::vector{t.width, t.height, t.channels});
+}
 
 py::dict report_dict(const NetworkReport& report, const PyCosting& costing,
                      const NetworkCoster& coster) {
@@ -79,7 +81,8 @@ py::dict cost_net_config(const PyCosting& c, const NetConfig& config,
   int r = resolution.value_or(224);
   if (config.sr) {
     if (resolution) {
-      throw Error("resolution= does not apply to a super-resolution config: it fixes its input_size");
+      throw Error(
+          "resolution= does not apply to a super-resolution config: it fixes its input_size");
     }
     r = static_cast<int>(config.sr->input_height);
   }
@@ -91,10 +94,9 @@ py::dict cost_net_config(const PyCosting& c, const NetConfig& config,
 }
 
 LayerKind parse_layer_kind(const std::string& text) {
-  for (const LayerKind k :
-       {LayerKind::Convolution, LayerKind::DepthwiseConvolution, LayerKind::MaxPool,
-        LayerKind::AvgPool, LayerKind::EltwiseAdd, LayerKind::FullyConnected,
-        LayerKind::GlobalAvgPool}) {
+  for (const LayerKind k : {LayerKind::Convolution, LayerKind::DepthwiseConvolution,
+                            LayerKind::MaxPool, LayerKind::AvgPool, LayerKind::EltwiseAdd,
+                            LayerKind::FullyConnected, LayerKind::GlobalAvgPool}) {
     if (text == to_string(k)) return k;
   }
   throw Error("layer kind '" + text +
@@ -105,9 +107,8 @@ LayerKind parse_layer_kind(const std::string& text) {
 /// vpucost.Layer(kind, input=(w, h, c), out_channels=, kernel=, stride=, padding=, name=).
 /// padding: None = "same" (kernel // 2 on every side), or (top, bottom, left, right).
 Layer make_layer(const std::string& kind, const std::vector<std::int64_t>& input,
-                 std::optional<std::int64_t> out_channels, std::int64_t kernel,
-                 std::int64_t stride, std::optional<std::vector<std::int64_t>> padding,
-                 const std::string& name) {
+                 std::optional<std::int64_t> out_channels, std::int64_t kernel, std::int64_t stride,
+                 std::optional<std::vector<std::int64_t>> padding, const std::string& name) {
   if (input.size() != 3) throw Error("input= must be (width, height, channels)");
   Layer l;
   l.name = name.empty() ? kind : name;
@@ -161,7 +162,8 @@ py::dict cost_imported(const PyCosting& c, const ImportedNetwork& net) {
     row["layer"] = n.name;
     row["engine"] = std::string(engine_name(n.engine));
     row["onnx_ops"] = in.onnx_ops;
-    row["operation"] = n.engine == NetworkNode::Engine::Dpu ? std::string(to_string(n.layer.operation))
+    row["operation"] = n.engine == NetworkNode::Engine::Dpu
+                           ? std::string(to_string(n.layer.operation))
                        : n.engine == NetworkNode::Engine::Shave
                            ? "SHAVE " + std::string(to_string(n.shave.operation))
                            : in.onnx_ops;
@@ -194,11 +196,11 @@ void bind_networks(py::module_& m) {
                               "A network imported from ONNX (vpucost.network_from_onnx).")
       .def_readonly("name", &ImportedNetwork::name)
       .def_readonly("parameters", &ImportedNetwork::parameters)
-      .def_property_readonly("input_shape",
-                             [](const ImportedNetwork& n) {
-                               return std::vector<std::int64_t>{1, n.input_channels,
-                                                                n.input_height, n.input_width};
-                             })
+      .def_property_readonly(
+          "input_shape",
+          [](const ImportedNetwork& n) {
+            return std::vector<std::int64_t>{1, n.input_channels, n.input_height, n.input_width};
+          })
       .def_property_readonly(
           "nodes",
           [](const ImportedNetwork& n) {
@@ -322,8 +324,9 @@ void bind_networks(py::module_& m) {
                 part.shave.push_back(item.cast<ShaveStep>());
                 part.name = part.shave.back().name;
               } else {
-                throw Error("item " + std::to_string(parts.size()) +
-                            " of the layer list is neither a vpucost.Layer nor a vpucost.ShaveStep");
+                throw Error(
+                    "item " + std::to_string(parts.size()) +
+                    " of the layer list is neither a vpucost.Layer nor a vpucost.ShaveStep");
               }
               part.key = part.name;
               parts.push_back(std::move(part));

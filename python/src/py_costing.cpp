@@ -15,7 +15,9 @@ PyModel load_py_model(const std::string& path) {
   return {std::move(model), std::move(description)};
 }
 
-PyModel roofline_model() { return {std::make_shared<const RooflineModel>(), "roofline"}; }
+PyModel roofline_model() {
+  return {std::make_shared<const RooflineModel>(), "roofline"};
+}
 
 NetworkCoster PyCosting::layer_coster() const {
   const LatencyMode per_layer = mode == LatencyMode::device ? LatencyMode::compute : mode;

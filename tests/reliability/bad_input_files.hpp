@@ -137,6 +137,12 @@ class BadInputFiles {
 
     std::filesystem::copy_file(std::string(VPUCOST_SOURCE_DIR) + "/nets/mobilenetv2.json",
                                d / "mobilenetv2.json");
+    // ONNX models (tests/network/data/onnx/make_samples.py).
+    for (const char* f : {"tiny_net.onnx", "truncated.onnx", "dynamic_input.onnx",
+                          "unknown_op.onnx", "cycle.onnx", "grouped_conv.onnx"}) {
+      std::filesystem::copy_file(std::string(VPUCOST_SOURCE_DIR) + "/tests/network/data/onnx/" + f,
+                                 d / f);
+    }
     write_text(d / "huge_number.json",
                R"({"name": "x", "first_conv": {"kernel_size": 1e999, "out_channels": 32}})");
     write_text(d / "negative_space.json",

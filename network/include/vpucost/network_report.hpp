@@ -21,9 +21,9 @@ struct NetworkRow {
   std::string operation;  ///< "CONVOLUTION", "SHAVE hswish", "DMA copy"
   Tensor input, output;
   std::int64_t kernel = 1, stride = 1;
-  std::string split;              ///< DPU: strategy or split; SHAVE: "one SHAVE / 12"; DMA: "-"
-  std::string exec_mode = "-";    ///< DPU: the workloads' mode or "best_per_workload"
-  std::vector<Workload> runs;     ///< DPU: the workloads costed, in order (in compute mode)
+  std::string split;            ///< DPU: strategy or split; SHAVE: "one SHAVE / 12"; DMA: "-"
+  std::string exec_mode = "-";  ///< DPU: the workloads' mode or "best_per_workload"
+  std::vector<Workload> runs;   ///< DPU: the workloads costed, in order (in compute mode)
   double cycles = 0;
   Workload workload;        ///< DPU rows: the whole layer (channels padded)
   ShaveOperation shave_op;  ///< SHAVE rows

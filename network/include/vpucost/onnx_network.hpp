@@ -50,10 +50,10 @@ struct ImportedNode {
 };
 
 struct ImportedNetwork {
-  std::string name;      ///< the graph's name
-  std::string source;    ///< file (for messages)
+  std::string name;    ///< the graph's name
+  std::string source;  ///< file (for messages)
   std::int64_t input_width = 0, input_height = 0, input_channels = 0;
-  std::int64_t parameters = 0;  ///< elements of every initializer
+  std::int64_t parameters = 0;      ///< elements of every initializer
   std::vector<ImportedNode> nodes;  ///< in graph order
 };
 
@@ -69,7 +69,6 @@ ImportedNetwork parse_onnx_network(std::string_view bytes, const std::string& so
 /// The network's nodes on `device` in `dtype`, ready for cost_network_nodes:
 /// DPU layers as their whole workload (channels padded), SHAVE steps as
 /// operations, layout nodes as they are.
-std::vector<NetworkNode> network_nodes(const ImportedNetwork& network, Device device,
-                                       DType dtype);
+std::vector<NetworkNode> network_nodes(const ImportedNetwork& network, Device device, DType dtype);
 
 }  // namespace vpucost
