@@ -7,6 +7,7 @@
 #include <cstring>
 #include <unordered_set>
 
+#include "onnx_node_check.hpp"
 #include "onnx_shape_folding.hpp"
 #include "vpucost/error.hpp"
 
@@ -189,6 +190,7 @@ std::unique_ptr<OnnxGraph> load_onnx_graph(std::string_view bytes, const std::st
       for (const std::string& out : node.output()) available.insert(out);
     }
   }
+  g.generic_ops = check_nodes(graph, source, options.unknown_ops_as_shave);
   // The model's parameters, before shape arithmetic becomes initializers.
   for (const onnx::TensorProto& t : graph.initializer()) {
     std::int64_t n = 1;

@@ -28,6 +28,9 @@ struct OnnxGraph {
   std::unordered_map<std::string, std::vector<int>> consumers;  ///< tensor -> consuming nodes
   std::unordered_map<std::string, bool> graph_outputs;
   std::int64_t parameters = 0;
+  /// Unknown operators rewritten to Identity for inference (onnx_node_check.hpp):
+  /// first output name -> the original op type.
+  std::unordered_map<std::string, std::string> generic_ops;
 
   const onnx::GraphProto& graph() const { return model.graph(); }
   /// The tensor's inferred shape; throws naming the node when ONNX gave none.

@@ -329,6 +329,12 @@ class Mapper {
   }
 
   void map(const onnx::NodeProto& node, std::vector<ImportedNode>& out) {
+    if (const auto it = g_.generic_ops.find(node.output(0)); it != g_.generic_ops.end()) {
+      // An unknown operator (unknown_ops_as_shave): element-wise on its input.
+      shave(node, ShaveOp::sigmoid, node.output(0), 0, out, it->second);
+      out.back().generic = true;
+      return;
+    }
     const std::string& op = node.op_type();
     if (op == "Conv") return conv(node, out);
     if (op == "MaxPool") return pool(node, LayerKind::MaxPool, out);
