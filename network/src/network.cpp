@@ -168,6 +168,7 @@ Workload layer_workload(const Layer& l, Device device, DType dtype) {
   w.kernel_h = l.kernel_h;
   w.stride_w = w.stride_h = l.stride;
   w.padding = l.padding;
+  w.activation = l.activation;
   w.mode = operation_modes(device, w.operation).front();
   return w;
 }

@@ -128,7 +128,7 @@ class Mapper {
     if (f == ActivationFunction::NONE) return tensor;
     consumed_[static_cast<std::size_t>(c)] = true;
     out.onnx_ops += "+" + next.op_type();
-    out.activation = f;
+    out.layer.activation = f;
     activations_.insert(next.output(0));
     return next.output(0);
   }
@@ -471,7 +471,6 @@ std::vector<NetworkNode> network_nodes(const ImportedNetwork& network, Device de
     node.engine = n.engine;
     if (n.engine == NetworkNode::Engine::Dpu) {
       node.layer = layer_workload(n.layer, device, dtype);
-      node.layer.activation = n.activation;
     } else if (n.engine == NetworkNode::Engine::Shave) {
       node.shave.device = device;
       node.shave.operation = n.shave.op;

@@ -104,15 +104,18 @@ LayerKind parse_layer_kind(const std::string& text) {
               "or global_avg_pool");
 }
 
-/// vpucost.Layer(kind, input=(w, h, c), out_channels=, kernel=, stride=, padding=, name=).
+/// vpucost.Layer(kind, input=(w, h, c), out_channels=, kernel=, stride=, padding=, name=,
+/// activation="NONE" | "RELU" | "LRELU" fused into the output).
 /// padding: None = "same" (kernel // 2 on every side), or (top, bottom, left, right).
 Layer make_layer(const std::string& kind, const std::vector<std::int64_t>& input,
                  std::optional<std::int64_t> out_channels, std::int64_t kernel, std::int64_t stride,
-                 std::optional<std::vector<std::int64_t>> padding, const std::string& name) {
+                 std::optional<std::vector<std::int64_t>> padding, const std::string& name,
+                 const std::string& activation) {
   if (input.size() != 3) throw Error("input= must be (width, height, channels)");
   Layer l;
   l.name = name.empty() ? kind : name;
   l.kind = parse_layer_kind(kind);
+  l.activation = parse<ActivationFunction>(activation);
   l.in_width = input[0];
   l.in_height = input[1];
   l.in_channels = input[2];
@@ -214,7 +217,7 @@ void bind_networks(py::module_& m) {
               d["generic"] = node.generic;
               if (node.engine == NetworkNode::Engine::Dpu) {
                 d["layer"] = node.layer;
-                d["activation"] = std::string(to_string(node.activation));
+                d["activation"] = std::string(to_string(node.layer.activation));
               }
               if (node.engine == NetworkNode::Engine::Shave) {
                 d["shave"] = node.shave;
@@ -251,9 +254,11 @@ void bind_networks(py::module_& m) {
   py::class_<Layer>(m, "Layer", "A DPU layer of a Python layer list (Costing.network_layers).")
       .def(py::init(&make_layer), py::arg("kind"), py::arg("input"),
            py::arg("out_channels") = py::none(), py::arg("kernel") = 1, py::arg("stride") = 1,
-           py::arg("padding") = py::none(), py::arg("name") = "")
+           py::arg("padding") = py::none(), py::arg("name") = "", py::arg("activation") = "NONE")
       .def_readonly("name", &Layer::name)
       .def_property_readonly("kind", [](const Layer& l) { return std::string(to_string(l.kind)); })
+      .def_property_readonly("activation",
+                             [](const Layer& l) { return std::string(to_string(l.activation)); })
       .def_property_readonly("output",
                              [](const Layer& l) {
                                return std::vector{l.out_width(), l.out_height(), l.out_channels};

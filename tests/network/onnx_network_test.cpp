@@ -71,11 +71,11 @@ TEST(OnnxImport, TinyNetMapsEveryRuleNodeForNode) {
   EXPECT_EQ(stem.layer.out_channels, 16);
   EXPECT_EQ(stem.layer.stride, 2);
   EXPECT_EQ(stem.layer.padding, (Padding{1, 1, 1, 1}));
-  EXPECT_EQ(stem.activation, ActivationFunction::RELU);
+  EXPECT_EQ(stem.layer.activation, ActivationFunction::RELU);
   EXPECT_EQ(stem.output, (std::vector<std::int64_t>{1, 16, 16, 16}));
   EXPECT_EQ(net.nodes[1].layer.kind, LayerKind::DepthwiseConvolution);
-  EXPECT_EQ(net.nodes[1].activation, ActivationFunction::RELU) << "Clip(0, 6) is ReLU6";
-  EXPECT_EQ(net.nodes[2].activation, ActivationFunction::NONE);
+  EXPECT_EQ(net.nodes[1].layer.activation, ActivationFunction::RELU) << "Clip(0, 6) is ReLU6";
+  EXPECT_EQ(net.nodes[2].layer.activation, ActivationFunction::NONE);
   EXPECT_EQ(net.nodes[3].layer.kind, LayerKind::EltwiseAdd);
   EXPECT_EQ(net.nodes[4].shave.op, ShaveOp::hswish);
   // 16x16 map: pre-pooled by 2 to 8x8, then the 8x8 average.

@@ -87,19 +87,19 @@ def test_onnx_equals_the_same_network_node_by_node(exported, costings, cli, sour
     assert ours.total_cycles == _nodes_total(cli, source, "VPU_4_0", dtype, name)
 
 
-def test_onnx_equals_the_same_network_as_python_layers(exported, costings):
-    net = vpucost.network_from_onnx(str(exported["resnet18"]))
+@pytest.mark.parametrize("name", NETWORKS)
+def test_onnx_equals_the_same_network_as_python_layers(exported, costings, name):
+    """The imported nodes written out as a Python layer list (Layer with its
+    fused activation, ShaveStep) cost exactly what the import costs."""
+    net = vpucost.network_from_onnx(str(exported[name]))
     items = [n["layer"] if n["engine"] == "DPU" else n["shave"]
              for n in net.nodes if n["engine"] != "layout"]
-    costing = costings("VPU_2_7")
-    # Activations fold into layers in ONNX; a Layer has none: VPU_2_7's model
-    # prices the fused ReLU slightly differently, so compare in dpu mode
-    # where every activation is absent on both sides too.
+    costing = costings("VPU_4_0")
     as_layers = costing.network(items)
     onnx_rows = [r for r in costing.network(net).rows if r["engine"] != "layout"]
-    assert len(as_layers.rows) == len(onnx_rows)
     assert [r["operation"] for r in as_layers.rows] == [r["operation"] for r in onnx_rows]
-    assert as_layers.total_cycles == pytest.approx(sum(r["cycles"] for r in onnx_rows), rel=0.01)
+    assert [r["cycles"] for r in as_layers.rows] == [r["cycles"] for r in onnx_rows]
+    assert as_layers.total_cycles == pytest.approx(costing.network(net).total_cycles, rel=1e-12)
 
 
 def _teacher_totals(source):

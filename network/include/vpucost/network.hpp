@@ -45,6 +45,9 @@ struct Layer {
   std::int64_t kernel_h = 1;
   std::int64_t stride = 1;  ///< same in both directions
   Padding padding;
+  /// Fused into the layer's output (an imported network's ReLU after a conv);
+  /// NONE in the built-in spaces, as their LUT keys have no activation.
+  ActivationFunction activation = ActivationFunction::NONE;
 
   std::int64_t out_width() const;
   std::int64_t out_height() const;

@@ -42,9 +42,8 @@ struct ImportedNode {
   std::string name;      ///< the ONNX node's name (its first output's when it has none)
   std::string onnx_ops;  ///< the ONNX operators it stands for: "Conv+BatchNormalization+Relu"
   NetworkNode::Engine engine = NetworkNode::Engine::Layout;
-  Layer layer;                                               ///< Dpu
-  ActivationFunction activation = ActivationFunction::NONE;  ///< Dpu: fused activation
-  ShaveStep shave;                                           ///< Shave
+  Layer layer;                       ///< Dpu (its activation: the fused Relu / Clip / LeakyRelu)
+  ShaveStep shave;                   ///< Shave
   std::vector<std::int64_t> output;  ///< the node's output shape (ONNX dims)
   bool generic = false;              ///< Shave: an unknown op costed as generic
 };
