@@ -84,6 +84,13 @@ echo "== the papers' VPU design rules, measured on VPU_4_0"
 "$vpucost" advise --model models/vpu_4_0.h5 --shave-model models/shave_vpu_4_0.h5 \
   --dma-model models/dma_vpu_4_0.h5 | tail -n 5
 echo
+echo "== an ONNX model: torchvision's MobileNetV3-Large exported (weights=None) and costed node by node"
+/usr/bin/python3 -W ignore -c "import torch, torchvision; torch.onnx.export(
+  torchvision.models.mobilenet_v3_large(weights=None).eval(), torch.zeros(1, 3, 224, 224),
+  '$out/mobilenet_v3_large.onnx', opset_version=13)"
+"$vpucost" net --model models/vpu_4_0.h5 --shave-model models/shave_vpu_4_0.h5 \
+  --onnx "$out/mobilenet_v3_large.onnx" | tail -n 4
+echo
 echo "== the same from Python (/usr/bin/python3, installed package): python/examples/quickstart.py"
 (cd / && /usr/bin/python3 -c "import vpucost; print('import vpucost:', vpucost.__file__)")
 /usr/bin/python3 python/examples/quickstart.py

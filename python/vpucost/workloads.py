@@ -90,7 +90,10 @@ def workload_columns(data, device=None):
     for name in required:
         if _column(data, name) is None:
             raise _vpucost.Error(f"column '{name}' is missing")
-    rows = len(_column(data, "operation"))
+    operations = _column(data, "operation")
+    if isinstance(operations, str):
+        raise _vpucost.Error("columns hold one value per row: give a list or array, not a string")
+    rows = len(operations)
     out = {}
     for name in _vpucost._descriptor_columns():
         values = _column(data, name)
