@@ -20,7 +20,10 @@ jobs=${VPUCOST_JOBS:-$(nproc 2>/dev/null || echo 2)}
 # 10 s per target (13 targets, two at a time: ~80 s); tests/fuzz/README.md has
 # the long runs. On a clean clone with 2 cores the whole script took 1,021 s
 # (2026-12-04): Release build 291 s, its tests 39 s, ASan+UBSan build 323 s,
-# its tests 216 s, TSan 71 s, fuzzing 80 s. Test code is compiled with little
+# its tests 216 s, TSan 71 s, fuzzing 80 s. With the Python package and the
+# ONNX import (issue #19), after scripts/demo.sh had built build/: 688 s --
+# Release tests 52 s (pytest's torchvision exports included), ASan+UBSan
+# build 286 s, its tests 211 s, TSan 53 s, fuzzing 81 s. Test code is compiled with little
 # optimisation to keep it there (tests/CMakeLists.txt); tests that share a
 # costly fixture run in one process (tests/reliability/CMakeLists.txt).
 fuzz_seconds=${VPUCOST_FUZZ_SECONDS:-10}
