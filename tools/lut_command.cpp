@@ -84,6 +84,10 @@ int run_lut(const std::vector<std::string>& args) {
        "write every distinct DPU workload the costing asks the model about (all strategies, "
        "splits and modes it compares): the labels that build these tables from measurements "
        "alone")
+      ("emit-dma", po::value<std::string>(),
+       "write every distinct DMA transfer the costing asks the DMA model about (ddr mode: each "
+       "layer's weights, input and output; streamed layers' slices; SR's DMA copies) as a DMA "
+       "recording CSV without cycles")
       ("emit-shave", po::value<std::string>(),
        "write the distinct SHAVE operations the tables cost as a SHAVE recording CSV without "
        "cycles (MobileNetV3's h-swish and SE, SR's PReLU and upsamplers)")
@@ -101,7 +105,7 @@ int run_lut(const std::vector<std::string>& args) {
     return 0;
   }
   if (!vm.count("out") && !vm.count("report") && !vm.count("save-space") &&
-      !vm.count("emit-workloads") && !vm.count("emit-shave")) {
+      !vm.count("emit-workloads") && !vm.count("emit-shave") && !vm.count("emit-dma")) {
     throw Error("--out FILE is required (or --report to print the design-rule report)");
   }
   const LutFormat format = parse_format(vm["format"].as<std::string>());
@@ -116,20 +120,24 @@ int run_lut(const std::vector<std::string>& args) {
     check_out(vm["emit-workloads"].as<std::string>(), LutFormat::Csv, 1);
   }
   if (vm.count("emit-shave")) check_out(vm["emit-shave"].as<std::string>(), LutFormat::Csv, 1);
+  if (vm.count("emit-dma")) check_out(vm["emit-dma"].as<std::string>(), LutFormat::Csv, 1);
   if (vm.count("emit-queried")) {
     check_out(vm["emit-queried"].as<std::string>(), LutFormat::Csv, 1);
   }
   if (vm.count("save-space")) {
     save_search_space(space, vm["save-space"].as<std::string>());
     if (!vm.count("out") && !vm.count("report") && !vm.count("emit-workloads") &&
-        !vm.count("emit-shave") && !vm.count("emit-queried")) {
+        !vm.count("emit-shave") && !vm.count("emit-queried") && !vm.count("emit-dma")) {
       return 0;
     }
   }
   const CostingSetup setup = costing_setup(vm);
   // With --emit-queried, every workload the costing asks is recorded on the way.
   const RecordingPredictor recorder(*setup.loaded.predictor);
-  const NetworkCoster coster = setup.table_coster(vm.count("emit-queried") ? &recorder : nullptr);
+  DmaQueryRecorder dma_recorder;
+  const DmaModel recorded_dma = dma_recorder.recording(setup.dma_model());
+  const NetworkCoster coster = setup.table_coster(vm.count("emit-queried") ? &recorder : nullptr,
+                                                  vm.count("emit-dma") ? &recorded_dma : nullptr);
   for (const int r : resolutions) drop_unrunnable(space, r, coster, "lut");
 
   const bool quiet = vm.count("quiet") > 0;
@@ -171,6 +179,10 @@ int run_lut(const std::vector<std::string>& args) {
   }
   if (vm.count("emit-shave")) {
     emit("emit-shave", lut_shave_operations_csv(tables), "distinct SHAVE operations");
+  }
+  if (vm.count("emit-dma")) {
+    emit("emit-dma", dma_transfers_csv(dma_recorder.queried()),
+         "distinct DMA transfers the costing asked about");
   }
   if (vm.count("report")) {
     for (const LatencyTable& t : tables) {

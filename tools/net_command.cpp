@@ -50,6 +50,9 @@ int run_net(const std::vector<std::string>& args) {
       ("emit-queried", po::value<std::string>(),
        "write every distinct DPU workload the costing asks the model about (what costing the "
        "network from measurements alone needs)")
+      ("emit-dma", po::value<std::string>(),
+       "write every distinct DMA transfer the costing asks the DMA model about as a DMA "
+       "recording CSV without cycles")
       ("emit-shave", po::value<std::string>(),
        "write the distinct SHAVE operations of the network as a SHAVE recording CSV without "
        "cycles");
@@ -93,9 +96,11 @@ int run_net(const std::vector<std::string>& args) {
   const CyclePredictor& predictor =
       vm.count("emit-queried") ? recorder
                                : static_cast<const CyclePredictor&>(*setup.loaded.predictor);
-  const NetworkCoster coster = setup.coster(&predictor);
-  const NetworkReport report =
-      network_report(parts, coster, setup.mode, setup.shave.get(), setup.dma_model());
+  DmaQueryRecorder dma_recorder;
+  const DmaModel dma =
+      vm.count("emit-dma") ? dma_recorder.recording(setup.dma_model()) : setup.dma_model();
+  const NetworkCoster coster = setup.coster(&predictor, &dma);
+  const NetworkReport report = network_report(parts, coster, setup.mode, setup.shave.get(), dma);
   if (vm.count("emit-queried")) {
     write_file_atomically(vm["emit-queried"].as<std::string>(), workloads_csv(recorder.queried()));
   }
@@ -105,6 +110,10 @@ int run_net(const std::vector<std::string>& args) {
       layers.insert(layers.end(), r.runs.begin(), r.runs.end());
     }
     write_file_atomically(vm["emit-workloads"].as<std::string>(), workloads_csv(layers));
+  }
+  if (vm.count("emit-dma")) {
+    write_file_atomically(vm["emit-dma"].as<std::string>(),
+                          dma_transfers_csv(dma_recorder.queried()));
   }
   if (vm.count("emit-shave")) {
     std::vector<const ShaveOperation*> ops;

@@ -56,18 +56,21 @@ struct CostingSetup {
   /// The coster of the chosen mode; in device mode (networks in order), the
   /// compute-mode coster of each layer (cost_network_nodes adds the rest).
   /// `via` (e.g. a RecordingPredictor around the loaded one) replaces the
-  /// loaded predictor when given.
-  NetworkCoster coster(const CyclePredictor* via = nullptr) const {
+  /// loaded predictor when given, `dma_via` (a DmaQueryRecorder's copy) the
+  /// DMA model.
+  NetworkCoster coster(const CyclePredictor* via = nullptr,
+                       const DmaModel* dma_via = nullptr) const {
     const LatencyMode per_layer = mode == LatencyMode::device ? LatencyMode::compute : mode;
-    return NetworkCoster(via ? *via : *loaded.predictor, device, dtype, per_layer, dma.get(),
-                         shave.get());
+    return NetworkCoster(via ? *via : *loaded.predictor, device, dtype, per_layer,
+                         dma_via ? dma_via : dma.get(), shave.get());
   }
   DmaModel dma_model() const { return dma ? *dma : DmaModel(roofline_dma_parts(device)); }
   /// The coster of a latency table or a search (lut, nas, nas-export): its
   /// layers are costed apart, with no predecessor -- device mode refused.
-  NetworkCoster table_coster(const CyclePredictor* via = nullptr) const {
-    return NetworkCoster(via ? *via : *loaded.predictor, device, dtype, mode, dma.get(),
-                         shave.get());
+  NetworkCoster table_coster(const CyclePredictor* via = nullptr,
+                             const DmaModel* dma_via = nullptr) const {
+    return NetworkCoster(via ? *via : *loaded.predictor, device, dtype, mode,
+                         dma_via ? dma_via : dma.get(), shave.get());
   }
   /// "the whole device (compute), model m.h5 (VPU_4_0)" for the summaries.
   std::string describe() const {

@@ -105,6 +105,7 @@ std::optional<std::string> DmaModel::find_unanswerable(const DmaTransfer& t) con
 }
 
 double DmaModel::predict_bytes(DmaDirection direction, double bytes) const {
+  if (observer_) (*observer_)(direction, bytes);
   const DmaCurve& c = parts_.curves[static_cast<std::size_t>(direction)];
   if (c.empty()) {
     throw Error("the DMA model has no " + std::string(to_string(direction)) + " curve");

@@ -196,6 +196,20 @@ std::string shave_operations_csv(std::span<const ShaveOperation* const> ops) {
   return out;
 }
 
+std::string dma_transfers_csv(std::span<const DmaTransfer> transfers) {
+  std::string out = "device,direction,width,height,channels,dtype,bytes\n";
+  std::vector<DmaTransfer> seen;
+  const auto s = [](const auto& v) { return std::string(to_string(v)); };
+  for (const DmaTransfer& t : transfers) {
+    if (std::find(seen.begin(), seen.end(), t) != seen.end()) continue;
+    seen.push_back(t);
+    out += s(t.device) + "," + s(t.direction) + "," + to_string(t.tensor.width) + "," +
+           to_string(t.tensor.height) + "," + to_string(t.tensor.channels) + "," +
+           s(t.tensor.dtype) + "," + to_string(transfer_bytes(t)) + "\n";
+  }
+  return out;
+}
+
 std::string lut_shave_operations_csv(std::span<const LatencyTable> tables) {
   std::vector<const ShaveOperation*> ops;
   for (const LatencyTable& t : tables) {

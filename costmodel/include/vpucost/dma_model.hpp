@@ -18,6 +18,8 @@
 // Immutable once built, so one model is safe to share between threads.
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -82,8 +84,16 @@ class DmaModel {
   /// Cycles for `bytes` moved in `direction` (the flat form, no shape).
   double predict_bytes(DmaDirection direction, double bytes) const;
 
+  /// Told every (direction, bytes) this model -- or a copy of it -- is asked
+  /// (every prediction goes through predict_bytes): what a costing needs
+  /// profiled (`lut` / `net --emit-dma`). Set it before sharing the model;
+  /// it is called from any thread that predicts, so it must be thread-safe.
+  using QueryObserver = std::function<void(DmaDirection, double bytes)>;
+  void observe(std::shared_ptr<const QueryObserver> observer) { observer_ = std::move(observer); }
+
  private:
   DmaModelParts parts_;
+  std::shared_ptr<const QueryObserver> observer_;
 };
 
 /// Cycles of `curve` at `bytes` (the interpolation described above), unclamped.

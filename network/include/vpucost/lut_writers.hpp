@@ -37,6 +37,10 @@ std::string workloads_csv(std::span<const Workload> workloads);
 /// shapes and dtypes, params, layout): what to profile so that the SHAVE
 /// model of a new chip covers a network or a table (read back by
 /// read_shave_csv with CyclesColumn::Ignored).
+/// Distinct DMA transfers as a DMA recording CSV without cycles (device,
+/// direction, width, height, channels, dtype, bytes): what to profile.
+std::string dma_transfers_csv(std::span<const DmaTransfer> transfers);
+
 std::string shave_operations_csv(std::span<const ShaveOperation* const> ops);
 /// The same for every SHAVE step of `tables` (MobileNetV3's h-swish and SE,
 /// HURRICANE's SE variants, SR's PReLU and upsamplers).

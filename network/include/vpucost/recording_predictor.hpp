@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vpucost/dma_model.hpp"
 #include "vpucost/predictor.hpp"
 
 namespace vpucost {
@@ -40,6 +41,26 @@ class RecordingPredictor final : public CyclePredictor {
   struct Seen;
   std::unique_ptr<Seen> seen_;
   mutable std::mutex mutex_;  ///< queries may come from several threads
+};
+
+/// Every DMA transfer a costing asks about (ddr and device modes: weights,
+/// input fetch, output spill; streamed slices; an SR net's DMA copies).
+/// The DMA model is a curve over bytes, so a transfer is its direction and
+/// size: recorded as flat transfers (1 x 1 x bytes, UINT8), the form the DMA
+/// recording CSV and `vpucost predict --bytes` take.
+class DmaQueryRecorder {
+ public:
+  /// A copy of `model` that reports every query here; this recorder must
+  /// outlive the copy and whatever costs with it.
+  DmaModel recording(const DmaModel& model);
+
+  /// The distinct transfers asked so far, first asked first.
+  std::vector<DmaTransfer> queried() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<DmaTransfer> order_;
+  std::vector<std::pair<int, std::int64_t>> seen_;  ///< (direction, bytes), sorted
 };
 
 }  // namespace vpucost
