@@ -36,18 +36,6 @@ std::string dims_text(const std::vector<std::int64_t>& d) {
   return s;
 }
 
-std::string operation_of(const NetworkNode& n, const ImportedNode& imported) {
-  switch (n.engine) {
-    case NetworkNode::Engine::Dpu:
-      return std::string(to_string(n.layer.operation));
-    case NetworkNode::Engine::Shave:
-      return "SHAVE " + std::string(to_string(n.shave.operation)) +
-             (imported.generic ? " (generic)" : "");
-    default:
-      return imported.onnx_ops;
-  }
-}
-
 }  // namespace
 
 void add_net_onnx_options(po::options_description& options) {
@@ -117,7 +105,7 @@ int run_net_onnx(const po::variables_map& vm, const CostingSetup& setup) {
       j["nodes"].push_back({{"node", nodes[i].name},
                             {"engine", std::string(engine_name(nodes[i].engine))},
                             {"onnx_ops", net.nodes[i].onnx_ops},
-                            {"operation", operation_of(nodes[i], net.nodes[i])},
+                            {"operation", operation_label(nodes[i], net.nodes[i])},
                             {"output", net.nodes[i].output},
                             {"detail", cost.nodes[i].detail},
                             {"cycles", cost.nodes[i].cycles},
@@ -134,7 +122,7 @@ int run_net_onnx(const po::variables_map& vm, const CostingSetup& setup) {
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     std::printf("%-40s %-6s %-32s %-20s %-16s %-24s %10.0f %9.4f\n", nodes[i].name.c_str(),
                 std::string(engine_name(nodes[i].engine)).c_str(), net.nodes[i].onnx_ops.c_str(),
-                operation_of(nodes[i], net.nodes[i]).c_str(),
+                operation_label(nodes[i], net.nodes[i]).c_str(),
                 dims_text(net.nodes[i].output).c_str(), cost.nodes[i].detail.c_str(),
                 cost.nodes[i].cycles, ms(cost.nodes[i].cycles));
   }

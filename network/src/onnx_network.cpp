@@ -233,4 +233,16 @@ std::vector<NetworkNode> network_nodes(const ImportedNetwork& network, Device de
   return nodes;
 }
 
+std::string operation_label(const NetworkNode& node, const ImportedNode& imported) {
+  switch (node.engine) {
+    case NetworkNode::Engine::Dpu:
+      return std::string(to_string(node.layer.operation));
+    case NetworkNode::Engine::Shave:
+      return "SHAVE " + std::string(to_string(node.shave.operation)) +
+             (imported.generic ? " (generic)" : "");
+    default:
+      return imported.onnx_ops;
+  }
+}
+
 }  // namespace vpucost

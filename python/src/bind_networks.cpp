@@ -165,11 +165,7 @@ py::dict cost_imported(const PyCosting& c, const ImportedNetwork& net) {
     row["layer"] = n.name;
     row["engine"] = std::string(engine_name(n.engine));
     row["onnx_ops"] = in.onnx_ops;
-    row["operation"] = n.engine == NetworkNode::Engine::Dpu
-                           ? std::string(to_string(n.layer.operation))
-                       : n.engine == NetworkNode::Engine::Shave
-                           ? "SHAVE " + std::string(to_string(n.shave.operation))
-                           : in.onnx_ops;
+    row["operation"] = operation_label(n, in);
     row["output"] = in.output;
     row["generic"] = in.generic;
     row["split"] = cost.nodes[i].detail;

@@ -141,6 +141,10 @@ def test_onnx_bad_inputs_are_one_clear_error(source, tmp_path):
         vpucost.network_from_onnx(str(data / "unknown_op.onnx"))
     generic = vpucost.network_from_onnx(str(data / "unknown_op.onnx"), unknown_ops="shave-generic")
     assert [n["name"] for n in generic.nodes if n["generic"]] == ["hs"]
+    rows = vpucost.Costing(model=str(source / "models" / "vpu_4_0.h5"),
+                           shave_model=str(source / "models" / "shave_vpu_4_0.h5")).network(
+                               generic).rows
+    assert [r["operation"] for r in rows if r["generic"]] == ["SHAVE sigmoid (generic)"]
     with pytest.raises(vpucost.Error, match="cycle"):
         vpucost.network_from_onnx(str(data / "cycle.onnx"))
     with pytest.raises(vpucost.Error, match="cannot open"):

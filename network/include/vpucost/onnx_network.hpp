@@ -70,4 +70,9 @@ ImportedNetwork parse_onnx_network(std::string_view bytes, const std::string& so
 /// operations, layout nodes as they are.
 std::vector<NetworkNode> network_nodes(const ImportedNetwork& network, Device device, DType dtype);
 
+/// What a node runs, as the per-node tables show it (CLI and Python alike):
+/// the DPU operation ("CONVOLUTION"), "SHAVE hswish" ("SHAVE sigmoid
+/// (generic)" for an unknown operator), or the layout node's ONNX operator.
+std::string operation_label(const NetworkNode& node, const ImportedNode& imported);
+
 }  // namespace vpucost
