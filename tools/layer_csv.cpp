@@ -128,8 +128,10 @@ int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, co
   }
 
   const std::string wanted = vm["strategy"].as<std::string>();
-  const std::optional<TilingStrategy> forced =
-      wanted == "best" ? std::nullopt : std::optional(parse<TilingStrategy>(wanted));
+  // A flag and a value rather than std::optional: GCC 12 warns falsely that
+  // an optional of a one-byte enum may be read uninitialised here.
+  const bool is_forced = wanted != "best";
+  const TilingStrategy forced = is_forced ? parse<TilingStrategy>(wanted) : TilingStrategy{};
   std::ostringstream out;
   out << rec.header << ",vpucost_strategy,vpucost_cycles";
   for (std::size_t s = 0; s < enum_count<TilingStrategy>(); ++s) {
@@ -144,16 +146,17 @@ int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, co
     const StrategyCost* chosen = nullptr;
     std::string note;
     for (const StrategyCost& c : all.valid) {
-      if (forced ? c.strategy == *forced : (!chosen || c.cycles < chosen->cycles)) chosen = &c;
+      if (is_forced ? c.strategy == forced : (!chosen || c.cycles < chosen->cycles)) chosen = &c;
     }
     if (!chosen) {
       for (const auto& [s, why] : all.not_valid) {
-        if (!forced || s == *forced) {
+        if (!is_forced || s == forced) {
           note += (note.empty() ? "" : "; ") + std::string(to_string(s)) + ": " + why;
         }
       }
-      note = (forced ? "strategy " + wanted + " is not valid: " : "no tiling strategy is valid: ") +
-             (note.empty() ? std::string("the device does not offer it") : note);
+      note =
+          (is_forced ? "strategy " + wanted + " is not valid: " : "no tiling strategy is valid: ") +
+          (note.empty() ? std::string("the device does not offer it") : note);
     }
     out << r->text << ",";
     if (chosen) out << to_string(chosen->strategy) << "," << number(chosen->cycles);
@@ -185,7 +188,7 @@ int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, co
                                                                                      r->cycles[s]);
       }
     }
-    if (!chosen || forced || !r->best_strategy) continue;
+    if (!chosen || is_forced || !r->best_strategy) continue;
     ++cmp.compared;
     cmp.best.add(chosen->cycles, r->cycles_best);
     cmp.same_strategy += chosen->strategy == *r->best_strategy;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "vpucost/cpu_kernels.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/version.hpp"
 
@@ -75,6 +76,13 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "--version") {
     std::cout << "vpucost " << vpucost::kVersion << "\n";
+    try {  // the kernels this process runs (VPUCOST_CPU, cpu_kernels.hpp)
+      std::cout << "cpu path: " << to_string(vpucost::selected_cpu_path())
+                << " (widest this CPU has: " << to_string(vpucost::widest_cpu_path()) << ")\n";
+    } catch (const vpucost::Error& e) {
+      std::cerr << "vpucost: error: " << one_line(e.what()) << "\n";
+      return 1;
+    }
     return 0;
   }
   const std::string name = args[0];
@@ -82,6 +90,9 @@ int main(int argc, char** argv) {
     if (command.name != name) continue;
     args.erase(args.begin());
     try {
+      // A VPUCOST_CPU naming no path (or one this CPU lacks) is reported as
+      // itself, before any command wraps it in what it was loading.
+      vpucost::selected_cpu_path();
       return check_stdout(name, command.run(args));
     } catch (const vpucost::Error& e) {
       std::cerr << "vpucost " << name << ": error: " << one_line(e.what()) << "\n";

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <string>
 
-#include "dense_kernel.hpp"
 #include "vpucost/error.hpp"
 
 namespace vpucost {
@@ -29,8 +28,10 @@ Activation parse_activation(std::string_view name) {
   throw Error("unknown activation '" + std::string(name) + "' (expected relu, silu, tanh or gelu)");
 }
 
-Mlp::Mlp(std::vector<DenseLayer> layers, Activation hidden_activation)
-    : layers_(std::move(layers)), activation_(hidden_activation) {
+Mlp::Mlp(std::vector<DenseLayer> layers, Activation hidden_activation, std::optional<CpuPath> path)
+    : layers_(std::move(layers)),
+      activation_(hidden_activation),
+      kernels_(path ? &math_kernels(*path) : &math_kernels()) {
   if (layers_.empty()) throw Error("MLP has no layers");
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const auto& layer = layers_[l];
@@ -71,25 +72,6 @@ std::size_t Mlp::parameter_count() const {
   return n;
 }
 
-void Mlp::activate(Activation a, Eigen::Ref<Eigen::ArrayXXf> v) {
-  switch (a) {
-    case Activation::ReLU:
-      v = v.max(0.0f);
-      break;
-    case Activation::SiLU:
-      // x * sigmoid(x) written with tanh: Eigen vectorises tanh as a rational
-      // function, a little cheaper than exp plus a division.
-      v = v * (0.5f + 0.5f * (0.5f * v).tanh());
-      break;
-    case Activation::Tanh:
-      v = v.tanh();
-      break;
-    case Activation::GELU:  // tanh approximation
-      v = 0.5f * v * (1.0f + (0.7978845608f * (v + 0.044715f * v.cube())).tanh());
-      break;
-  }
-}
-
 float Mlp::forward(std::span<const float> x) const noexcept {
   alignas(64) float buffer_a[kMaxWidth];
   alignas(64) float buffer_b[kMaxWidth];
@@ -98,11 +80,10 @@ float Mlp::forward(std::span<const float> x) const noexcept {
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const auto& layer = layers_[l];
     // The first layer reads the raw features, most of them zero.
-    detail::dense_forward(layer.weights, layer.bias, in, out, /*sparse_input=*/l == 0);
-    if (l + 1 < layers_.size()) {
-      Eigen::Map<Eigen::ArrayXXf> act(out, layer.weights.rows(), 1);
-      activate(activation_, act);
-    }
+    const Eigen::Index rows = layer.weights.rows();
+    kernels_->dense_single(layer.weights.data(), rows, layer.weights.cols(), layer.bias.data(), in,
+                           out, /*sparse_input=*/l == 0);
+    if (l + 1 < layers_.size()) kernels_->activate(activation_, out, rows, 1, rows);
     in = out;
     out = (out == buffer_a) ? buffer_b : buffer_a;
   }
@@ -131,10 +112,11 @@ void Mlp::forward_batch(const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<E
     const auto& layer = layers_[l];
     const float* in = (l == 0) ? x.data() : cur->data();
     const Eigen::Index in_stride = (l == 0) ? x.outerStride() : cur->rows();
-    detail::dense_forward_batch(layer.weights, layer.bias, in, in_stride, next->data(),
-                                next->rows(), n);
+    const Eigen::Index rows = layer.weights.rows();
+    kernels_->dense_batch(layer.weights.data(), rows, layer.weights.cols(), layer.bias.data(), in,
+                          in_stride, next->data(), next->rows(), n);
     if (l + 1 < layers_.size()) {
-      activate(activation_, next->topLeftCorner(layer.weights.rows(), n).array());
+      kernels_->activate(activation_, next->data(), rows, n, next->rows());
     }
     std::swap(cur, next);
   }

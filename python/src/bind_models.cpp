@@ -14,6 +14,7 @@
 
 #include "bindings.hpp"
 #include "py_costing.hpp"
+#include "vpucost/cpu_kernels.hpp"
 #include "vpucost/dataset_columns.hpp"
 #include "vpucost/error.hpp"
 
@@ -175,6 +176,10 @@ void bind_models(py::module_& m) {
   m.def("load_model", &load_py_model, py::arg("path"),
         "Loads a DPU model file (.h5, e.g. models/vpu_4_0.h5).");
   m.def("roofline", &roofline_model, "The roofline estimate (no model file; any device).");
+  m.def(
+      "cpu_path", [] { return std::string(to_string(selected_cpu_path())); },
+      "The CPU path the models' arithmetic runs on: 'generic', 'avx2' or 'avx512' - the widest\n"
+      "this CPU has, unless the environment variable VPUCOST_CPU chose another before import.");
 
   m.def(
       "_predict_columns",

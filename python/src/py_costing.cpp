@@ -1,5 +1,6 @@
 #include "py_costing.hpp"
 
+#include "vpucost/cpu_kernels.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/dma_model_file.hpp"
 #include "vpucost/error.hpp"
@@ -10,6 +11,7 @@
 namespace vpucost::python {
 
 PyModel load_py_model(const std::string& path) {
+  selected_cpu_path();  // a bad VPUCOST_CPU is reported as itself, not as a bad file
   auto model = std::make_shared<const CostModel>(load_model(path));
   std::string description = "model " + path + " (" + std::string(to_string(model->device())) + ")";
   return {std::move(model), std::move(description)};

@@ -99,3 +99,45 @@ def test_read_dataset_as_dataframe(source, cli, tmp_path):
     # A DataFrame read from a dataset predicts as its CSV does.
     model = vpucost.load_model(str(source / "models" / "vpu_2_7.h5"))
     np.testing.assert_array_equal(model.predict(frame), model.predict(raw))
+
+
+def _in_subprocess(code, cpu):
+    """Runs `code` in a fresh interpreter with VPUCOST_CPU=cpu (the path is
+    chosen once per process); returns the finished subprocess (bytes out)."""
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, VPUCOST_CPU=cpu)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, env=env)
+
+
+def test_cpu_path_is_the_cli_one_and_vpucost_cpu_forces_it(cli, source, model_4_0):
+    import io
+    import re
+    version = cli("--version")
+    assert f"cpu path: {vpucost.cpu_path()} " in version
+    widest = re.search(r"widest this CPU has: (\w+)", version).group(1)
+    paths = ["generic", "avx2", "avx512"]
+    csv = source / "data" / "samples" / "v2" / "vpu_4_0_test.csv"
+    expected = model_4_0.predict(pd.read_csv(csv))
+    code = ("import sys, numpy, pandas, vpucost\n"
+            f"m = vpucost.load_model({str(source / 'models' / 'vpu_4_0.h5')!r})\n"
+            f"numpy.save(sys.stdout.buffer, m.predict(pandas.read_csv({str(csv)!r})))\n"
+            "print(vpucost.cpu_path(), file=sys.stderr)\n")
+    for path in paths[:paths.index(widest) + 1]:
+        done = _in_subprocess(code, path)
+        assert done.returncode == 0, done.stderr.decode()
+        assert done.stderr.decode().strip() == path
+        np.testing.assert_allclose(np.load(io.BytesIO(done.stdout)), expected, rtol=2e-5)
+
+
+def test_a_vpucost_cpu_naming_no_path_is_an_error_saying_so(source):
+    code = ("import vpucost\n"
+            "try:\n"
+            f"    vpucost.load_model({str(source / 'models' / 'vpu_4_0.h5')!r})\n"
+            "except vpucost.Error as e:\n"
+            "    print(e)\n")
+    done = _in_subprocess(code, "avx1024")
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().strip() == ("VPUCOST_CPU: unknown CPU path 'avx1024' "
+                                            "(expected generic, avx2, avx512 or auto)")

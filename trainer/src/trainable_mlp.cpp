@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "random.hpp"
+#include "vpucost/cpu_kernels.hpp"
 #include "vpucost/error.hpp"
 
 namespace vpucost {
@@ -137,45 +138,20 @@ void forward_pass(const ParameterLayout& layout, Activation activation,
                 " does not fit the workspace");
   }
   ws.columns = n;
+  // The products and activations run in the CPU path's kernels (cpu_kernels.hpp).
+  const MathKernels& k = math_kernels();
   for (std::size_t l = 0; l < layout.layer_count(); ++l) {
     auto z = ws.pre[l].leftCols(n);
-    if (l == 0) {
-      z.noalias() = layout.weights(params, l) * x;
-    } else {
-      z.noalias() = layout.weights(params, l) * ws.post[l - 1].leftCols(n);
-    }
+    const auto w = layout.weights(params, l);
+    const float* in = l == 0 ? x.data() : ws.post[l - 1].data();
+    const Eigen::Index ld_in = l == 0 ? x.outerStride() : ws.post[l - 1].outerStride();
+    k.gemm(false, false, w.rows(), n, w.cols(), w.data(), w.outerStride(), in, ld_in, z.data(),
+           z.outerStride());
     z.colwise() += layout.bias(params, l);
     if (l + 1 < layout.layer_count()) {
       auto a = ws.post[l].leftCols(n);
       a = z;
-      Mlp::activate(activation, a.array());
-    }
-  }
-}
-
-void apply_activation_derivative(Activation activation,
-                                 const Eigen::Ref<const Eigen::ArrayXXf>& pre,
-                                 const Eigen::Ref<const Eigen::ArrayXXf>& post,
-                                 Eigen::Ref<Eigen::ArrayXXf> delta) {
-  switch (activation) {
-    case Activation::ReLU:
-      delta = (pre > 0.0f).select(delta, 0.0f);
-      break;
-    case Activation::Tanh:
-      delta *= 1.0f - post.square();
-      break;
-    case Activation::SiLU:
-      // d/dz z*s(z) = s + z*s*(1-s) = s*(1 + z*(1-s))
-      delta *= (1.0f + pre * (1.0f - 1.0f / (1.0f + (-pre).exp()))) / (1.0f + (-pre).exp());
-      break;
-    case Activation::GELU: {
-      // Derivative of Mlp's tanh approximation 0.5 z (1 + tanh(k0 (z + k1 z^3))).
-      constexpr float k0 = 0.7978845608f;
-      constexpr float k1 = 0.044715f;
-      const auto t = (k0 * (pre + k1 * pre.cube())).tanh();
-      delta *= 0.5f * (1.0f + t) +
-               0.5f * pre * (1.0f - t.square()) * k0 * (1.0f + 3.0f * k1 * pre.square());
-      break;
+      k.activate(activation, a.data(), a.rows(), n, a.outerStride());
     }
   }
 }
@@ -187,23 +163,28 @@ void backward_pass(const ParameterLayout& layout, Activation activation,
   if (x.cols() != n || grad.size() != layout.size()) {
     throw Error("backward pass does not match the last forward pass");
   }
+  const MathKernels& k = math_kernels();
   Eigen::MatrixXf* delta = &ws.delta_a;
   Eigen::MatrixXf* next = &ws.delta_b;
   delta->topLeftCorner(1, n) = ws.output_gradient.head(n);
   for (std::size_t l = layout.layer_count(); l-- > 0;) {
     const auto d = delta->topLeftCorner(layout.outputs(l), n);
     auto gw = layout.weights(grad, l);
-    if (l == 0) {
-      gw.noalias() = d * x.transpose();
-    } else {
-      gw.noalias() = d * ws.post[l - 1].leftCols(n).transpose();
-    }
+    // gw = d * input^T, input being x or the activations below
+    const float* in = l == 0 ? x.data() : ws.post[l - 1].data();
+    const Eigen::Index ld_in = l == 0 ? x.outerStride() : ws.post[l - 1].outerStride();
+    k.gemm(false, true, gw.rows(), gw.cols(), n, d.data(), d.outerStride(), in, ld_in, gw.data(),
+           gw.outerStride());
     layout.bias(grad, l) = d.rowwise().sum();
     if (l == 0) break;
     auto below = next->topLeftCorner(layout.inputs(l), n);
-    below.noalias() = layout.weights(params, l).transpose() * d;
-    apply_activation_derivative(activation, ws.pre[l - 1].leftCols(n).array(),
-                                ws.post[l - 1].leftCols(n).array(), below.array());
+    const auto w = layout.weights(params, l);  // below = w^T d
+    k.gemm(true, false, w.cols(), n, w.rows(), w.data(), w.outerStride(), d.data(), d.outerStride(),
+           below.data(), below.outerStride());
+    const auto& pre = ws.pre[l - 1];
+    const auto& post = ws.post[l - 1];
+    k.activation_derivative(activation, pre.data(), pre.outerStride(), post.data(),
+                            post.outerStride(), below.data(), below.outerStride(), below.rows(), n);
     std::swap(delta, next);
   }
 }

@@ -57,10 +57,12 @@ inline constexpr std::int64_t kTrainedMaxExtent = 224;
 class CostModel final : public CyclePredictor {
  public:
   /// Checks the parts (encoding version, sizes, finite values, positive std)
-  /// and throws vpucost::Error naming what is wrong.
-  explicit CostModel(ModelParts parts);
+  /// and throws vpucost::Error naming what is wrong. Predicts on `path`
+  /// (cpu_kernels.hpp), by default the process's.
+  explicit CostModel(ModelParts parts, std::optional<CpuPath> path = std::nullopt);
 
   Device device() const { return parts_.device; }
+  CpuPath cpu_path() const { return runtime_.cpu_path(); }
   const ModelParts& parts() const { return parts_; }
 
   using CyclePredictor::predict_cycles;

@@ -2,17 +2,17 @@
 // The MLP runtime: dense layers with one hidden activation and a linear
 // output neuron. Immutable once built, so one Mlp may be used from many
 // threads at once. forward() uses stack buffers only (no heap allocation).
+// The arithmetic runs in the kernels of one CPU path (cpu_kernels.hpp),
+// chosen when the MLP is built.
 #include <Eigen/Core>
-#include <cstdint>
+#include <optional>
 #include <span>
-#include <string_view>
 #include <vector>
 
-namespace vpucost {
+#include "vpucost/activation.hpp"
+#include "vpucost/cpu_kernels.hpp"
 
-enum class Activation : std::uint8_t { ReLU, SiLU, Tanh, GELU };
-std::string_view to_string(Activation a);
-Activation parse_activation(std::string_view name);  ///< "relu", "silu", "tanh", "gelu"
+namespace vpucost {
 
 /// y = weights * x + bias; weights has one row per output neuron.
 struct DenseLayer {
@@ -34,14 +34,19 @@ class Mlp {
   Mlp() = default;
   /// Checks that the layers chain (each input size = previous output size),
   /// end in one output, are at most kMaxWidth wide and hold finite numbers;
-  /// throws vpucost::Error naming the layer otherwise.
-  Mlp(std::vector<DenseLayer> layers, Activation hidden_activation);
+  /// throws vpucost::Error naming the layer otherwise. Runs on `path`, by
+  /// default the process's (selected_cpu_path(): the widest the CPU has, or
+  /// VPUCOST_CPU); throws if this CPU cannot run it.
+  Mlp(std::vector<DenseLayer> layers, Activation hidden_activation,
+      std::optional<CpuPath> path = std::nullopt);
 
   Eigen::Index input_size() const;
   std::size_t parameter_count() const;
   const std::vector<DenseLayer>& layers() const { return layers_; }
   Activation activation() const { return activation_; }
   bool empty() const { return layers_.empty(); }
+  /// The CPU path forward() and forward_batch() run on (Generic when empty).
+  CpuPath cpu_path() const { return kernels_ ? kernels_->path : CpuPath::Generic; }
 
   /// One input vector of input_size() values -> the network output.
   float forward(std::span<const float> x) const noexcept;
@@ -50,12 +55,10 @@ class Mlp {
   void forward_batch(const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::VectorXf> y,
                      MlpWorkspace& workspace) const;
 
-  /// Applies the hidden activation in place (shared with the trainer).
-  static void activate(Activation a, Eigen::Ref<Eigen::ArrayXXf> values);
-
  private:
   std::vector<DenseLayer> layers_;
   Activation activation_ = Activation::ReLU;
+  const MathKernels* kernels_ = nullptr;  ///< set by the constructor (never null after it)
 };
 
 }  // namespace vpucost

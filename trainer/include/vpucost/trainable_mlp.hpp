@@ -90,8 +90,9 @@ struct PassWorkspace {
 };
 
 /// Runs the network on the columns of `x` (inputs x n, n <= max_columns) and
-/// keeps every intermediate in `ws`. The hidden activation is Mlp::activate,
-/// so training sees exactly the function CostModel evaluates.
+/// keeps every intermediate in `ws`. The products and the hidden activation
+/// are the kernels CostModel runs (math_kernels(), cpu_kernels.hpp), so
+/// training sees exactly the function CostModel evaluates.
 void forward_pass(const ParameterLayout& layout, Activation activation,
                   std::span<const float> params, const Eigen::Ref<const Eigen::MatrixXf>& x,
                   PassWorkspace& ws);
@@ -102,12 +103,5 @@ void forward_pass(const ParameterLayout& layout, Activation activation,
 void backward_pass(const ParameterLayout& layout, Activation activation,
                    std::span<const float> params, const Eigen::Ref<const Eigen::MatrixXf>& x,
                    PassWorkspace& ws, std::span<float> grad);
-
-/// Multiplies `delta` in place by the derivative of `activation` at the
-/// pre-activation `pre` whose activated value is `post`.
-void apply_activation_derivative(Activation activation,
-                                 const Eigen::Ref<const Eigen::ArrayXXf>& pre,
-                                 const Eigen::Ref<const Eigen::ArrayXXf>& post,
-                                 Eigen::Ref<Eigen::ArrayXXf> delta);
 
 }  // namespace vpucost

@@ -21,13 +21,19 @@
 // last rows of a layer (fewer than 16, e.g. the output neuron) are summed in
 // another order by the single query, so batched and single predictions agree
 // to float rounding. Without AVX-512, Eigen's GEMV/GEMM do the work.
+//
+// Included by isa/math_kernels.cpp only, which is compiled once per CPU path
+// with `Eigen` renamed (cpu_kernels.hpp): __AVX512F__ is that copy's flags.
 #include <Eigen/Core>
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
 
-namespace vpucost::detail {
+#ifndef VPUCOST_ISA_NAMESPACE
+#error "dense_kernel.hpp belongs to isa/math_kernels.cpp (one copy per CPU path)"
+#endif
+namespace vpucost::VPUCOST_ISA_NAMESPACE {
 
 #if defined(__AVX512F__)
 // The accumulators of a tile are named variables, not an array: GCC keeps an
@@ -99,14 +105,10 @@ inline void dense_band(const float* w, Eigen::Index w_rows, Eigen::Index k_size,
 
 /// y = W x + b column by column; x and y are column-major with the given
 /// distances between columns.
-inline void dense_forward_batch(const Eigen::MatrixXf& weights, const Eigen::VectorXf& bias,
-                                const float* x, Eigen::Index x_stride, float* y,
+inline void dense_forward_batch(const float* w, Eigen::Index rows, Eigen::Index k_size,
+                                const float* b, const float* x, Eigen::Index x_stride, float* y,
                                 Eigen::Index y_stride, Eigen::Index columns) {
-  const Eigen::Index rows = weights.rows();
-  const Eigen::Index k_size = weights.cols();
 #if defined(__AVX512F__)
-  const float* w = weights.data();
-  const float* b = bias.data();
   Eigen::Index i = 0;
   for (; i + 64 <= rows; i += 64) {
     dense_band<4, 5>(w, rows, k_size, x, x_stride, b, y, y_stride, columns, i, 0xFFFF);
@@ -129,6 +131,8 @@ inline void dense_forward_batch(const Eigen::MatrixXf& weights, const Eigen::Vec
   }
 #else
   using Stride = Eigen::OuterStride<>;
+  const Eigen::Map<const Eigen::MatrixXf> weights(w, rows, k_size);
+  const Eigen::Map<const Eigen::VectorXf> bias(b, rows);
   Eigen::Map<const Eigen::MatrixXf, 0, Stride> in(x, k_size, columns, Stride(x_stride));
   Eigen::Map<Eigen::MatrixXf, 0, Stride> out(y, rows, columns, Stride(y_stride));
   out.noalias() = weights * in;
@@ -197,13 +201,11 @@ inline void dense_rows_of(const float* __restrict w, Eigen::Index rows, const in
 /// defaults, paddings, logs of 1): the first layer, the largest, then reads
 /// about half of its columns. Hidden activations are rarely zero, and there
 /// the plain loop is faster than going through a list of columns.
-inline void dense_forward(const Eigen::MatrixXf& weights, const Eigen::VectorXf& bias,
-                          const float* x, float* y, bool sparse_input = false) {
-  const Eigen::Index rows = weights.rows();
-  const Eigen::Index cols = weights.cols();
+inline void dense_forward(const float* w, Eigen::Index rows, Eigen::Index cols, const float* b,
+                          const float* x, float* y, bool sparse_input) {
+  const Eigen::Map<const Eigen::MatrixXf> weights(w, rows, cols);
+  const Eigen::Map<const Eigen::VectorXf> bias(b, rows);
 #if defined(__AVX512F__)
-  const float* w = weights.data();
-  const float* b = bias.data();
   Eigen::Index i = 0;
   if (sparse_input) {
     alignas(64) int used[1024 + 16];
@@ -231,4 +233,4 @@ inline void dense_forward(const Eigen::MatrixXf& weights, const Eigen::VectorXf&
 #endif
 }
 
-}  // namespace vpucost::detail
+}  // namespace vpucost::VPUCOST_ISA_NAMESPACE

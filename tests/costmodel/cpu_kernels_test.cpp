@@ -1,0 +1,238 @@
+// The per-CPU kernels (cpu_kernels.hpp): every path this CPU can run computes
+// what a double-precision reference computes, to float rounding, and the
+// shipped models predict the same on every path.
+#include "vpucost/cpu_kernels.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "../support/random_workloads.hpp"
+#include "vpucost/error.hpp"
+#include "vpucost/model_file.hpp"
+
+namespace vpucost {
+namespace {
+
+std::vector<CpuPath> runnable_paths() {
+  std::vector<CpuPath> paths;
+  for (CpuPath p : all_cpu_paths()) {
+    if (cpu_supports(p)) paths.push_back(p);
+  }
+  return paths;
+}
+
+std::vector<float> random_values(std::size_t n, unsigned seed, double zero_share = 0.0) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<float> v(n);
+  for (float& x : v) x = u(rng) < zero_share ? 0.0f : normal(rng);
+  return v;
+}
+
+// |got - want| within float rounding of a sum whose terms add up to `scale`.
+void expect_close(double got, double want, double scale, const std::string& what) {
+  EXPECT_LE(std::abs(got - want), 1e-5 * std::max(scale, 1.0))
+      << what << ": " << got << " vs " << want;
+}
+
+TEST(CpuKernels, NamesRoundTripAndAnUnknownNameSaysWhatIsAccepted) {
+  for (CpuPath p : all_cpu_paths()) EXPECT_EQ(parse_cpu_path(to_string(p)), p);
+  try {
+    parse_cpu_path("sse9");
+    FAIL() << "accepted sse9";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "unknown CPU path 'sse9' (expected generic, avx2, avx512 or auto)");
+  }
+}
+
+TEST(CpuKernels, TheSelectedPathIsOneThisCpuRuns) {
+  EXPECT_TRUE(cpu_supports(CpuPath::Generic));
+  EXPECT_TRUE(cpu_supports(widest_cpu_path()));
+  EXPECT_TRUE(cpu_supports(selected_cpu_path()));
+  EXPECT_EQ(math_kernels().path, selected_cpu_path());
+  for (CpuPath p : all_cpu_paths()) {
+    if (cpu_supports(p)) {
+      EXPECT_EQ(math_kernels(p).path, p);
+      EXPECT_LE(static_cast<int>(p), static_cast<int>(widest_cpu_path()));
+    } else {
+      EXPECT_THROW(math_kernels(p), Error) << to_string(p);
+      EXPECT_GT(static_cast<int>(p), static_cast<int>(widest_cpu_path()));
+    }
+  }
+}
+
+// y = W x + b against doubles, for the shapes of the shipped network (56 ->
+// 128 -> 128 -> 48 -> 1) and ragged ones (rows not a multiple of 16).
+TEST(CpuKernels, DenseLayersMatchADoubleReferenceOnEveryPath) {
+  struct Shape {
+    Index rows, cols;
+  };
+  for (const Shape s : {Shape{128, 56}, Shape{128, 128}, Shape{48, 128}, Shape{1, 48},
+                        Shape{37, 19}, Shape{200, 7}, Shape{70, 70}}) {
+    const auto w = random_values(static_cast<std::size_t>(s.rows * s.cols), 1);
+    const auto b = random_values(static_cast<std::size_t>(s.rows), 2);
+    constexpr Index kColumns = 13;
+    constexpr Index kLdx = 3;  // extra rows between the columns of X and Y
+    auto x = random_values(static_cast<std::size_t>((s.cols + kLdx) * kColumns), 3, 0.4);
+    std::vector<double> want(static_cast<std::size_t>(s.rows * kColumns));
+    std::vector<double> scale(want.size());
+    for (Index j = 0; j < kColumns; ++j) {
+      for (Index i = 0; i < s.rows; ++i) {
+        double sum = b[i], abs_sum = std::abs(b[i]);
+        for (Index k = 0; k < s.cols; ++k) {
+          const double term = double(w[k * s.rows + i]) * x[j * (s.cols + kLdx) + k];
+          sum += term;
+          abs_sum += std::abs(term);
+        }
+        want[j * s.rows + i] = sum;
+        scale[j * s.rows + i] = abs_sum;
+      }
+    }
+    for (CpuPath p : runnable_paths()) {
+      const MathKernels& k = math_kernels(p);
+      const std::string where =
+          std::string(to_string(p)) + " " + std::to_string(s.rows) + "x" + std::to_string(s.cols);
+      std::vector<float> y(static_cast<std::size_t>((s.rows + 5) * kColumns));
+      k.dense_batch(w.data(), s.rows, s.cols, b.data(), x.data(), s.cols + kLdx, y.data(),
+                    s.rows + 5, kColumns);
+      for (Index j = 0; j < kColumns; ++j) {
+        for (Index i = 0; i < s.rows; ++i) {
+          expect_close(y[j * (s.rows + 5) + i], want[j * s.rows + i], scale[j * s.rows + i],
+                       where + " batch");
+        }
+      }
+      for (bool sparse : {false, true}) {
+        std::vector<float> y1(static_cast<std::size_t>(s.rows));
+        k.dense_single(w.data(), s.rows, s.cols, b.data(), x.data(), y1.data(), sparse);
+        for (Index i = 0; i < s.rows; ++i) {
+          expect_close(y1[i], want[i], scale[i], where + (sparse ? " sparse" : " single"));
+        }
+      }
+    }
+  }
+}
+
+TEST(CpuKernels, ProductsMatchADoubleReferenceWithEitherOperandTransposed) {
+  constexpr Index m = 48, n = 21, k = 37, pad = 2;
+  for (bool ta : {false, true}) {
+    for (bool tb : {false, true}) {
+      const Index a_rows = ta ? k : m, a_cols = ta ? m : k;
+      const Index b_rows = tb ? n : k, b_cols = tb ? k : n;
+      const auto a = random_values(static_cast<std::size_t>((a_rows + pad) * a_cols), 4);
+      const auto b = random_values(static_cast<std::size_t>((b_rows + pad) * b_cols), 5);
+      const auto at = [&](Index i, Index l) {
+        return double(ta ? a[i * (a_rows + pad) + l] : a[l * (a_rows + pad) + i]);
+      };
+      const auto bt = [&](Index l, Index j) {
+        return double(tb ? b[l * (b_rows + pad) + j] : b[j * (b_rows + pad) + l]);
+      };
+      for (CpuPath p : runnable_paths()) {
+        std::vector<float> c(static_cast<std::size_t>((m + pad) * n), -1.0f);
+        math_kernels(p).gemm(ta, tb, m, n, k, a.data(), a_rows + pad, b.data(), b_rows + pad,
+                             c.data(), m + pad);
+        for (Index j = 0; j < n; ++j) {
+          for (Index i = 0; i < m; ++i) {
+            double sum = 0, abs_sum = 0;
+            for (Index l = 0; l < k; ++l) {
+              sum += at(i, l) * bt(l, j);
+              abs_sum += std::abs(at(i, l) * bt(l, j));
+            }
+            expect_close(c[j * (m + pad) + i], sum, abs_sum,
+                         std::string(to_string(p)) + (ta ? " A^T" : " A") + (tb ? " B^T" : " B"));
+          }
+          EXPECT_EQ(c[j * (m + pad) + m], -1.0f) << "wrote outside C";
+        }
+      }
+    }
+  }
+}
+
+double activation_of(Activation a, double z) {
+  switch (a) {
+    case Activation::ReLU:
+      return std::max(z, 0.0);
+    case Activation::SiLU:
+      return z / (1.0 + std::exp(-z));
+    case Activation::Tanh:
+      return std::tanh(z);
+    case Activation::GELU:
+      return 0.5 * z * (1.0 + std::tanh(0.7978845608 * (z + 0.044715 * z * z * z)));
+  }
+  return 0;
+}
+
+// The activations against their definitions, and their derivatives against
+// central differences of those (away from ReLU's kink).
+TEST(CpuKernels, ActivationsAndDerivativesMatchTheirDefinitions) {
+  constexpr Index rows = 35, cols = 3, ld = 40;
+  std::vector<float> pre(ld * cols);
+  for (std::size_t i = 0; i < pre.size(); ++i) {
+    pre[i] = -6.0f + 12.0f * static_cast<float>(i) / static_cast<float>(pre.size()) + 0.013f;
+  }
+  for (CpuPath p : runnable_paths()) {
+    const MathKernels& k = math_kernels(p);
+    for (Activation a : {Activation::ReLU, Activation::SiLU, Activation::Tanh, Activation::GELU}) {
+      const std::string where = std::string(to_string(p)) + " " + std::string(to_string(a));
+      std::vector<float> post = pre;
+      k.activate(a, post.data(), rows, cols, ld);
+      std::vector<float> delta(ld * cols, 2.0f);
+      k.activation_derivative(a, pre.data(), ld, post.data(), ld, delta.data(), ld, rows, cols);
+      for (Index j = 0; j < cols; ++j) {
+        for (Index i = 0; i < rows; ++i) {
+          const double z = pre[j * ld + i];
+          EXPECT_NEAR(post[j * ld + i], activation_of(a, z), 2e-6 * std::max(1.0, std::abs(z)))
+              << where << " at " << z;
+          const double h = 1e-4;
+          const double slope = (activation_of(a, z + h) - activation_of(a, z - h)) / (2 * h);
+          EXPECT_NEAR(delta[j * ld + i], 2.0 * slope, 2e-5) << where << "' at " << z;
+        }
+        for (Index i = rows; i < ld; ++i) {
+          EXPECT_EQ(post[j * ld + i], pre[j * ld + i]) << where << ": wrote outside the block";
+        }
+      }
+    }
+  }
+}
+
+// Each shipped model on 2,000 workloads with the compiler's fields: every path
+// predicts what the generic one does to float rounding (2e-5 relative: a few
+// float32 steps of the log of the cycles the network outputs; measured up to
+// 6.7e-6), one query or a batch, and a path gives the same bits run after run.
+TEST(CpuKernels, EveryShippedModelPredictsTheSameOnEveryPath) {
+  for (const char* stem : {"vpu_2_0", "vpu_2_7", "vpu_4_0", "npu_5_0"}) {
+    const ModelParts parts = load_model(std::string(VPUCOST_MODELS) + "/" + stem + ".h5").parts();
+    test::WorkloadSampler sampler(parts.device, 11, /*in_distribution=*/true,
+                                  /*compiler_fields=*/true);
+    std::vector<Workload> workloads;
+    while (workloads.size() < 2000) workloads.push_back(sampler.next());
+    const CostModel generic(parts, CpuPath::Generic);
+    std::vector<double> want(workloads.size());
+    generic.predict_cycles(workloads, want);
+    for (CpuPath p : runnable_paths()) {
+      const CostModel model(parts, p);
+      ASSERT_EQ(model.cpu_path(), p);
+      std::vector<double> batch(workloads.size()), again(workloads.size());
+      model.predict_cycles(workloads, batch);
+      model.predict_cycles(workloads, again);
+      EXPECT_EQ(batch, again) << stem << " " << to_string(p) << ": not deterministic";
+      double worst = 0;
+      for (std::size_t i = 0; i < workloads.size(); ++i) {
+        worst = std::max(worst, std::abs(batch[i] / want[i] - 1.0));
+        worst = std::max(worst, std::abs(model.predict_cycles(workloads[i]) / want[i] - 1.0));
+      }
+      EXPECT_LE(worst, 2e-5) << stem << " " << to_string(p);
+      RecordProperty(std::string(stem) + "_" + std::string(to_string(p)) + "_worst_relative",
+                     std::to_string(worst));
+      std::printf("%s %s: worst relative difference to generic %.3g\n", stem,
+                  std::string(to_string(p)).c_str(), worst);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace vpucost
