@@ -11,6 +11,7 @@
 #include "command.hpp"
 #include "vpucost/cpu_kernels.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/mlp.hpp"
 #include "vpucost/version.hpp"
 
 namespace {
@@ -78,7 +79,9 @@ int main(int argc, char** argv) {
     std::cout << "vpucost " << vpucost::kVersion << "\n";
     try {  // the kernels this process runs (VPUCOST_CPU, cpu_kernels.hpp)
       std::cout << "cpu path: " << to_string(vpucost::selected_cpu_path())
-                << " (widest this CPU has: " << to_string(vpucost::widest_cpu_path()) << ")\n";
+                << " (widest this CPU has: " << to_string(vpucost::widest_cpu_path()) << ")\n"
+                << "hidden-layer weights: " << to_string(vpucost::selected_weight_precision())
+                << "\n";
     } catch (const vpucost::Error& e) {
       std::cerr << "vpucost: error: " << one_line(e.what()) << "\n";
       return 1;
@@ -93,6 +96,7 @@ int main(int argc, char** argv) {
       // A VPUCOST_CPU naming no path (or one this CPU lacks) is reported as
       // itself, before any command wraps it in what it was loading.
       vpucost::selected_cpu_path();
+      vpucost::selected_weight_precision();
       return check_stdout(name, command.run(args));
     } catch (const vpucost::Error& e) {
       std::cerr << "vpucost " << name << ": error: " << one_line(e.what()) << "\n";

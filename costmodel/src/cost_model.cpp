@@ -55,7 +55,7 @@ void check_parts(const ModelParts& p) {
 
 // Folds x' = (x - mean) / std into the first layer and cycles' log =
 // offset + scale * y into the last, so a query runs the bare network.
-Mlp fold(const ModelParts& p, std::optional<CpuPath> path) {
+Mlp fold(const ModelParts& p, std::optional<CpuPath> path, WeightPrecision precision) {
   std::vector<DenseLayer> layers = p.mlp.layers();
   DenseLayer& first = layers.front();
   const Eigen::VectorXf inv_std = p.feature_std.cwiseInverse();
@@ -64,14 +64,16 @@ Mlp fold(const ModelParts& p, std::optional<CpuPath> path) {
   DenseLayer& last = layers.back();
   last.weights *= p.output_scale;
   last.bias = last.bias * p.output_scale + Eigen::VectorXf::Constant(1, p.output_offset);
-  return Mlp(std::move(layers), p.mlp.activation(), path);
+  return Mlp(std::move(layers), p.mlp.activation(), path, precision);
 }
 
 }  // namespace
 
-CostModel::CostModel(ModelParts parts, std::optional<CpuPath> path) : parts_(std::move(parts)) {
+CostModel::CostModel(ModelParts parts, std::optional<CpuPath> path,
+                     std::optional<WeightPrecision> precision)
+    : parts_(std::move(parts)) {
   check_parts(parts_);
-  runtime_ = fold(parts_, path);
+  runtime_ = fold(parts_, path, precision ? *precision : selected_weight_precision());
 }
 
 std::optional<std::string> CostModel::find_unanswerable(const Workload& w) const {

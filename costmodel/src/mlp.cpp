@@ -1,6 +1,8 @@
 #include "vpucost/mlp.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdlib>
 #include <string>
 
 #include "vpucost/error.hpp"
@@ -28,10 +30,61 @@ Activation parse_activation(std::string_view name) {
   throw Error("unknown activation '" + std::string(name) + "' (expected relu, silu, tanh or gelu)");
 }
 
-Mlp::Mlp(std::vector<DenseLayer> layers, Activation hidden_activation, std::optional<CpuPath> path)
+std::string_view to_string(WeightPrecision p) {
+  return p == WeightPrecision::Bf16 ? "bf16" : "fp32";
+}
+
+WeightPrecision parse_weight_precision(std::string_view name) {
+  if (name == "fp32") return WeightPrecision::Fp32;
+  if (name == "bf16") return WeightPrecision::Bf16;
+  throw Error("unknown weight precision '" + std::string(name) + "' (expected fp32 or bf16)");
+}
+
+WeightPrecision selected_weight_precision() {
+  const char* chosen = std::getenv("VPUCOST_WEIGHTS");
+  if (chosen == nullptr || *chosen == '\0') return WeightPrecision::Fp32;
+  try {
+    return parse_weight_precision(chosen);
+  } catch (const Error& e) {
+    throw Error("VPUCOST_WEIGHTS: " + std::string(e.what()));
+  }
+}
+
+namespace {
+
+// Round to nearest even, as the hardware's conversions do. Weights are
+// finite (checked); one beyond bfloat16's range would round to infinity.
+std::uint16_t to_bf16(float f) {
+  const auto bits = std::bit_cast<std::uint32_t>(f);
+  return static_cast<std::uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+}
+
+float from_bf16(std::uint16_t h) {
+  return std::bit_cast<float>(std::uint32_t{h} << 16);
+}
+
+// The layout of MathKernels::dense_single_bf16: pairs of columns, row by row.
+std::vector<std::uint32_t> packed_bf16_weights(const Eigen::MatrixXf& w) {
+  const Eigen::Index pairs = (w.cols() + 1) / 2;
+  std::vector<std::uint32_t> packed(static_cast<std::size_t>(pairs * w.rows()));
+  for (Eigen::Index p = 0; p < pairs; ++p) {
+    for (Eigen::Index i = 0; i < w.rows(); ++i) {
+      const std::uint32_t low = to_bf16(w(i, 2 * p));
+      const std::uint32_t high = 2 * p + 1 < w.cols() ? to_bf16(w(i, 2 * p + 1)) : 0u;
+      packed[static_cast<std::size_t>(p * w.rows() + i)] = low | (high << 16);
+    }
+  }
+  return packed;
+}
+
+}  // namespace
+
+Mlp::Mlp(std::vector<DenseLayer> layers, Activation hidden_activation, std::optional<CpuPath> path,
+         WeightPrecision precision)
     : layers_(std::move(layers)),
       activation_(hidden_activation),
-      kernels_(path ? &math_kernels(*path) : &math_kernels()) {
+      kernels_(path ? &math_kernels(*path) : &math_kernels()),
+      precision_(precision) {
   if (layers_.empty()) throw Error("MLP has no layers");
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const auto& layer = layers_[l];
@@ -60,6 +113,17 @@ Mlp::Mlp(std::vector<DenseLayer> layers, Activation hidden_activation, std::opti
     throw Error("the last layer has " + std::to_string(layers_.back().weights.rows()) +
                 " outputs; a cost model predicts one number");
   }
+  if (precision_ == WeightPrecision::Bf16) {
+    packed_.resize(layers_.size());
+    for (std::size_t l = 1; l + 1 < layers_.size(); ++l) {  // the hidden-to-hidden layers
+      Eigen::MatrixXf& w = layers_[l].weights;
+      w = w.unaryExpr([](float v) { return from_bf16(to_bf16(v)); });
+      if (!w.allFinite()) {
+        throw Error("layer " + std::to_string(l) + " has weights beyond bfloat16's range");
+      }
+      if (kernels_->dense_single_bf16) packed_[l] = packed_bf16_weights(w);
+    }
+  }
 }
 
 Eigen::Index Mlp::input_size() const {
@@ -81,8 +145,13 @@ float Mlp::forward(std::span<const float> x) const noexcept {
     const auto& layer = layers_[l];
     // The first layer reads the raw features, most of them zero.
     const Eigen::Index rows = layer.weights.rows();
-    kernels_->dense_single(layer.weights.data(), rows, layer.weights.cols(), layer.bias.data(), in,
-                           out, /*sparse_input=*/l == 0);
+    if (!packed_.empty() && !packed_[l].empty()) {
+      kernels_->dense_single_bf16(packed_[l].data(), layer.weights.data(), rows,
+                                  layer.weights.cols(), layer.bias.data(), in, out);
+    } else {
+      kernels_->dense_single(layer.weights.data(), rows, layer.weights.cols(), layer.bias.data(),
+                             in, out, /*sparse_input=*/l == 0);
+    }
     if (l + 1 < layers_.size()) kernels_->activate(activation_, out, rows, 1, rows);
     in = out;
     out = (out == buffer_a) ? buffer_b : buffer_a;

@@ -11,7 +11,8 @@
 namespace vpucost::python {
 
 PyModel load_py_model(const std::string& path) {
-  selected_cpu_path();  // a bad VPUCOST_CPU is reported as itself, not as a bad file
+  selected_cpu_path();          // a bad VPUCOST_CPU or VPUCOST_WEIGHTS is reported as
+  selected_weight_precision();  // itself, not as a bad model file
   auto model = std::make_shared<const CostModel>(load_model(path));
   std::string description = "model " + path + " (" + std::string(to_string(model->device())) + ")";
   return {std::move(model), std::move(description)};

@@ -20,24 +20,27 @@ namespace {
 
 using test::run_cli;
 
-/// Sets VPUCOST_CPU for the programs this test starts; restores it after.
+/// Sets an environment variable (VPUCOST_CPU by default) for the programs
+/// this test starts; restores it after.
 class ScopedCpuPath {
  public:
-  explicit ScopedCpuPath(const std::string& value) {
-    if (const char* old = std::getenv("VPUCOST_CPU")) old_ = old;
-    ::setenv("VPUCOST_CPU", value.c_str(), 1);
+  explicit ScopedCpuPath(const std::string& value, std::string name = "VPUCOST_CPU")
+      : name_(std::move(name)) {
+    if (const char* old = std::getenv(name_.c_str())) old_ = old;
+    ::setenv(name_.c_str(), value.c_str(), 1);
   }
   ~ScopedCpuPath() {
     if (old_) {
-      ::setenv("VPUCOST_CPU", old_->c_str(), 1);
+      ::setenv(name_.c_str(), old_->c_str(), 1);
     } else {
-      ::unsetenv("VPUCOST_CPU");
+      ::unsetenv(name_.c_str());
     }
   }
   ScopedCpuPath(const ScopedCpuPath&) = delete;
   ScopedCpuPath& operator=(const ScopedCpuPath&) = delete;
 
  private:
+  std::string name_;
   std::optional<std::string> old_;
 };
 
@@ -87,6 +90,36 @@ TEST(CliCpuPath, AValueNamingNoPathIsOneLineAndExit1) {
   EXPECT_EQ(r.err,
             "vpucost predict: error: VPUCOST_CPU: unknown CPU path 'avx1024' (expected generic, "
             "avx2, avx512 or auto)\n");
+}
+
+// VPUCOST_WEIGHTS=bf16 (mlp.hpp): the version line says so, predictions move
+// by little; another value is one line and exit 1.
+TEST(CliCpuPath, VpucostWeightsChoosesTheHiddenLayersPrecision) {
+  const std::vector<std::string> args{"predict", "--model", VPUCOST_SOURCE_DIR "/models/vpu_4_0.h5",
+                                      "--csv", VPUCOST_SAMPLES "/v2/vpu_4_0_test.csv"};
+  auto r = run_cli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<double> fp32 = predicted_cycles(r.out);
+  EXPECT_NE(run_cli({"--version"}).out.find("hidden-layer weights: fp32\n"), std::string::npos);
+  {
+    const ScopedCpuPath bf16("bf16", "VPUCOST_WEIGHTS");
+    EXPECT_NE(run_cli({"--version"}).out.find("hidden-layer weights: bf16\n"), std::string::npos);
+    r = run_cli(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::vector<double> rounded = predicted_cycles(r.out);
+    ASSERT_EQ(rounded.size(), fp32.size());
+    double mean = 0;
+    for (std::size_t i = 0; i < fp32.size(); ++i) mean += std::abs(rounded[i] / fp32[i] - 1.0);
+    mean /= static_cast<double>(fp32.size());
+    EXPECT_GT(mean, 1e-6);
+    EXPECT_LT(mean, 2e-3);
+  }
+  const ScopedCpuPath bad("fp16", "VPUCOST_WEIGHTS");
+  r = run_cli(args);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "vpucost predict: error: VPUCOST_WEIGHTS: unknown weight precision 'fp16' (expected "
+            "fp32 or bf16)\n");
 }
 
 // The bundled v2 test sample of each device through its shipped model.

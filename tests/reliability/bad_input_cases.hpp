@@ -345,6 +345,15 @@ inline const Case kCases[] = {
     {"UnknownOption", "an unknown option", "predict --frobnicate 3", "unrecognised option", 2},
     {"UnknownEnum", "an unknown operation name",
      "predict --device VPU_2_7 --op CONV2D --input 5x5x16 --output 5x5x16", "CONV2D"},
+    // The environment (cpu_kernels.hpp, mlp.hpp); "@env NAME=VALUE" sets it.
+    {"UnknownCpuPath", "VPUCOST_CPU naming no CPU path",
+     "@env VPUCOST_CPU=avx1024 predict --device VPU_2_7 --op CONVOLUTION --input 5x5x16 "
+     "--output 5x5x16",
+     "VPUCOST_CPU: unknown CPU path 'avx1024' (expected generic, avx2, avx512 or auto)"},
+    {"UnknownWeightPrecision", "VPUCOST_WEIGHTS naming no precision",
+     "@env VPUCOST_WEIGHTS=fp16 predict --device VPU_2_7 --op CONVOLUTION --input 5x5x16 "
+     "--output 5x5x16",
+     "VPUCOST_WEIGHTS: unknown weight precision 'fp16' (expected fp32 or bf16)"},
 };
 
 /// The test's name in gtest's output.

@@ -35,15 +35,16 @@ class BadInput : public ::testing::TestWithParam<Case> {
 BadInputFiles* BadInput::files_ = nullptr;
 
 // Appends the row to $VPUCOST_BAD_INPUT_TABLE (Markdown) when set.
-void record_row(const Case& c, const std::string& args, const test::CliResult& r) {
+void record_row(const Case& c, const std::string& args, const test::CliResult& r,
+                const std::string& environment = "") {
   const char* table = std::getenv("VPUCOST_BAD_INPUT_TABLE");
   if (table == nullptr) return;
   std::string message = r.err.substr(0, r.err.find('\n'));
   std::string escaped;
   for (const char ch : message) escaped += ch == '|' ? std::string("\\|") : std::string(1, ch);
   std::ofstream(table, std::ios::app)
-      << "| " << c.input << " | `vpucost " << args << "` | `" << escaped << "` | " << r.exit_code
-      << " | `BadInput." << c.id << "` |\n";
+      << "| " << c.input << " | `" << environment << "vpucost " << args << "` | `" << escaped
+      << "` | " << r.exit_code << " | `BadInput." << c.id << "` |\n";
 }
 
 TEST_P(BadInput, IsRefusedCleanly) {
@@ -61,9 +62,16 @@ TEST_P(BadInput, IsRefusedCleanly) {
       prefix = "setpriv --reuid=65534 --regid=65534 --clear-groups";
     }
   }
+  const std::string environment = "@env ";
+  if (args.rfind(environment, 0) == 0) {  // "@env NAME=VALUE rest": NAME=VALUE for vpucost
+    args = args.substr(environment.size());
+    const auto space = args.find(' ');
+    prefix = "env " + args.substr(0, space);
+    args = args.substr(space + 1);
+  }
   const auto before = files_->names();
   const test::CliResult r = test::run_in(files_->dir(), args, prefix);
-  record_row(c, args, r);
+  record_row(c, args, r, prefix.rfind("env ", 0) == 0 ? prefix.substr(4) + " " : "");
   EXPECT_TRUE(test::clean_error(r, args, c.expect, c.code));
   EXPECT_EQ(test::files_except(files_->dir(), before), std::vector<std::string>{})
       << "output left behind by " << args;

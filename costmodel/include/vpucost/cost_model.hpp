@@ -58,11 +58,14 @@ class CostModel final : public CyclePredictor {
  public:
   /// Checks the parts (encoding version, sizes, finite values, positive std)
   /// and throws vpucost::Error naming what is wrong. Predicts on `path`
-  /// (cpu_kernels.hpp), by default the process's.
-  explicit CostModel(ModelParts parts, std::optional<CpuPath> path = std::nullopt);
+  /// (cpu_kernels.hpp), by default the process's, with the hidden layers'
+  /// weights in `precision` (mlp.hpp), by default selected_weight_precision().
+  explicit CostModel(ModelParts parts, std::optional<CpuPath> path = std::nullopt,
+                     std::optional<WeightPrecision> precision = std::nullopt);
 
   Device device() const { return parts_.device; }
   CpuPath cpu_path() const { return runtime_.cpu_path(); }
+  WeightPrecision weight_precision() const { return runtime_.weight_precision(); }
   const ModelParts& parts() const { return parts_; }
 
   using CyclePredictor::predict_cycles;

@@ -16,6 +16,7 @@
 // fused multiply-add rounds once, SSE2's multiply then add twice; sums of
 // different vector widths are ordered differently).
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -50,6 +51,12 @@ struct MathKernels {
   /// columns whose x is zero are skipped (exact: they add nothing).
   void (*dense_single)(const float* w, Index rows, Index cols, const float* b, const float* x,
                        float* y, bool sparse_input) noexcept;
+  /// dense_single from weights stored as bfloat16 pairs (`packed`: element
+  /// p * rows + i = row i's weights of columns 2p and 2p + 1, low half
+  /// first), `w` being the same weights as floats; null on a path without
+  /// such a kernel (the caller then runs dense_single on `w`).
+  void (*dense_single_bf16)(const std::uint32_t* packed, const float* w, Index rows, Index cols,
+                            const float* b, const float* x, float* y) noexcept;
   /// Y(:, j) = W X(:, j) + b for j < columns.
   void (*dense_batch)(const float* w, Index rows, Index cols, const float* b, const float* x,
                       Index ldx, float* y, Index ldy, Index columns) noexcept;

@@ -5,14 +5,30 @@
 // The arithmetic runs in the kernels of one CPU path (cpu_kernels.hpp),
 // chosen when the MLP is built.
 #include <Eigen/Core>
+#include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "vpucost/activation.hpp"
 #include "vpucost/cpu_kernels.hpp"
 
 namespace vpucost {
+
+/// How an MLP keeps the weights of its hidden layers (those between two
+/// hidden activations; the first layer, which reads the raw features, and the
+/// output layer stay float32). Fp32: as trained. Bf16: rounded to bfloat16
+/// (8 significant bits); where the CPU path has a kernel for it, a single
+/// query then reads half the bytes (cpu_kernels.hpp, dense_single_bf16).
+/// Inputs, activations and sums stay float32 either way, and one-at-a-time
+/// and batched predictions use the same rounded weights.
+enum class WeightPrecision : unsigned char { Fp32, Bf16 };
+std::string_view to_string(WeightPrecision p);  ///< "fp32", "bf16"
+WeightPrecision parse_weight_precision(std::string_view name);
+/// The environment variable VPUCOST_WEIGHTS (fp32 or bf16), fp32 if unset;
+/// throws vpucost::Error on another value.
+WeightPrecision selected_weight_precision();
 
 /// y = weights * x + bias; weights has one row per output neuron.
 struct DenseLayer {
@@ -38,7 +54,8 @@ class Mlp {
   /// default the process's (selected_cpu_path(): the widest the CPU has, or
   /// VPUCOST_CPU); throws if this CPU cannot run it.
   Mlp(std::vector<DenseLayer> layers, Activation hidden_activation,
-      std::optional<CpuPath> path = std::nullopt);
+      std::optional<CpuPath> path = std::nullopt,
+      WeightPrecision precision = WeightPrecision::Fp32);
 
   Eigen::Index input_size() const;
   std::size_t parameter_count() const;
@@ -47,6 +64,7 @@ class Mlp {
   bool empty() const { return layers_.empty(); }
   /// The CPU path forward() and forward_batch() run on (Generic when empty).
   CpuPath cpu_path() const { return kernels_ ? kernels_->path : CpuPath::Generic; }
+  WeightPrecision weight_precision() const { return precision_; }
 
   /// One input vector of input_size() values -> the network output.
   float forward(std::span<const float> x) const noexcept;
@@ -59,6 +77,10 @@ class Mlp {
   std::vector<DenseLayer> layers_;
   Activation activation_ = Activation::ReLU;
   const MathKernels* kernels_ = nullptr;  ///< set by the constructor (never null after it)
+  WeightPrecision precision_ = WeightPrecision::Fp32;
+  /// Per layer, the bfloat16 pairs dense_single_bf16 reads; empty for a
+  /// layer kept in float32 or a path without that kernel.
+  std::vector<std::vector<std::uint32_t>> packed_;
 };
 
 }  // namespace vpucost

@@ -31,6 +31,18 @@ void dense_batch(const float* w, Index rows, Index cols, const float* b, const f
   dense_forward_batch(w, rows, cols, b, x, ldx, y, ldy, columns);
 }
 
+#if defined(__AVX512F__)
+void dense_single_bf16(const std::uint32_t* packed, const float* w, Index rows, Index cols,
+                       const float* b, const float* x, float* y) noexcept {
+  dense_forward_bf16(packed, w, rows, cols, b, x, y);
+}
+constexpr auto kDenseSingleBf16 = &dense_single_bf16;
+#else
+// No kernel for packed weights: the MLP runs its float copy of them (the
+// same values) through dense_single.
+constexpr decltype(MathKernels::dense_single_bf16) kDenseSingleBf16 = nullptr;
+#endif
+
 void activate(Activation a, float* values, Index rows, Index cols, Index ld) noexcept {
   ArrayMap v(values, rows, cols, Stride(ld));
   switch (a) {
@@ -99,8 +111,13 @@ void gemm(bool transpose_a, bool transpose_b, Index m, Index n, Index k, const f
 }  // namespace
 
 const MathKernels& kernels() {
-  static constexpr MathKernels table{CpuPath::VPUCOST_ISA_PATH, dense_single, dense_batch, activate,
-                                     activation_derivative,     gemm};
+  static constexpr MathKernels table{.path = CpuPath::VPUCOST_ISA_PATH,
+                                     .dense_single = dense_single,
+                                     .dense_single_bf16 = kDenseSingleBf16,
+                                     .dense_batch = dense_batch,
+                                     .activate = activate,
+                                     .activation_derivative = activation_derivative,
+                                     .gemm = gemm};
   return table;
 }
 
