@@ -26,6 +26,7 @@
 // with `Eigen` renamed (cpu_kernels.hpp): __AVX512F__ is that copy's flags.
 #include <Eigen/Core>
 #include <cstdint>
+#include <type_traits>
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -212,6 +213,31 @@ inline void dense_rows(const float* __restrict w, Eigen::Index rows, Columns col
   }
 }
 
+/// Calls f(std::integral_constant<int, V>) for V = vectors in 1..7, so that
+/// a layer's last band of rows (fewer than 128) runs a kernel compiled for
+/// its width; nothing for 0.
+template <class F>
+inline void with_vector_count(Eigen::Index vectors, F&& f) {
+  switch (vectors) {
+    case 1:
+      return f(std::integral_constant<int, 1>{});
+    case 2:
+      return f(std::integral_constant<int, 2>{});
+    case 3:
+      return f(std::integral_constant<int, 3>{});
+    case 4:
+      return f(std::integral_constant<int, 4>{});
+    case 5:
+      return f(std::integral_constant<int, 5>{});
+    case 6:
+      return f(std::integral_constant<int, 6>{});
+    case 7:
+      return f(std::integral_constant<int, 7>{});
+    default:
+      return;
+  }
+}
+
 /// All rows that fill whole 16-float vectors: 128-row bands, then the rest
 /// (1..7 vectors) in one pass with enough partial sums for 8 chains.
 /// Returns the first row not written.
@@ -220,31 +246,10 @@ inline Eigen::Index dense_row_bands(const float* w, Eigen::Index rows, Columns c
                                     const float* x, const float* b, float* y) {
   Eigen::Index i = 0;
   for (; i + 128 <= rows; i += 128) dense_rows<8, 1>(w, rows, col, count, x, b, y, i);
-  switch ((rows - i) / 16) {
-    case 1:
-      dense_rows<1, 8>(w, rows, col, count, x, b, y, i);
-      break;
-    case 2:
-      dense_rows<2, 4>(w, rows, col, count, x, b, y, i);
-      break;
-    case 3:
-      dense_rows<3, 3>(w, rows, col, count, x, b, y, i);
-      break;
-    case 4:
-      dense_rows<4, 2>(w, rows, col, count, x, b, y, i);
-      break;
-    case 5:
-      dense_rows<5, 2>(w, rows, col, count, x, b, y, i);
-      break;
-    case 6:
-      dense_rows<6, 2>(w, rows, col, count, x, b, y, i);
-      break;
-    case 7:
-      dense_rows<7, 2>(w, rows, col, count, x, b, y, i);
-      break;
-    default:
-      break;
-  }
+  with_vector_count((rows - i) / 16, [&](auto vectors) {
+    constexpr int V = decltype(vectors)::value;
+    dense_rows<V, (8 + V - 1) / V>(w, rows, col, count, x, b, y, i);
+  });
   return i + (rows - i) / 16 * 16;
 }
 
@@ -307,31 +312,10 @@ inline void dense_forward_bf16(const std::uint32_t* packed, const float* w, Eige
                                Eigen::Index cols, const float* b, const float* x, float* y) {
   Eigen::Index i = 0;
   for (; i + 128 <= rows; i += 128) dense_rows_bf16<8, 1>(packed, rows, cols, x, b, y, i);
-  switch ((rows - i) / 16) {
-    case 1:
-      dense_rows_bf16<1, 4>(packed, rows, cols, x, b, y, i);
-      break;
-    case 2:
-      dense_rows_bf16<2, 2>(packed, rows, cols, x, b, y, i);
-      break;
-    case 3:
-      dense_rows_bf16<3, 2>(packed, rows, cols, x, b, y, i);
-      break;
-    case 4:
-      dense_rows_bf16<4, 1>(packed, rows, cols, x, b, y, i);
-      break;
-    case 5:
-      dense_rows_bf16<5, 1>(packed, rows, cols, x, b, y, i);
-      break;
-    case 6:
-      dense_rows_bf16<6, 1>(packed, rows, cols, x, b, y, i);
-      break;
-    case 7:
-      dense_rows_bf16<7, 1>(packed, rows, cols, x, b, y, i);
-      break;
-    default:
-      break;
-  }
+  with_vector_count((rows - i) / 16, [&](auto vectors) {  // 2 chains per vector and pair
+    constexpr int V = decltype(vectors)::value;
+    dense_rows_bf16<V, (4 + V - 1) / V>(packed, rows, cols, x, b, y, i);
+  });
   i += (rows - i) / 16 * 16;
   if (i < rows) {
     const Eigen::Index rest = rows - i;
