@@ -36,29 +36,6 @@ bool has_avx512_features() {
          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd");
 }
 
-struct Selection {
-  std::optional<CpuPath> path;
-  std::string problem;  // why VPUCOST_CPU cannot be honoured
-};
-
-Selection select_from_environment() {
-  const char* forced = std::getenv("VPUCOST_CPU");
-  if (forced == nullptr || *forced == '\0' || std::string_view(forced) == "auto") {
-    return {widest_cpu_path(), {}};
-  }
-  try {
-    const CpuPath p = parse_cpu_path(forced);
-    if (!cpu_supports(p)) {
-      return {std::nullopt, "VPUCOST_CPU=" + std::string(forced) + " but this CPU cannot run the " +
-                                std::string(to_string(p)) + " path (widest it can: " +
-                                std::string(to_string(widest_cpu_path())) + ")"};
-    }
-    return {p, {}};
-  } catch (const Error& e) {
-    return {std::nullopt, "VPUCOST_CPU: " + std::string(e.what())};
-  }
-}
-
 }  // namespace
 
 std::string_view to_string(CpuPath p) {
@@ -108,8 +85,36 @@ CpuPath widest_cpu_path() {
   return widest;
 }
 
+CpuPath cpu_path_for_setting(std::string_view setting, CpuPath widest) {
+  if (setting.empty() || setting == "auto") return widest;
+  CpuPath p{};
+  try {
+    p = parse_cpu_path(setting);
+  } catch (const Error& e) {
+    throw Error("VPUCOST_CPU: " + std::string(e.what()));
+  }
+  if (static_cast<int>(p) > static_cast<int>(widest)) {
+    throw Error("VPUCOST_CPU=" + std::string(setting) + " but this CPU cannot run the " +
+                std::string(to_string(p)) +
+                " path (widest it can: " + std::string(to_string(widest)) + ")");
+  }
+  return p;
+}
+
 CpuPath selected_cpu_path() {
-  static const Selection selection = select_from_environment();
+  // Decided once; a bad setting is kept as its message, so every call throws it.
+  struct Selection {
+    std::optional<CpuPath> path;
+    std::string problem;
+  };
+  static const Selection selection = [] {
+    const char* setting = std::getenv("VPUCOST_CPU");
+    try {
+      return Selection{cpu_path_for_setting(setting ? setting : "", widest_cpu_path()), {}};
+    } catch (const Error& e) {
+      return Selection{std::nullopt, e.what()};
+    }
+  }();
   if (!selection.path) throw Error(selection.problem);
   return *selection.path;
 }

@@ -50,6 +50,28 @@ TEST(CpuKernels, NamesRoundTripAndAnUnknownNameSaysWhatIsAccepted) {
   }
 }
 
+// How VPUCOST_CPU is judged, for CPUs of every width (this one has one).
+TEST(CpuKernels, AVpucostCpuSettingIsJudgedAgainstTheCpusWidestPath) {
+  EXPECT_EQ(cpu_path_for_setting("", CpuPath::Avx2), CpuPath::Avx2);
+  EXPECT_EQ(cpu_path_for_setting("auto", CpuPath::Generic), CpuPath::Generic);
+  EXPECT_EQ(cpu_path_for_setting("generic", CpuPath::Avx512), CpuPath::Generic);
+  EXPECT_EQ(cpu_path_for_setting("avx2", CpuPath::Avx2), CpuPath::Avx2);
+  const auto message = [](std::string_view setting, CpuPath widest) {
+    try {
+      cpu_path_for_setting(setting, widest);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(message("avx512", CpuPath::Avx2),
+            "VPUCOST_CPU=avx512 but this CPU cannot run the avx512 path (widest it can: avx2)");
+  EXPECT_EQ(message("avx2", CpuPath::Generic),
+            "VPUCOST_CPU=avx2 but this CPU cannot run the avx2 path (widest it can: generic)");
+  EXPECT_EQ(message("AVX512", CpuPath::Avx512),
+            "VPUCOST_CPU: unknown CPU path 'AVX512' (expected generic, avx2, avx512 or auto)");
+}
+
 TEST(CpuKernels, TheSelectedPathIsOneThisCpuRuns) {
   EXPECT_TRUE(cpu_supports(CpuPath::Generic));
   EXPECT_TRUE(cpu_supports(widest_cpu_path()));

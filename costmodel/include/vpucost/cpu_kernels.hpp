@@ -36,6 +36,10 @@ std::span<const CpuPath> all_cpu_paths();
 bool cpu_supports(CpuPath p);
 /// The widest path cpu_supports.
 CpuPath widest_cpu_path();
+/// The path a VPUCOST_CPU value asks for on a CPU whose widest path is
+/// `widest`: that one if the CPU has it, `widest` for "" or "auto"; throws
+/// vpucost::Error naming the value and what is wrong otherwise.
+CpuPath cpu_path_for_setting(std::string_view setting, CpuPath widest);
 /// The process's path: VPUCOST_CPU if set (and not "auto"), else the widest.
 /// Decided once; throws vpucost::Error if VPUCOST_CPU names no path or one
 /// this CPU lacks (every call throws the same, so no caller misses it).
