@@ -8,7 +8,7 @@
 // three times (generic x86-64 = SSE2, avx2 = AVX2+FMA+BMI2, avx512 = AVX-512
 // F/BW/DQ/VL/CD on top), each copy with its own private Eigen namespace so
 // that no inline function compiled for a wider path can be picked by the
-// linker for a narrower one (tests/costmodel/isa_symbols_test.cmake checks).
+// linker for a narrower one (tests/costmodel/isa_symbols_test.sh checks).
 //
 // The path: the widest one this CPU (and its OS) supports, unless the
 // environment variable VPUCOST_CPU=generic|avx2|avx512|auto says otherwise.
