@@ -174,6 +174,31 @@ TEST(CpuKernels, ProductsMatchADoubleReferenceWithEitherOperandTransposed) {
   }
 }
 
+// The trainer's AdamW update on every path against the formula in doubles.
+TEST(CpuKernels, AdamUpdatesMatchTheFormulaOnEveryPath) {
+  constexpr std::size_t n = 203;  // not a whole number of vectors
+  const auto g = random_values(n, 7);
+  std::vector<float> mask(n);
+  for (std::size_t i = 0; i < n; ++i) mask[i] = i % 3 == 0 ? 0.0f : 1.0f;
+  const float b1 = 0.9f, b2 = 0.999f, decay = 0.99f, step = 1e-3f, inv = 3.0f, eps = 1e-8f;
+  for (CpuPath path : runnable_paths()) {
+    auto p = random_values(n, 8), m = random_values(n, 9), v = random_values(n, 10);
+    for (float& x : v) x = x * x;
+    const auto p0 = p, m0 = m, v0 = v;
+    math_kernels(path).adam_update(p.data(), g.data(), m.data(), v.data(), mask.data(), n, b1, b2,
+                                   decay, step, inv, eps);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double mi = double(b1) * m0[i] + (1.0 - b1) * g[i];
+      const double vi = double(b2) * v0[i] + (1.0 - b2) * double(g[i]) * g[i];
+      const double pi =
+          (mask[i] != 0 ? p0[i] * double(decay) : p0[i]) - step * mi / (std::sqrt(vi) * inv + eps);
+      EXPECT_NEAR(m[i], mi, 1e-6 * std::max(1.0, std::abs(mi))) << to_string(path);
+      EXPECT_NEAR(v[i], vi, 1e-6 * std::max(1.0, vi)) << to_string(path);
+      EXPECT_NEAR(p[i], pi, 1e-6 * std::max(1.0, std::abs(pi))) << to_string(path) << " " << i;
+    }
+  }
+}
+
 double activation_of(Activation a, double z) {
   switch (a) {
     case Activation::ReLU:

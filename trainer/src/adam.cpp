@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "vpucost/cpu_kernels.hpp"
 #include "vpucost/error.hpp"
 
 namespace vpucost {
@@ -53,16 +54,10 @@ void AdamW::step(std::span<float> params, std::span<const float> grad, double lr
     const float* a = anchor_.data();
     for (std::size_t i = 0; i < n; ++i) p[i] -= mask[i] * pull * (p[i] - a[i]);
   }
-  const bool toward_zero = anchor_.empty();
-  // One pass over contiguous arrays; the compiler vectorises it.
-  for (std::size_t i = 0; i < n; ++i) {
-    const float pi = toward_zero && mask[i] != 0.0f ? p[i] * decay : p[i];
-    const float mi = b1 * m[i] + (1.0f - b1) * g[i];
-    const float vi = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
-    m[i] = mi;
-    v[i] = vi;
-    p[i] = pi - step_size * mi / (std::sqrt(vi) * inv_sqrt_bc2 + eps);
-  }
+  // The update itself runs at the CPU path's vector width (cpu_kernels.hpp);
+  // with an anchor the decay was applied above (decay 1 leaves p as it is).
+  math_kernels().adam_update(p, g, m, v, mask, n, b1, b2, anchor_.empty() ? decay : 1.0f, step_size,
+                             inv_sqrt_bc2, eps);
 }
 
 void AdamW::restore(std::uint64_t steps, std::vector<float> m, std::vector<float> v) {

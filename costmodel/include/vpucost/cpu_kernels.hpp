@@ -74,6 +74,12 @@ struct MathKernels {
   /// op, B is k x n after op. May allocate (blocking buffers of large sizes).
   void (*gemm)(bool transpose_a, bool transpose_b, Index m, Index n, Index k, const float* a,
                Index lda, const float* b, Index ldb, float* c, Index ldc);
+  /// One AdamW update of n parameters in place (the trainer's AdamW::step,
+  /// trainer/src/adam.cpp, which documents the coefficients): m and v are the
+  /// moment estimates; p is first multiplied by `decay` where mask != 0.
+  void (*adam_update)(float* p, const float* g, float* m, float* v, const float* mask,
+                      std::size_t n, float b1, float b2, float decay, float step_size,
+                      float inv_sqrt_bc2, float eps) noexcept;
 };
 
 /// The kernels of a path; throws vpucost::Error if this CPU cannot run it.

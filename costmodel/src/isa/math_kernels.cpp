@@ -5,6 +5,8 @@
 // functions are distinct symbols. It must include no project header that
 // includes Eigen under its usual name.
 #include <Eigen/Core>
+#include <cmath>
+#include <cstddef>
 
 #include "dense_kernel.hpp"
 #include "vpucost/cpu_kernels.hpp"
@@ -108,6 +110,20 @@ void gemm(bool transpose_a, bool transpose_b, Index m, Index n, Index k, const f
   }
 }
 
+void adam_update(float* __restrict p, const float* __restrict g, float* __restrict m,
+                 float* __restrict v, const float* __restrict mask, std::size_t n, float b1,
+                 float b2, float decay, float step_size, float inv_sqrt_bc2, float eps) noexcept {
+  // One pass over contiguous arrays, vectorised at this path's width.
+  for (std::size_t i = 0; i < n; ++i) {
+    const float pi = mask[i] != 0.0f ? p[i] * decay : p[i];
+    const float mi = b1 * m[i] + (1.0f - b1) * g[i];
+    const float vi = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = pi - step_size * mi / (std::sqrt(vi) * inv_sqrt_bc2 + eps);
+  }
+}
+
 }  // namespace
 
 const MathKernels& kernels() {
@@ -117,7 +133,8 @@ const MathKernels& kernels() {
                                      .dense_batch = dense_batch,
                                      .activate = activate,
                                      .activation_derivative = activation_derivative,
-                                     .gemm = gemm};
+                                     .gemm = gemm,
+                                     .adam_update = adam_update};
   return table;
 }
 
