@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -329,6 +330,26 @@ TEST(CpuKernels, Bf16WeightsOfRaggedLayersAgreeOnEveryPath) {
   }
   const Mlp fp32(layers, Activation::SiLU, CpuPath::Generic, WeightPrecision::Fp32);
   EXPECT_NE(fp32.forward(x), want) << "the weights were not rounded";
+}
+
+// A network bfloat16 cannot hold (a hidden weight past its largest finite
+// value, which float32 can still hold) is refused in one line at bf16, and
+// runs at fp32.
+TEST(CpuKernels, ANetworkBeyondBf16RangeIsRefusedAtBf16) {
+  std::vector<DenseLayer> layers;
+  Eigen::Index in = 8;
+  for (Eigen::Index out : {16, 16, 1}) {
+    layers.push_back({Eigen::MatrixXf::Constant(out, in, 0.01f), Eigen::VectorXf::Zero(out)});
+    in = out;
+  }
+  layers[1].weights(3, 4) = std::numeric_limits<float>::max();
+  EXPECT_NO_THROW(Mlp(layers, Activation::ReLU, std::nullopt, WeightPrecision::Fp32));
+  try {
+    Mlp(layers, Activation::ReLU, std::nullopt, WeightPrecision::Bf16);
+    FAIL() << "rounded FLT_MAX to bfloat16";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "layer 1 has weights beyond bfloat16's range");
+  }
 }
 
 TEST(CpuKernels, AWeightPrecisionIsNamedOrRefused) {
