@@ -36,6 +36,24 @@ bool has_avx512_features() {
          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd");
 }
 
+// Whether the CPU has every feature the path's copy is compiled with.
+bool has_features_of(CpuPath p) {
+  switch (p) {
+    case CpuPath::Generic:
+      return true;  // x86-64's baseline (SSE2)
+    case CpuPath::Avx2:
+      return has_avx2_features();
+    case CpuPath::Avx512:
+      return has_avx512_features();
+  }
+  return false;
+}
+
+std::string cannot_run(CpuPath p, CpuPath widest) {
+  return "this CPU cannot run the " + std::string(to_string(p)) +
+         " path (widest it can: " + std::string(to_string(widest)) + ")";
+}
+
 }  // namespace
 
 std::string_view to_string(CpuPath p) {
@@ -62,23 +80,17 @@ std::span<const CpuPath> all_cpu_paths() {
   return kPaths;
 }
 
+// Each path's features include the narrower ones', so a CPU runs exactly the
+// paths up to its widest; the features are asked for once.
 bool cpu_supports(CpuPath p) {
-  switch (p) {
-    case CpuPath::Generic:
-      return true;  // x86-64's baseline (SSE2)
-    case CpuPath::Avx2:
-      return has_avx2_features();
-    case CpuPath::Avx512:
-      return has_avx512_features();
-  }
-  return false;
+  return static_cast<int>(p) <= static_cast<int>(widest_cpu_path());
 }
 
 CpuPath widest_cpu_path() {
   static const CpuPath widest = [] {
     CpuPath best = CpuPath::Generic;
     for (CpuPath p : kPaths) {
-      if (cpu_supports(p)) best = p;
+      if (has_features_of(p)) best = p;
     }
     return best;
   }();
@@ -94,9 +106,7 @@ CpuPath cpu_path_for_setting(std::string_view setting, CpuPath widest) {
     throw Error("VPUCOST_CPU: " + std::string(e.what()));
   }
   if (static_cast<int>(p) > static_cast<int>(widest)) {
-    throw Error("VPUCOST_CPU=" + std::string(setting) + " but this CPU cannot run the " +
-                std::string(to_string(p)) +
-                " path (widest it can: " + std::string(to_string(widest)) + ")");
+    throw Error("VPUCOST_CPU=" + std::string(setting) + " but " + cannot_run(p, widest));
   }
   return p;
 }
@@ -120,10 +130,7 @@ CpuPath selected_cpu_path() {
 }
 
 const MathKernels& math_kernels(CpuPath p) {
-  if (!cpu_supports(p)) {
-    throw Error("this CPU cannot run the " + std::string(to_string(p)) +
-                " path (widest it can: " + std::string(to_string(widest_cpu_path())) + ")");
-  }
+  if (!cpu_supports(p)) throw Error(cannot_run(p, widest_cpu_path()));
   switch (p) {
     case CpuPath::Generic:
       return isa_generic::kernels();

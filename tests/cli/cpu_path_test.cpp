@@ -22,22 +22,22 @@ using test::run_cli;
 
 /// Sets an environment variable (VPUCOST_CPU by default) for the programs
 /// this test starts; restores it after.
-class ScopedCpuPath {
+class ScopedEnv {
  public:
-  explicit ScopedCpuPath(const std::string& value, std::string name = "VPUCOST_CPU")
+  explicit ScopedEnv(const std::string& value, std::string name = "VPUCOST_CPU")
       : name_(std::move(name)) {
     if (const char* old = std::getenv(name_.c_str())) old_ = old;
     ::setenv(name_.c_str(), value.c_str(), 1);
   }
-  ~ScopedCpuPath() {
+  ~ScopedEnv() {
     if (old_) {
       ::setenv(name_.c_str(), old_->c_str(), 1);
     } else {
       ::unsetenv(name_.c_str());
     }
   }
-  ScopedCpuPath(const ScopedCpuPath&) = delete;
-  ScopedCpuPath& operator=(const ScopedCpuPath&) = delete;
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
 
  private:
   std::string name_;
@@ -71,18 +71,18 @@ TEST(CliCpuPath, VersionNamesThePathAndVpucostCpuForcesIt) {
             std::string::npos)
       << r.out;
   for (const std::string& path : runnable_paths()) {
-    const ScopedCpuPath forced(path);
+    const ScopedEnv forced(path);
     r = run_cli({"--version"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("cpu path: " + path + " "), std::string::npos) << r.out;
   }
-  const ScopedCpuPath automatic("auto");
+  const ScopedEnv automatic("auto");
   r = run_cli({"--version"});
   EXPECT_NE(r.out.find("cpu path: " + widest + " "), std::string::npos) << r.out;
 }
 
 TEST(CliCpuPath, AValueNamingNoPathIsOneLineAndExit1) {
-  const ScopedCpuPath forced("avx1024");
+  const ScopedEnv forced("avx1024");
   const auto r = run_cli({"predict", "--model", VPUCOST_SOURCE_DIR "/models/vpu_4_0.h5", "--csv",
                           VPUCOST_SAMPLES "/v2/vpu_4_0_test.csv"});
   EXPECT_EQ(r.exit_code, 1);
@@ -102,7 +102,7 @@ TEST(CliCpuPath, VpucostWeightsChoosesTheHiddenLayersPrecision) {
   const std::vector<double> fp32 = predicted_cycles(r.out);
   EXPECT_NE(run_cli({"--version"}).out.find("hidden-layer weights: fp32\n"), std::string::npos);
   {
-    const ScopedCpuPath bf16("bf16", "VPUCOST_WEIGHTS");
+    const ScopedEnv bf16("bf16", "VPUCOST_WEIGHTS");
     EXPECT_NE(run_cli({"--version"}).out.find("hidden-layer weights: bf16\n"), std::string::npos);
     r = run_cli(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -114,7 +114,7 @@ TEST(CliCpuPath, VpucostWeightsChoosesTheHiddenLayersPrecision) {
     EXPECT_GT(mean, 1e-6);
     EXPECT_LT(mean, 2e-3);
   }
-  const ScopedCpuPath bad("fp16", "VPUCOST_WEIGHTS");
+  const ScopedEnv bad("fp16", "VPUCOST_WEIGHTS");
   r = run_cli(args);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,
@@ -133,7 +133,7 @@ TEST(CliCpuPath, EveryPathPredictsTheBundledTestSamplesAsTheDefaultDoes) {
     const std::vector<double> want = predicted_cycles(base.out);
     ASSERT_EQ(want.size(), 1000u) << stem;
     for (const std::string& path : runnable_paths()) {
-      const ScopedCpuPath forced(path);
+      const ScopedEnv forced(path);
       const auto r = run_cli(args);
       ASSERT_EQ(r.exit_code, 0) << r.err;
       const std::vector<double> got = predicted_cycles(r.out);
@@ -153,7 +153,7 @@ TEST(CliCpuPath, EveryPathTrainsTheSameModel) {
   test::TempDir dir;
   std::optional<double> first_mape;
   for (const std::string& path : runnable_paths()) {
-    const ScopedCpuPath forced(path);
+    const ScopedEnv forced(path);
     const std::string model = (dir / (path + ".h5")).string();
     auto r = run_cli({"train", "--data", VPUCOST_SAMPLES "/v2/vpu_4_0_train.csv", "--out", model,
                       "--hidden", "32,16", "--epochs", "40", "--seed", "3", "--quiet"});
