@@ -23,6 +23,8 @@
 #include "vpucost/error.hpp"
 #include "vpucost/layer_recordings.hpp"
 #include "vpucost/layer_strategy.hpp"
+#include "vpucost/layer_training_rows.hpp"
+#include "vpucost/lut_writers.hpp"
 #include "vpucost/model_file.hpp"
 
 namespace vpucost::cli {
@@ -75,7 +77,13 @@ void add_layer_csv_options(po::options_description& options) {
        "standard output)")
       ("rejects", po::value<std::string>(),
        "with --csv: write every invalid row (line, reason, row) to this CSV")
-      ("strict", "with --csv: fail, writing nothing, if any row is invalid");
+      ("strict", "with --csv: fail, writing nothing, if any row is invalid")
+      ("emit-training-rows", po::value<std::string>(),
+       "with --csv and the teacher's labels: write the DPU workloads the labels measure "
+       "(recording CSV with cycles, for vpucost train) to this file")
+      ("training-margin", po::value<double>()->default_value(0.05, "0.05"),
+       "with --emit-training-rows: the relative lead the model's slowest tile and chosen cut "
+       "need for a label to be kept");
   // clang-format on
 }
 
@@ -87,6 +95,9 @@ int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, co
     if (vm.count(option) && vm[option].as<std::string>() != "roofline") {
       read.emplace_back(std::string("--") + option, vm[option].as<std::string>());
     }
+  }
+  if (vm.count("emit-training-rows")) {
+    read.emplace_back("--emit-training-rows", vm["emit-training-rows"].as<std::string>());
   }
   const BatchFiles files = batch_files(vm, read);
   const std::filesystem::path& in = files.in;
@@ -141,6 +152,21 @@ int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, co
          "vpucost_dma_output_cycles,vpucost_note\n";
   Comparison cmp;
   std::size_t costed = 0, no_strategy = 0;
+  const std::optional<std::string> training_path =
+      vm.count("emit-training-rows") ? std::optional(vm["emit-training-rows"].as<std::string>())
+                                     : std::nullopt;
+  const double margin = vm["training-margin"].as<double>();
+  if (!(margin >= 0 && margin < 1)) {
+    throw Error("--training-margin must be in [0, 1), got " + number(margin));
+  }
+  if (training_path && !rec.has_labels) {
+    throw Error(
+        "--emit-training-rows needs the teacher's labels (cycles_best, cycles_<strategy>) "
+        "in " +
+        in.string());
+  }
+  std::string training = workload_csv_header() + ",cycles\n";
+  std::size_t training_rows = 0;
   for (const LayerRecord* r : rows) {
     const LayerStrategies all = cost_strategies(*loaded.predictor, r->layer);
     const StrategyCost* chosen = nullptr;
@@ -175,6 +201,17 @@ int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, co
       ++no_strategy;
     }
     if (!rec.has_labels) continue;
+    if (training_path) {
+      LayerLabels labels;
+      labels.cycles = r->cycles;
+      labels.best = r->best_strategy;
+      labels.best_modes = r->exec_modes;
+      labels.best_workloads = r->n_workloads;
+      for (const LayerTrainingRow& t : layer_training_rows(all, labels, margin)) {
+        training += workload_csv_fields(t.workload) + "," + number(t.cycles) + "\n";
+        ++training_rows;
+      }
+    }
     // Against the teacher: which strategies each side can run, each one's
     // cycles, the best, and the DMA terms under the teacher's best strategy
     // (the DMA rule measured apart from the choice of strategy).
@@ -202,6 +239,7 @@ int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, co
   }
 
   if (rejects_path) write_rejects_file(*rejects_path, rejects);
+  if (training_path) write_file_atomically(*training_path, training);
   print_rejects("layer", rejects, kLayerRejectsShown, rejects_path.has_value());
   if (out_path) {
     write_file_atomically(*out_path, out.str());
@@ -218,6 +256,11 @@ int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, co
   if (no_strategy) summary << "; " << no_strategy << " with no valid strategy (see vpucost_note)";
   if (!rejects.empty()) summary << "; " << rejects.size() << " invalid rows left out";
   summary << "\n";
+  if (training_path) {
+    summary << "vpucost layer: wrote " << training_rows << " DPU training rows to "
+            << *training_path << " (labels whose slowest tile and cut lead by "
+            << number(100 * margin) << " %)\n";
+  }
   if (rec.has_labels && (cmp.compared > 0 || !cmp.per_strategy.empty())) {
     summary << std::fixed << std::setprecision(2) << "against the labels in the file:\n";
     cmp.best.print(summary, "best-strategy cycles");

@@ -259,6 +259,11 @@ int run_train(const std::vector<std::string>& args) {
     model.training.notes["teachers"] = vm["teachers"].as<std::string>();
     model.training.notes["synthetic_rows"] = std::to_string(synthetic_rows);
   }
+  // Rows padded on one side only (from layer recordings) teach the model the
+  // halo pieces of a layer split over tiles (CostModel::learnt_one_sided_padding).
+  std::size_t one_sided = 0;
+  for (const std::size_t i : split.train) one_sided += one_sided_padding(data.workloads[i]);
+  if (one_sided) model.training.notes["one_sided_rows"] = std::to_string(one_sided);
   if (base) {
     model.training.notes["init_from"] = vm["init-from"].as<std::string>();
     model.training.notes["init_from_device"] = std::string(to_string(base->device));

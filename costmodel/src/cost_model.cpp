@@ -107,6 +107,12 @@ double CostModel::predict_validated(const Workload& w) const noexcept {
   return predict_one(w);
 }
 
+bool CostModel::learnt_one_sided_padding() const {
+  const auto& notes = parts_.training.notes;
+  const auto it = notes.find("one_sided_rows");
+  return it != notes.end() && !it->second.empty() && it->second != "0";
+}
+
 double CostModel::predict_cycles(const Workload& w) const {
   validate(w);
   if (auto problem = find_unanswerable(w)) throw Error(*problem);

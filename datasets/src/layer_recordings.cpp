@@ -122,6 +122,19 @@ std::optional<std::string> parse_layer(RowFields& row, LayerRecord& r) {
       row.fail(kLayerWorkloads, shown(row.text(kLayerWorkloads)) + " must be >= 1");
     }
   }
+  // The modes the best strategy ran, `|`-joined ("CUBOID_16x16|CUBOID_8x16").
+  for (std::string_view modes = row.text(kLayerExecModes); !modes.empty() && !row.problem;) {
+    const std::size_t bar = modes.find('|');
+    const std::string one(modes.substr(0, bar));
+    if (const auto mode = try_parse<ExecutionMode>(one)) {
+      r.exec_modes.push_back(*mode);
+    } else {
+      row.fail(kLayerExecModes, shown(one) + " is not a known " +
+                                    std::string(EnumInfo<ExecutionMode>::kind) + " (" +
+                                    names_list<ExecutionMode>() + ")");
+    }
+    modes = bar == std::string_view::npos ? std::string_view{} : modes.substr(bar + 1);
+  }
   if (row.problem) return row.problem;
   // The layer model's channels: multiples of 16, a CM_CONVOLUTION's input
   // excepted (what the teacher files hold already).

@@ -259,7 +259,7 @@ std::vector<TileSplitCandidate> intra_tile_candidates(const Workload& part) {
 }
 
 std::pair<Workload, Workload> symmetric_neighbours(const Workload& w) {
-  if (w.padding.top == w.padding.bottom && w.padding.left == w.padding.right) return {w, w};
+  if (!one_sided_padding(w)) return {w, w};
   const auto padded = [&](bool larger) {
     Workload s = w;
     const auto pick = [&](std::int64_t a, std::int64_t b) {

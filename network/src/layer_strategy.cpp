@@ -190,12 +190,14 @@ class StrategyBatch {
 
   void run() {
     // A piece padded on one side is costed as the dearer of its symmetric
-    // neighbours (detail::symmetric_neighbours).
+    // neighbours (detail::symmetric_neighbours), unless the model learnt
+    // such pieces.
+    const bool as_themselves = predictor_.learnt_one_sided_padding();
     std::vector<Workload> asked;
     std::vector<std::pair<std::size_t, std::size_t>> answer;  // per query: indices in asked
     asked.reserve(queries_.size());
     for (const Workload& w : queries_) {
-      auto [larger, smaller] = detail::symmetric_neighbours(w);
+      auto [larger, smaller] = as_themselves ? std::pair(w, w) : detail::symmetric_neighbours(w);
       const bool two = !(larger == smaller);
       asked.push_back(std::move(larger));
       if (two) asked.push_back(std::move(smaller));
@@ -215,6 +217,7 @@ class StrategyBatch {
     const int dpus = device_spec(entry.part.device).dpus_per_tile;
     std::size_t chosen = 0;
     double chosen_cycles = std::numeric_limits<double>::infinity();
+    double runner_up = std::numeric_limits<double>::infinity();
     std::vector<double> c;
     for (std::size_t i = 0; i < entry.candidates.size(); ++i) {
       const detail::TileSplitCandidate& cand = entry.candidates[i];
@@ -228,8 +231,11 @@ class StrategyBatch {
         cycles = detail::list_schedule(c, dpus);
       }
       if (cycles < chosen_cycles) {
+        runner_up = chosen_cycles;
         chosen = i;
         chosen_cycles = cycles;
+      } else {
+        runner_up = std::min(runner_up, cycles);
       }
     }
     const detail::TileSplitCandidate& best = entry.candidates[chosen];
@@ -242,6 +248,7 @@ class StrategyBatch {
       cost.workloads.push_back({queries_[id], cycles_[id]});
     }
     cost.cycles = chosen_cycles;
+    cost.runner_up_cycles = runner_up;
     return cost;
   }
 

@@ -145,26 +145,32 @@ std::string proxyless_yaml(const LatencyTable& table) {
   return out;
 }
 
-std::string workloads_csv(std::span<const Workload> workloads) {
-  std::string out =
-      "device,operation,input_width,input_height,input_channels,output_width,output_height,"
-      "output_channels,kernel_width,kernel_height,stride_width,stride_height,pad_top,pad_bottom,"
-      "pad_left,pad_right,input_dtype,output_dtype,execution_mode,activation_function,"
-      "input_sparsity,weight_sparsity,output_write_tiles,isi_strategy\n";
-  std::unordered_set<Workload, detail::WorkloadHash> seen;
+std::string workload_csv_header() {
+  return "device,operation,input_width,input_height,input_channels,output_width,output_height,"
+         "output_channels,kernel_width,kernel_height,stride_width,stride_height,pad_top,pad_bottom,"
+         "pad_left,pad_right,input_dtype,output_dtype,execution_mode,activation_function,"
+         "input_sparsity,weight_sparsity,output_write_tiles,isi_strategy";
+}
+
+std::string workload_csv_fields(const Workload& w) {
   const auto s = [](const auto& v) { return std::string(to_string(v)); };
+  return s(w.device) + "," + s(w.operation) + "," + to_string(w.input.width) + "," +
+         to_string(w.input.height) + "," + to_string(w.input.channels) + "," +
+         to_string(w.output.width) + "," + to_string(w.output.height) + "," +
+         to_string(w.output.channels) + "," + to_string(w.kernel_w) + "," + to_string(w.kernel_h) +
+         "," + to_string(w.stride_w) + "," + to_string(w.stride_h) + "," +
+         to_string(w.padding.top) + "," + to_string(w.padding.bottom) + "," +
+         to_string(w.padding.left) + "," + to_string(w.padding.right) + "," + s(w.input.dtype) +
+         "," + s(w.output.dtype) + "," + s(w.mode) + "," + s(w.activation) + "," +
+         exact_decimal(w.input_sparsity) + "," + exact_decimal(w.weight_sparsity) + "," +
+         to_string(w.output_write_tiles) + "," + s(w.isi_strategy);
+}
+
+std::string workloads_csv(std::span<const Workload> workloads) {
+  std::string out = workload_csv_header() + "\n";
+  std::unordered_set<Workload, detail::WorkloadHash> seen;
   for (const Workload& w : workloads) {
-    if (!seen.insert(w).second) continue;
-    out += s(w.device) + "," + s(w.operation) + "," + to_string(w.input.width) + "," +
-           to_string(w.input.height) + "," + to_string(w.input.channels) + "," +
-           to_string(w.output.width) + "," + to_string(w.output.height) + "," +
-           to_string(w.output.channels) + "," + to_string(w.kernel_w) + "," +
-           to_string(w.kernel_h) + "," + to_string(w.stride_w) + "," + to_string(w.stride_h) + "," +
-           to_string(w.padding.top) + "," + to_string(w.padding.bottom) + "," +
-           to_string(w.padding.left) + "," + to_string(w.padding.right) + "," + s(w.input.dtype) +
-           "," + s(w.output.dtype) + "," + s(w.mode) + "," + s(w.activation) + "," +
-           exact_decimal(w.input_sparsity) + "," + exact_decimal(w.weight_sparsity) + "," +
-           to_string(w.output_write_tiles) + "," + s(w.isi_strategy) + "\n";
+    if (seen.insert(w).second) out += workload_csv_fields(w) + "\n";
   }
   return out;
 }

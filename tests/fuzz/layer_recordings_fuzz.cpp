@@ -58,6 +58,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(std::isnan(item.cycles_best) || item.cycles_best > 0);
     check(std::isnan(item.dma_weights_cycles) || item.dma_weights_cycles >= 0);
     check(item.n_workloads >= 0);
+    for (const auto mode : item.exec_modes) {
+      check(static_cast<std::size_t>(mode) < vpucost::enum_count<vpucost::ExecutionMode>());
+    }
   }
   for (std::size_t i = 1; i < r.rejects.size(); ++i) {
     check(r.rejects[i - 1].line < r.rejects[i].line);

@@ -32,18 +32,20 @@ struct LayerMape {
   double value() const { return n ? sum / double(n) : 0.0; }
 };
 
-// Same strategy as the teacher: levels reached on the full files (100, 93.5,
-// 87.7, 83.2 %), less room for a 300-layer sample.
-double strategy_level(Device d) {
+// Same strategy as the teacher: levels reached on the full files (100, 94.9,
+// 90.4, 87.6 %; issue #16's target is 90 %) less room for rounding, and on the
+// bundled 300-layer samples (96.0, 92.3, 89.3 % on the multi-tile devices)
+// less room for a sample.
+double strategy_level(Device d, bool full_file) {
   switch (d) {
     case Device::VPU_2_0:
       return 0.99;
     case Device::VPU_2_7:
-      return 0.91;
+      return full_file ? 0.94 : 0.93;
     case Device::VPU_4_0:
-      return 0.85;
+      return full_file ? 0.90 : 0.89;
     default:
-      return 0.80;
+      return full_file ? 0.87 : 0.86;
   }
 }
 
@@ -88,7 +90,7 @@ TEST_P(ShippedLayerModel, MatchesTheTeachersLayers) {
     EXPECT_LE(weights.value(), 0.05) << file;
     EXPECT_LE(input.value(), 0.05) << file;
     EXPECT_LE(output.value(), 0.05) << file;
-    EXPECT_GE(double(same) / double(rec.items.size()), strategy_level(d)) << file;
+    EXPECT_GE(double(same) / double(rec.items.size()), strategy_level(d, file == full)) << file;
   }
   // The teacher's rejected layers: no strategy fits, and we say why.
   const LayerRecordings rejected = read_layer_csv(fs::path(VPUCOST_SAMPLES) / "v2" / "layers" /

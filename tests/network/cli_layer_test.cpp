@@ -9,9 +9,11 @@
 #include <sstream>
 
 #include "../support/run_cli.hpp"
+#include "vpucost/dataset.hpp"
 #include "vpucost/dma_model_file.hpp"
 #include "vpucost/layer_recordings.hpp"
 #include "vpucost/layer_strategy.hpp"
+#include "vpucost/layer_training_rows.hpp"
 #include "vpucost/model_file.hpp"
 
 namespace vpucost {
@@ -208,6 +210,83 @@ TEST(CliLayerCsv, RowsNoStrategyFitsAndInvalidRowsAreNamed) {
                              "--input", "8x8x16", "--out", out.string()});
   EXPECT_EQ(lone.exit_code, 1);
   EXPECT_NE(lone.err.find("--out needs --csv"), std::string::npos) << lone.err;
+}
+
+// --emit-training-rows: the rows are the library's layer_training_rows of
+// every labelled layer, a recording CSV that `vpucost train` reads; a model
+// trained on them records its one-sided rows and is asked for such pieces.
+TEST(CliLayerCsv, LabelsBecomeDpuTrainingRows) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "vpucost_layer_rows";
+  std::filesystem::create_directories(dir);
+  const std::string csv =
+      std::string(VPUCOST_SOURCE_DIR) + "/data/samples/v2/layers/vpu_4_0_train.csv";
+  const auto rows_csv = dir / "rows.csv";
+  std::filesystem::remove(rows_csv);
+  const auto r = run_cli({"layer", "--model", kModels + "vpu_4_0.h5", "--csv", csv, "--out",
+                          (dir / "out.csv").string(), "--emit-training-rows", rows_csv.string(),
+                          "--training-margin", "0.02"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const CostModel model = load_model(kModels + "vpu_4_0.h5");
+  std::vector<LayerTrainingRow> expected;
+  for (const LayerRecord& rec : read_layer_csv(csv).items) {
+    LayerLabels labels;
+    labels.cycles = rec.cycles;
+    labels.best = rec.best_strategy;
+    labels.best_modes = rec.exec_modes;
+    labels.best_workloads = rec.n_workloads;
+    for (auto& row : layer_training_rows(cost_strategies(model, rec.layer), labels, 0.02)) {
+      expected.push_back(std::move(row));
+    }
+  }
+  ASSERT_GT(expected.size(), 100u) << "most of 300 layers give rows";
+  EXPECT_NE(r.out.find("wrote " + std::to_string(expected.size()) + " DPU training rows"),
+            std::string::npos)
+      << r.out;
+  const Dataset rows = load_dataset(rows_csv);
+  ASSERT_EQ(rows.size(), expected.size());
+  std::size_t one_sided = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows.workloads[i], expected[i].workload) << "row " << i;
+    EXPECT_NEAR(rows.cycles[i], expected[i].cycles, 1e-9 * expected[i].cycles);
+    one_sided += one_sided_padding(rows.workloads[i]);
+  }
+  ASSERT_GT(one_sided, 0u) << "halo pieces of SOHO / SOW are among them";
+  EXPECT_TRUE(model.learnt_one_sided_padding()) << "the shipped model was tuned on such rows";
+
+  const auto tuned = dir / "tuned.h5";
+  const auto t =
+      run_cli({"train", "--data", rows_csv.string(), "--init-from", kModels + "vpu_4_0.h5",
+               "--epochs", "1", "--val-fraction", "0", "--out", tuned.string(), "--quiet"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const CostModel learnt = load_model(tuned);
+  EXPECT_EQ(learnt.parts().training.notes.at("one_sided_rows"), std::to_string(one_sided));
+  EXPECT_TRUE(learnt.learnt_one_sided_padding());
+  // DPU recordings hold none: a model tuned on them only is asked for the
+  // neighbours of a halo piece.
+  const auto dpu_only = dir / "dpu_only.h5";
+  const auto d = run_cli({"train", "--data",
+                          std::string(VPUCOST_SOURCE_DIR) + "/data/samples/vpu_4_0_train.csv",
+                          "--init-from", kModels + "vpu_4_0.h5", "--epochs", "1", "--val-fraction",
+                          "0", "--out", dpu_only.string(), "--quiet"});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  EXPECT_FALSE(load_model(dpu_only).learnt_one_sided_padding());
+
+  // Without labels there is nothing to learn from.
+  const auto unlabelled = dir / "unlabelled.csv";
+  {
+    std::ofstream f(unlabelled);
+    f << "device,operation,input_width,input_height,input_channels,output_width,output_height,"
+         "output_channels,kernel_width,kernel_height,stride_width,stride_height,pad_top,"
+         "pad_bottom,pad_left,pad_right,input_dtype\n"
+         "VPU_4_0,CONVOLUTION,14,14,64,14,14,64,3,3,1,1,1,1,1,1,UINT8\n";
+  }
+  const auto none =
+      run_cli({"layer", "--model", kModels + "vpu_4_0.h5", "--csv", unlabelled.string(), "--out",
+               (dir / "o2.csv").string(), "--emit-training-rows", (dir / "r2.csv").string()});
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.err.find("--emit-training-rows needs the teacher's labels"), std::string::npos)
+      << none.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "r2.csv"));
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ class LabelLookup final : public CyclePredictor {
  public:
   LabelLookup(std::span<const Workload> workloads, const CyclePredictor& labeller,
               std::int64_t extent)
-      : extent_(extent) {
+      : extent_(extent), one_sided_(labeller.learnt_one_sided_padding()) {
     std::vector<double> cycles(workloads.size());
     labeller.predict_cycles(workloads, cycles);
     for (std::size_t i = 0; i < workloads.size(); ++i) labels_.emplace(workloads[i], cycles[i]);
@@ -40,10 +40,14 @@ class LabelLookup final : public CyclePredictor {
   }
   std::string_view source() const override { return "labels"; }
   std::int64_t max_extent() const override { return extent_; }
+  // Asked what the labeller was asked: halo pieces themselves when it
+  // learnt them, else their symmetric neighbours.
+  bool learnt_one_sided_padding() const override { return one_sided_; }
 
  private:
   std::unordered_map<Workload, double, detail::WorkloadHash> labels_;
   std::int64_t extent_;
+  bool one_sided_;
 };
 
 std::vector<double> entry_cycles(const LatencyTable& t) {

@@ -291,6 +291,20 @@ inline const Case kCases[] = {
     {"LayerCsvWithOneLayerOption", "options of one layer with a layers CSV",
      "layer --model model.h5 --csv data.csv --op CONVOLUTION",
      "--op describes one layer; with --csv the rows do"},
+    {"LayerTrainingRowsWithoutLabels", "DPU training rows asked of a layers CSV without labels",
+     "layer --model model.h5 --csv data.csv --out out.csv --emit-training-rows rows.csv",
+     "--emit-training-rows needs the teacher's labels (cycles_best, cycles_<strategy>) in "
+     "data.csv"},
+    {"LayerTrainingMarginOutOfRange", "a training margin of 1.5",
+     "layer --model model.h5 --csv data.csv --out out.csv --emit-training-rows rows.csv "
+     "--training-margin 1.5",
+     "--training-margin must be in [0, 1), got 1.5"},
+    {"LayerTrainingRowsOverTheModel", "DPU training rows written over the model read",
+     "layer --model model.h5 --csv data.csv --emit-training-rows model.h5",
+     "--model and --emit-training-rows name the same file"},
+    {"LayerCsvUnknownExecMode", "a layer's exec_modes naming an unknown mode (--strict)",
+     "layer --model model.h5 --csv layers_bad_mode.csv --out out.csv --strict",
+     "line 2: column exec_modes: 'CUBOID_99' is not a known execution mode"},
     {"LutDeviceMode", "a table in device mode (a mode for networks in order)",
      "lut --device VPU_4_0 --mode device --out out.yaml",
      "latency mode device costs a network in order (vpucost net); a table's layers have no "

@@ -58,6 +58,14 @@ class BadInputFiles {
     write_text(d / "data.csv", sample_rows("vpu_2_7_train.csv", 40));
     write_text(d / "data_4_0.csv", sample_rows("vpu_4_0_train.csv", 40));
     write_text(d / "header.csv", header);
+    // A labelled VPU_2_7 layer whose best strategy names a mode that does not exist.
+    write_text(d / "layers_bad_mode.csv",
+               "device,operation,input_width,input_height,input_channels,output_width,"
+               "output_height,output_channels,kernel_width,kernel_height,stride_width,"
+               "stride_height,pad_top,pad_bottom,pad_left,pad_right,input_dtype,cycles_CLUSTERING,"
+               "best_strategy,cycles_best,exec_modes\n"
+               "VPU_2_7,CONVOLUTION,14,14,64,14,14,64,3,3,1,1,1,1,1,1,UINT8,5000,CLUSTERING,5000,"
+               "CUBOID_16x16|CUBOID_99\n");
     const CliResult import = run_in(d, "import --csv data.csv --out data.h5");
     EXPECT_EQ(import.exit_code, 0) << import.err;
     std::filesystem::create_directory(d / "folder");

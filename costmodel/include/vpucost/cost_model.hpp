@@ -77,6 +77,9 @@ class CostModel final : public CyclePredictor {
   /// that (VPU_2_7: a 1280-column convolution costs 12x its 224-column
   /// pieces, a 2560-column one 10^4x).
   std::int64_t max_extent() const override { return kTrainedMaxExtent; }
+  /// True when its training record counts rows padded on one side only
+  /// (note "one_sided_rows", written by `vpucost train`).
+  bool learnt_one_sided_padding() const override;
 
   /// Why this model cannot answer for a valid workload (another device, or
   /// a field its feature encoding predates), or std::nullopt.

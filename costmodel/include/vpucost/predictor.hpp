@@ -28,6 +28,11 @@ class CyclePredictor {
   /// any. Network costing cuts a wider or taller workload into column and
   /// row pieces within it and sums their cycles (network/src/range_split.hpp).
   virtual std::int64_t max_extent() const { return 0; }
+  /// Whether its answers for workloads padded on one side only
+  /// (one_sided_padding) were learnt from such workloads. When not, costing a
+  /// layer on the whole device asks for such a halo piece as its two
+  /// symmetric neighbours instead (network/NETWORK.md section 11).
+  virtual bool learnt_one_sided_padding() const { return false; }
 };
 
 }  // namespace vpucost

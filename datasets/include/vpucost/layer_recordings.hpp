@@ -47,6 +47,8 @@ struct LayerRecord {
   double dma_input_cycles = 0;
   double dma_output_cycles = 0;
   std::int64_t n_workloads = 0;  ///< 0 when absent
+  std::vector<ExecutionMode>
+      exec_modes;  ///< modes of the best strategy (`|`-joined); empty when absent
 };
 
 struct LayerRecordings {

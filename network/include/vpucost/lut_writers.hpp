@@ -31,6 +31,10 @@ std::string workloads_csv(std::span<const LayerCost* const> layers);
 /// The same for a list of workloads (distinct, first seen first), e.g. every
 /// workload a costing asked its predictor (RecordingPredictor).
 std::string workloads_csv(std::span<const Workload> workloads);
+/// The recording CSV's workload columns (no `cycles`), and one workload's
+/// fields in that order: for files that add their own columns.
+std::string workload_csv_header();
+std::string workload_csv_fields(const Workload& w);
 
 /// The distinct SHAVE operations of `ops`, first seen first, in the SHAVE
 /// recording CSV format without cycles (device, operation, input and output

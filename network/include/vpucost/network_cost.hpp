@@ -20,6 +20,7 @@
 // RooflineModel) and queries it in batches: all workloads of a call, in every
 // mode, go to the predictor at once, each distinct workload once.
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -50,6 +51,10 @@ struct WorkloadCost {
                                           ///< whole device, the strategy ("SOK", "rows:2 (...)")
   std::vector<CostedWorkload> workloads;  ///< what runs, in order
   double cycles = 0.0;                    ///< sum over workloads
+  /// On the whole device, a tile part's next-cheapest way to run (another
+  /// mode or cut into DPU workloads; infinity when it has one): how close
+  /// the choice was (layer_training_rows.hpp trusts only clear choices).
+  double runner_up_cycles = std::numeric_limits<double>::infinity();
 };
 
 struct LayerCost {

@@ -30,6 +30,7 @@ class RecordingPredictor final : public CyclePredictor {
   void predict_cycles(std::span<const Workload> workloads, std::span<double> out) const override;
   std::string_view source() const override { return inner_.source(); }
   std::int64_t max_extent() const override { return inner_.max_extent(); }
+  bool learnt_one_sided_padding() const override { return inner_.learnt_one_sided_padding(); }
 
   /// The distinct workloads asked so far, first asked first.
   std::vector<Workload> queried() const;
