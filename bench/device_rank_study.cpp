@@ -92,7 +92,8 @@ int main(int argc, char** argv) {
     t.second += ddr;
   }
   const SearchSpace space = proxyless_space();
-  const LatencyMode modes[] = {LatencyMode::dpu_only, LatencyMode::compute, LatencyMode::ddr};
+  const LatencyMode modes[] = {LatencyMode::dpu_only, LatencyMode::compute, LatencyMode::ddr,
+                               LatencyMode::device};
   std::vector<LatencyTable> tables;
   for (const LatencyMode m : modes) {
     const NetworkCoster coster(model, model.device(), DType::UINT8, m, &dma);

@@ -152,6 +152,14 @@ int run_nas(const std::vector<std::string>& args) {
   if (vm.count("pareto")) check_output_file("pareto", vm["pareto"].as<std::string>());
 
   const NasSetup setup = nas_setup(vm);
+  if (setup.costing.mode == LatencyMode::device) {
+    // The search sums table entries and checks the winner as a network in
+    // order; in device mode those differ (an entry cannot know the block
+    // before it, a network fetches its input and spills its output).
+    throw Error(
+        "nas searches with table entries and checks the winner as a whole network, which "
+        "device mode costs differently: use --mode compute or ddr");
+  }
   require_net_config_space(setup.space);
   const LatencyTable table = nas_table(setup);
   const FlatLatencyTable latency(table);

@@ -33,8 +33,9 @@ inline void add_costing_options(po::options_description& options) {
       ("mode", po::value<std::string>()->default_value("compute"),
        "latency of a layer: compute (the whole device: best tiling strategy, weights prefetched, "
        "activations in CMX), ddr (plus the DMA of weights, input and output), dpu (one DPU, "
-       "workloads one after another) or, for a network in order (net), device (compute plus the "
-       "weight fetches the previous layer does not hide, the input fetch and output spill)")
+       "workloads one after another) or device (compute plus the weight fetches the previous "
+       "layer does not hide: in a table, an entry's first behind its own last layer; a network "
+       "in order (net) also fetches its input and spills its output; not for nas)")
       ("dpu-only", "the same as --mode dpu")
       ("dma-model", po::value<std::string>(),
        "DMA model file for --mode ddr and streamed layers (default: the device's roofline DMA)")
@@ -65,8 +66,8 @@ struct CostingSetup {
                          dma_via ? dma_via : dma.get(), shave.get());
   }
   DmaModel dma_model() const { return dma ? *dma : DmaModel(roofline_dma_parts(device)); }
-  /// The coster of a latency table or a search (lut, nas, nas-export): its
-  /// layers are costed apart, with no predecessor -- device mode refused.
+  /// The coster of a latency table or a search (lut, nas, nas-export); in
+  /// device mode an entry's first fetch hides behind its last layer (lut.cpp).
   NetworkCoster table_coster(const CyclePredictor* via = nullptr,
                              const DmaModel* dma_via = nullptr) const {
     return NetworkCoster(via ? *via : *loaded.predictor, device, dtype, mode,

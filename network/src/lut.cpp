@@ -1,5 +1,7 @@
 #include "vpucost/lut.hpp"
 
+#include <algorithm>
+
 #include "vpucost/error.hpp"
 #include "vpucost/hurricane_space.hpp"
 #include "vpucost/sr_network.hpp"
@@ -23,6 +25,21 @@ void add_part(const NetPart& part, LutEntry& entry, std::vector<Layer>& layers,
   entry.key = part.key;
   pending.push_back({&entry, layers.size(), part.layers.size(), part.shave, part.dma});
   layers.insert(layers.end(), part.layers.begin(), part.layers.end());
+}
+
+// Device mode in a table (network_cost.hpp, LatencyMode::device): one DMA
+// engine fetches each layer's weights while the layer before computes, and
+// the layer waits for the part that is not hidden. An entry does not know
+// the block before it, so its first layer's fetch hides behind the entry's
+// own last layer -- the steady state of a stage of like blocks.
+void add_unhidden_weight_fetches(std::vector<LayerCost>& layers) {
+  if (layers.empty()) return;
+  double previous = layers.back().cost.cycles;
+  for (LayerCost& l : layers) {
+    const double computing = l.cost.cycles;
+    l.cost.cycles += std::max(0.0, l.weight_fetch - previous);
+    previous = computing;
+  }
 }
 
 }  // namespace
@@ -216,6 +233,7 @@ LatencyTable build_latency_table(const SearchSpace& space, int resolution,
     LutEntry& e = *p.entry;
     e.layers.assign(costs.begin() + static_cast<std::ptrdiff_t>(p.first_layer),
                     costs.begin() + static_cast<std::ptrdiff_t>(p.first_layer + p.layer_count));
+    if (coster.mode() == LatencyMode::device) add_unhidden_weight_fetches(e.layers);
     e.cycles = total_cycles(e.layers);
     for (const ShaveStep& step : p.shave) {
       e.shave.push_back(coster.cost(step));

@@ -66,13 +66,6 @@ NetworkCoster::NetworkCoster(const CyclePredictor& predictor, Device device, DTy
     throw Error("the model is for " + std::string(to_string(model->device())) +
                 "; it cannot cost " + std::string(to_string(device)));
   }
-  if (mode == LatencyMode::device) {
-    // Layers of a table are costed apart: none has a predecessor to hide its
-    // weight fetch behind (cost_network_nodes does networks in order).
-    throw Error(
-        "latency mode device costs a network in order (vpucost net); a table's "
-        "layers have no predecessor: use compute or ddr");
-  }
   if (dma && dma->device() != device) {
     throw Error("the DMA model is for " + std::string(to_string(dma->device())) +
                 "; it cannot cost " + std::string(to_string(device)));
@@ -105,6 +98,7 @@ std::vector<LayerCost> NetworkCoster::cost_on_device(std::span<const Layer> laye
                                 tile.workloads.end());
       }
       c.cost.cycles = d.compute;
+      c.weight_fetch = d.dma.weights;
       if (mode_ == LatencyMode::ddr) c.cost.cycles += d.dma.weights + d.dma.input + d.dma.output;
       out.push_back(std::move(c));
     } catch (const Error& e) {

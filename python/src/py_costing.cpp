@@ -28,11 +28,6 @@ NetworkCoster PyCosting::layer_coster() const {
 }
 
 NetworkCoster PyCosting::table_coster() const {
-  if (mode == LatencyMode::device) {
-    throw Error(
-        "mode='device' costs a network in order; a latency table's entries have no "
-        "predecessor: use mode='compute' (or 'ddr', 'dpu')");
-  }
   return NetworkCoster(*model.predictor, device, dtype, mode, dma.get(), shave.get());
 }
 

@@ -40,7 +40,8 @@ struct PyCosting {
   /// Each layer apart: device mode is costed in compute mode per layer
   /// (network_report adds the in-order terms).
   NetworkCoster layer_coster() const;
-  /// A latency table's coster (its entries have no predecessor: device mode refused).
+  /// A latency table's coster (device mode: each entry's first weight fetch hides behind
+  /// its own last layer, lut.cpp).
   NetworkCoster table_coster() const;
 };
 

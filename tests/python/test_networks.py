@@ -112,6 +112,15 @@ def test_super_resolution_space_drops_what_shave_cannot_run(source):
     assert table.resolution == 360
 
 
-def test_device_mode_is_refused_for_tables(model_4_0):
-    with pytest.raises(vpucost.Error, match="mode='device'"):
-        vpucost.build_lut("proxyless", costing=vpucost.Costing(model=model_4_0, mode="device"))
+def test_device_mode_table_equals_cli(source, cli, model_4_0, tmp_path):
+    """A table in device mode (each entry's first weight fetch behind its
+    last layer) is the CLI's, and differs from the compute-mode table."""
+    out = tmp_path / "device.yaml"
+    cli("lut", "--model", source / "models" / "vpu_4_0.h5", "--space", "proxyless",
+        "--resolution", "224", "--mode", "device", "--out", out, "--quiet")
+    device = vpucost.build_lut("proxyless", 224,
+                               costing=vpucost.Costing(model=model_4_0, mode="device"))
+    assert device.yaml() == out.read_text()
+    compute = vpucost.build_lut("proxyless", 224,
+                                costing=vpucost.Costing(model=model_4_0, mode="compute"))
+    assert device.yaml() != compute.yaml()

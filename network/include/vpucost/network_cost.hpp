@@ -60,6 +60,10 @@ struct WorkloadCost {
 struct LayerCost {
   Layer layer;
   WorkloadCost cost;
+  /// On the whole device (compute, ddr and device modes), the DMA cycles of
+  /// fetching its weights from DDR (LayerDmaTerms::weights): what device mode
+  /// hides behind the previous layer's compute. 0 in dpu_only mode.
+  double weight_fetch = 0.0;
 };
 
 /// Cycles of `w` as the hardware runs it: split when it exceeds one DPU
@@ -93,7 +97,9 @@ enum class LatencyMode : std::uint8_t {
              ///< (VPUNN's serial rule)
   device,    ///< a network in order (network_nodes.hpp): compute, plus the part of each
              ///< layer's weight fetch the previous node does not hide, the network's
-             ///< input fetch and output spill; not for table entries (no predecessor)
+             ///< input fetch and output spill. A table entry (lut.hpp) has no
+             ///< predecessor: its first layer's fetch hides behind the entry's own
+             ///< last layer, as in a stage of like blocks; each layer here costs compute
 };
 std::string_view to_string(LatencyMode mode);
 /// "dpu", "compute", "ddr" or "device"; throws vpucost::Error naming the
