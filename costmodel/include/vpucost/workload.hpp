@@ -53,7 +53,6 @@ struct Workload {
   bool operator==(const Workload&) const = default;
 };
 
-/// Whether every compiler field of `w` is at its default (a v1 workload).
 /// Padded unequally on opposite sides: a halo piece of a layer split over
 /// rows or columns (padding only at the tensor border). No DPU recording is
 /// (the profiled workloads are padded alike on both sides); rows made from
@@ -62,6 +61,7 @@ constexpr bool one_sided_padding(const Workload& w) {
   return w.padding.top != w.padding.bottom || w.padding.left != w.padding.right;
 }
 
+/// Whether every compiler field of `w` is at its default (a v1 workload).
 constexpr bool has_default_compiler_fields(const Workload& w) {
   return w.activation == ActivationFunction::NONE && w.input_sparsity == 0.0 &&
          w.weight_sparsity == 0.0 && w.output_write_tiles == 1 &&

@@ -20,7 +20,7 @@
 //  - for the recording's best strategy, where it names them, the modes it
 //    used include the chosen one and its workload count is ours.
 // Re-deriving the rows with the model trained on them sharpens the choices
-// (models/README.md: the fine-tuning round).
+// (models/README.md, "Fine-tuned on whole-layer labels": three rounds).
 #include <array>
 #include <cstdint>
 #include <optional>

@@ -52,7 +52,7 @@ struct WorkloadCost {
   std::vector<CostedWorkload> workloads;  ///< what runs, in order
   double cycles = 0.0;                    ///< sum over workloads
   /// On the whole device, a tile part's next-cheapest way to run (another
-  /// mode or cut into DPU workloads; infinity when it has one): how close
+  /// mode or cut into DPU workloads; infinity when it has only one): how close
   /// the choice was (layer_training_rows.hpp trusts only clear choices).
   double runner_up_cycles = std::numeric_limits<double>::infinity();
 };
@@ -99,7 +99,8 @@ enum class LatencyMode : std::uint8_t {
              ///< layer's weight fetch the previous node does not hide, the network's
              ///< input fetch and output spill. A table entry (lut.hpp) has no
              ///< predecessor: its first layer's fetch hides behind the entry's own
-             ///< last layer, as in a stage of like blocks; each layer here costs compute
+             ///< last layer, as in a stage of like blocks (lut.cpp). NetworkCoster::cost
+             ///< gives each layer's compute cycles in this mode; the callers add the rest
 };
 std::string_view to_string(LatencyMode mode);
 /// "dpu", "compute", "ddr" or "device"; throws vpucost::Error naming the
