@@ -1,6 +1,8 @@
 #include "intra_tile_split.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 
 #include "tensor_chunks.hpp"
@@ -26,37 +28,62 @@ bool acceptable(const Workload& w) {
   return !find_problem(w) && split_reason(w) != SplitReason::DepthwiseChannels;
 }
 
-using Counts = std::vector<std::int64_t>;
+// The workload counts a split tries, each once: a set over 1..128 (VPUNN
+// keeps them in a std::set; two words of bits need no allocation or sort).
+class Counts {
+ public:
+  Counts() { set(1); }
+  void set(std::int64_t n) { bits_[std::size_t(n) / 64] |= std::uint64_t{1} << (n % 64); }
+  // first, first + step, ... up to limit.
+  void set_every(std::int64_t first, std::int64_t step, std::int64_t limit) {
+    if (step != 1) {
+      for (std::int64_t n = first; n <= limit; n += step) set(n);
+      return;
+    }
+    for (std::int64_t n = first; n <= limit;) {  // a word's run at a time
+      const std::int64_t word_end = std::min(limit, (n / 64) * 64 + 63);
+      const int lo = int(n % 64), len = int(word_end - n + 1);
+      const std::uint64_t run = len == 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << len) - 1);
+      bits_[std::size_t(n) / 64] |= run << lo;
+      n = word_end + 1;
+    }
+  }
+  // Calls f(n) for every count in ascending order.
+  template <typename F>
+  void for_each(F&& f) const {
+    for (std::size_t word = 0; word < bits_.size(); ++word) {
+      for (std::uint64_t b = bits_[word]; b != 0; b &= b - 1) {
+        f(std::int64_t(word * 64 + std::size_t(std::countr_zero(b))));
+      }
+    }
+  }
+
+ private:
+  std::array<std::uint64_t, (kMaxWorkloadsPerTile + 64) / 64> bits_{};
+};
 
 // `value` and its exact halvings, those within `limit`.
 void add_halvings(Counts& counts, std::int64_t value, std::int64_t limit) {
   for (std::int64_t v = value; v >= 1; v /= 2) {
-    if (v <= limit) counts.push_back(v);
+    if (v <= limit) counts.set(v);
     if (v % 2 != 0) break;
   }
 }
 
-// Ascending, each once (VPUNN keeps the counts in a set).
-Counts sorted_unique(Counts counts) {
-  std::sort(counts.begin(), counts.end());
-  counts.erase(std::unique(counts.begin(), counts.end()), counts.end());
-  return counts;
-}
-
 Counts z_counts(const Workload& part, ExecutionMode mode, int dpus) {
-  if (runs_as_one_workload(part, dpus)) return {1};
+  Counts counts;  // 1: the part as one workload
+  if (runs_as_one_workload(part, dpus)) return counts;
   if (part.device == Device::VPU_2_0 && mode != ExecutionMode::VECTOR &&
       part.operation != Operation::CONVOLUTION) {
-    return {1};
+    return counts;
   }
   const std::int64_t k = part.output.channels;
   const std::int64_t limit = std::min(kMaxWorkloadsPerTile, (k + 15) / 16);
-  Counts counts{1};
-  for (std::int64_t n = dpus; n <= limit; n += dpus) counts.push_back(n);
+  counts.set_every(dpus, dpus, limit);
   for (const std::int64_t z : {16, 32, 48, 64, 80, 128, 144}) {
     add_halvings(counts, (k + z - 1) / z, limit);
   }
-  return sorted_unique(std::move(counts));
+  return counts;
 }
 
 // Channel chunks of a split into n, into `chunks` (reused: this runs for
@@ -71,6 +98,16 @@ bool z_chunks(const Workload& part, std::int64_t n, std::vector<std::int64_t>& c
     return allowed(k);
   }
   if (k % 16 != 0) return false;
+  if (dw_sizes) {
+    // Chunks of 16 to 64 channels: n of them cover k only when 16 n <= k <=
+    // 64 n; and before NPU_5_0 every chunk but the last has one size c, so
+    // n = ceil(k / c). Most counts fail here, without a division.
+    if (n * 64 < k || n * 16 > k) return false;
+    if (part.device != Device::NPU_5_0 && n != (k + 15) / 16 && n != (k + 31) / 32 &&
+        n != (k + 63) / 64) {
+      return false;
+    }
+  }
   if (part.device == Device::NPU_5_0) {
     // Balanced: each chunk the smallest allowed size covering its share.
     std::int64_t rest = k;
@@ -110,15 +147,15 @@ TilingGrid hw_tiling_grid(ExecutionMode mode) {
 }
 
 Counts hw_counts(const Workload& part, ExecutionMode mode, int dpus) {
-  if (dpus == 1) return {1};
+  Counts counts;  // 1: the part as one workload
+  if (dpus == 1) return counts;
   const TilingGrid g = hw_tiling_grid(mode);
   // VPUNN divides the height by the grid's x and the width by its y.
   const std::int64_t cells = (part.output.height / g.x) * (part.output.width / g.y);
   const std::int64_t limit = std::min(kMaxWorkloadsPerTile, cells);
-  Counts counts{1};
-  for (std::int64_t n = dpus; n <= limit; n += dpus) counts.push_back(n);
+  counts.set_every(dpus, dpus, limit);
   if (cells > 0) add_halvings(counts, cells, limit);
-  return sorted_unique(std::move(counts));
+  return counts;
 }
 
 // A piece of `part` with this output size, keeping every side's padding.
@@ -133,8 +170,20 @@ Workload hw_piece(const Workload& part, std::int64_t width, std::int64_t height)
   return p;
 }
 
+// The next candidate of `out` past its first `used`, emptied; an element
+// from an earlier part keeps its vectors' capacity.
+TileSplitCandidate& next_candidate(std::vector<TileSplitCandidate>& out, std::size_t& used) {
+  if (used == out.size()) out.emplace_back();
+  TileSplitCandidate& c = out[used++];
+  c.kind = TileSplitCandidate::Kind::None;
+  c.across = c.down = 1;
+  c.pieces.clear();
+  c.order.clear();
+  return c;
+}
+
 void add_hw_candidates(const Workload& part, ExecutionMode mode, std::int64_t n,
-                       std::vector<TileSplitCandidate>& out) {
+                       std::vector<TileSplitCandidate>& out, std::size_t& used) {
   const TilingGrid g = hw_tiling_grid(mode);
   const std::int64_t w = part.output.width;
   const std::int64_t h = part.output.height;
@@ -159,7 +208,7 @@ void add_hw_candidates(const Workload& part, ExecutionMode mode, std::int64_t n,
       }
     }
     if (!ok) continue;
-    TileSplitCandidate c;
+    TileSplitCandidate& c = next_candidate(out, used);
     c.kind = TileSplitCandidate::Kind::HW;
     c.across = std::int64_t(widths.size());
     c.down = std::int64_t(heights.size());
@@ -172,22 +221,25 @@ void add_hw_candidates(const Workload& part, ExecutionMode mode, std::int64_t n,
         if (it == c.pieces.end()) c.pieces.push_back(piece);
       }
     }
-    out.push_back(std::move(c));
   }
 }
 
 }  // namespace
 
-std::string TileSplitCandidate::label() const {
+std::string split_label(TileSplitCandidate::Kind kind, std::int64_t across, std::int64_t down) {
   switch (kind) {
-    case Kind::None:
+    case TileSplitCandidate::Kind::None:
       return "none";
-    case Kind::Z:
+    case TileSplitCandidate::Kind::Z:
       return "Z:" + std::to_string(across);
-    case Kind::HW:
+    case TileSplitCandidate::Kind::HW:
       return "HW:" + std::to_string(across) + "x" + std::to_string(down);
   }
   return "none";
+}
+
+std::string TileSplitCandidate::label() const {
+  return split_label(kind, across, down);
 }
 
 std::vector<ExecutionMode> layer_modes(const Workload& part) {
@@ -225,10 +277,10 @@ std::vector<ExecutionMode> layer_modes(const Workload& part) {
   return wanted;
 }
 
-std::vector<TileSplitCandidate> intra_tile_candidates(const Workload& part) {
+std::size_t intra_tile_candidates(const Workload& part, std::vector<TileSplitCandidate>& out) {
   const int dpus = device_spec(part.device).dpus_per_tile;
-  std::vector<TileSplitCandidate> out;
-  std::vector<std::int64_t> chunks;
+  std::size_t used = 0;
+  thread_local std::vector<std::int64_t> chunks;  // reused: this runs for every part
   for (const ExecutionMode mode : layer_modes(part)) {
     Workload moded = part;
     moded.mode = mode;
@@ -236,14 +288,15 @@ std::vector<TileSplitCandidate> intra_tile_candidates(const Workload& part) {
     // which of two equally cheap candidates is reported). HW tiling of
     // depthwise and pooling exists only before VPU_2_7.
     if (dpus > 1 && !(is_depthwise_family(part.operation) && part.device != Device::VPU_2_0)) {
-      for (const std::int64_t n : hw_counts(moded, mode, dpus))
-        add_hw_candidates(moded, mode, n, out);
+      hw_counts(moded, mode, dpus).for_each([&](std::int64_t n) {
+        add_hw_candidates(moded, mode, n, out, used);
+      });
     }
-    for (const std::int64_t n : z_counts(moded, mode, dpus)) {
+    z_counts(moded, mode, dpus).for_each([&](std::int64_t n) {
       // Chunks of a valid part with channel counts the DPU takes are valid
       // workloads: no further check.
-      if (!z_chunks(moded, n, chunks)) continue;
-      TileSplitCandidate c;
+      if (!z_chunks(moded, n, chunks)) return;
+      TileSplitCandidate& c = next_candidate(out, used);
       c.kind = n == 1 ? TileSplitCandidate::Kind::None : TileSplitCandidate::Kind::Z;
       c.across = n;
       for (const std::int64_t k : chunks) {
@@ -252,9 +305,14 @@ std::vector<TileSplitCandidate> intra_tile_candidates(const Workload& part) {
         c.order.push_back(std::uint32_t(it - c.pieces.begin()));
         if (it == c.pieces.end()) c.pieces.push_back(channel_chunk(moded, k));
       }
-      out.push_back(std::move(c));
-    }
+    });
   }
+  return used;
+}
+
+std::vector<TileSplitCandidate> intra_tile_candidates(const Workload& part) {
+  std::vector<TileSplitCandidate> out;
+  out.resize(intra_tile_candidates(part, out));
   return out;
 }
 

@@ -57,12 +57,18 @@ struct TileSplitCandidate {
   std::string label() const;
 };
 
+/// TileSplitCandidate::label() of a candidate of this kind and shape.
+std::string split_label(TileSplitCandidate::Kind kind, std::int64_t across, std::int64_t down);
+
 /// The modes VPUNN's layer model tries for `part` (see above).
 std::vector<ExecutionMode> layer_modes(const Workload& part);
 
 /// Every candidate split of `part` in every mode; those whose workloads are
 /// invalid or exceed one workload's limits are left out.
 std::vector<TileSplitCandidate> intra_tile_candidates(const Workload& part);
+/// The same into `out`, reused from part to part (its candidates keep their
+/// vectors' capacity): the candidates are out's first `returned` elements.
+std::size_t intra_tile_candidates(const Workload& part, std::vector<TileSplitCandidate>& out);
 
 /// What the DPU model is asked for a piece `w`. A piece of a split over
 /// rows or columns is padded on one side only (the tensor border), which no

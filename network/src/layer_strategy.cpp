@@ -12,6 +12,7 @@
 #include "tensor_chunks.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
+#include "workload_interner.hpp"
 
 namespace vpucost {
 namespace {
@@ -130,8 +131,10 @@ TileParts tile_parts(const Workload& layer, TilingStrategy strategy) {
       break;
     }
   }
-  for (const Workload& part : t.parts) {
-    if (auto refused = fits_tile(part, layer)) return refuse(*refused);
+  for (std::size_t i = 0; i < t.parts.size(); ++i) {
+    // Equal neighbours (CLUSTERING's copies, SOK's equal chunks) fit alike.
+    if (i > 0 && t.parts[i] == t.parts[i - 1]) continue;
+    if (auto refused = fits_tile(t.parts[i], layer)) return refuse(*refused);
   }
   return t;
 }
@@ -163,48 +166,62 @@ namespace {
 class StrategyBatch {
  public:
   explicit StrategyBatch(const CyclePredictor& predictor) : predictor_(predictor) {
-    // A VPU_4_0 layer: ~20 parts over five strategies, ~50 distinct pieces;
-    // reserving spares the rehashes.
+    // A VPU_4_0 layer: ~20 parts over five strategies, ~80 candidates, ~50
+    // distinct pieces; reserving spares the regrowth.
     parts_.reserve(32);
-    part_index_.reserve(32);
-    queries_.reserve(128);
-    query_index_.reserve(128);
+    candidates_.reserve(128);
+    runs_.reserve(256);
   }
 
   /// Index of `part`, or nothing when no split of it is acceptable.
   std::optional<std::size_t> add_part(const Workload& part) {
-    if (const auto it = part_index_.find(part); it != part_index_.end()) {
-      return parts_[it->second].candidates.empty() ? std::nullopt
-                                                   : std::optional<std::size_t>(it->second);
+    const auto [slot, inserted] = part_names_.intern(part);
+    if (!inserted) {
+      return parts_[slot].first == parts_[slot].end ? std::nullopt
+                                                    : std::optional<std::size_t>(slot);
     }
     Part entry;
-    entry.part = part;
-    entry.candidates = detail::intra_tile_candidates(part);
-    for (const detail::TileSplitCandidate& c : entry.candidates) {
-      std::vector<std::size_t> ids;
-      for (const Workload& w : c.pieces) {
-        const auto [it, inserted] = query_index_.emplace(w, queries_.size());
-        if (inserted) queries_.push_back(w);
-        ids.push_back(it->second);
+    entry.first = static_cast<std::uint32_t>(candidates_.size());
+    const std::size_t n = detail::intra_tile_candidates(part, scratch_);
+    for (std::size_t i = 0; i < n; ++i) {
+      const detail::TileSplitCandidate& c = scratch_[i];
+      Candidate cand{c.kind, c.across, c.down, static_cast<std::uint32_t>(runs_.size()), 0};
+      // The issue order as runs of one piece: a split into 120 chunks of 16
+      // channels is one run of 120.
+      ids_.clear();
+      for (const Workload& w : c.pieces) ids_.push_back(query_names_.intern(w).first);
+      for (const std::uint32_t piece : c.order) {
+        const std::uint32_t id = ids_[piece];
+        if (runs_.size() > cand.first_run && runs_.back().id == id) {
+          ++runs_.back().times;
+        } else {
+          runs_.push_back({id, 1});
+        }
       }
-      entry.query_ids.push_back(std::move(ids));
+      cand.end_run = static_cast<std::uint32_t>(runs_.size());
+      candidates_.push_back(cand);
     }
-    parts_.push_back(std::move(entry));
-    part_index_.emplace(part, parts_.size() - 1);
-    if (parts_.back().candidates.empty()) return std::nullopt;
-    return parts_.size() - 1;
+    entry.end = static_cast<std::uint32_t>(candidates_.size());
+    parts_.push_back(entry);
+    if (entry.first == entry.end) return std::nullopt;
+    return slot;
   }
 
   void run() {
+    const std::vector<Workload>& queries = query_names_.items();
+    cycles_.resize(queries.size());
     // A piece padded on one side is costed as the dearer of its symmetric
     // neighbours (detail::symmetric_neighbours), unless the model learnt
     // such pieces.
-    const bool as_themselves = predictor_.learnt_one_sided_padding();
+    if (predictor_.learnt_one_sided_padding()) {
+      detail::predict_in_range(predictor_, queries, cycles_);
+      return;
+    }
     std::vector<Workload> asked;
     std::vector<std::pair<std::size_t, std::size_t>> answer;  // per query: indices in asked
-    asked.reserve(queries_.size());
-    for (const Workload& w : queries_) {
-      auto [larger, smaller] = as_themselves ? std::pair(w, w) : detail::symmetric_neighbours(w);
+    asked.reserve(queries.size());
+    for (const Workload& w : queries) {
+      auto [larger, smaller] = detail::symmetric_neighbours(w);
       const bool two = !(larger == smaller);
       asked.push_back(std::move(larger));
       if (two) asked.push_back(std::move(smaller));
@@ -212,30 +229,72 @@ class StrategyBatch {
     }
     std::vector<double> c(asked.size());
     detail::predict_in_range(predictor_, asked, c);
-    cycles_.resize(queries_.size());
-    for (std::size_t i = 0; i < queries_.size(); ++i) {
+    for (std::size_t i = 0; i < queries.size(); ++i) {
       cycles_[i] = std::max(c[answer[i].first], c[answer[i].second]);
     }
   }
 
   /// The cheapest candidate of part `slot` (after run()).
-  WorkloadCost result(std::size_t slot) const {
-    const Part& entry = parts_[slot];
-    const int dpus = device_spec(entry.part.device).dpus_per_tile;
-    std::size_t chosen = 0;
+  WorkloadCost result(std::size_t slot) {
+    Part& entry = parts_[slot];
+    if (!entry.chosen) choose(entry, part_names_.items()[slot]);
+    const Candidate& best = candidates_[*entry.chosen];
+    const Workload& part = part_names_.items()[slot];
+    WorkloadCost cost;
+    cost.whole = part;
+    cost.split_reason = split_reason(part);
+    cost.split = detail::split_label(best.kind, best.across, best.down);
+    for (std::uint32_t r = best.first_run; r < best.end_run; ++r) {
+      cost.workloads.insert(
+          cost.workloads.end(), runs_[r].times,
+          CostedWorkload{query_names_.items()[runs_[r].id], cycles_[runs_[r].id]});
+    }
+    cost.cycles = entry.cycles;
+    cost.runner_up_cycles = entry.runner_up;
+    return cost;
+  }
+
+ private:
+  struct Run {
+    std::uint32_t id;     // query
+    std::uint32_t times;  // issued one after another
+  };
+  struct Candidate {
+    detail::TileSplitCandidate::Kind kind;
+    std::int64_t across;
+    std::int64_t down;
+    std::uint32_t first_run;
+    std::uint32_t end_run;
+  };
+  struct Part {
+    std::uint32_t first = 0;  // its candidates
+    std::uint32_t end = 0;
+    std::optional<std::uint32_t> chosen;  // the cheapest, once worked out
+    double cycles = 0.0;
+    double runner_up = std::numeric_limits<double>::infinity();
+  };
+
+  void choose(Part& entry, const Workload& part) {
+    const int dpus = device_spec(part.device).dpus_per_tile;
     double chosen_cycles = std::numeric_limits<double>::infinity();
     double runner_up = std::numeric_limits<double>::infinity();
-    std::vector<double> c;
-    for (std::size_t i = 0; i < entry.candidates.size(); ++i) {
-      const detail::TileSplitCandidate& cand = entry.candidates[i];
+    std::uint32_t chosen = entry.first;
+    std::vector<double> issued;
+    for (std::uint32_t i = entry.first; i < entry.end; ++i) {
+      const Candidate& cand = candidates_[i];
       double cycles = 0.0;
       if (dpus == 1) {
-        for (const std::uint32_t piece : cand.order) cycles += cycles_[entry.query_ids[i][piece]];
+        for (std::uint32_t r = cand.first_run; r < cand.end_run; ++r) {
+          // Added one by one, as the DPU runs them (and as the sum of the
+          // reported workloads adds up).
+          for (std::uint32_t t = 0; t < runs_[r].times; ++t) cycles += cycles_[runs_[r].id];
+        }
       } else {
-        c.clear();
-        for (const std::uint32_t piece : cand.order)
-          c.push_back(cycles_[entry.query_ids[i][piece]]);
-        cycles = detail::list_schedule(c, dpus);
+        issued.clear();
+        for (std::uint32_t r = cand.first_run; r < cand.end_run; ++r) {
+          issued.insert(issued.end(), runs_[r].times, cycles_[runs_[r].id]);
+        }
+        cycles = detail::list_schedule(issued, dpus);
       }
       if (cycles < chosen_cycles) {
         runner_up = chosen_cycles;
@@ -245,33 +304,20 @@ class StrategyBatch {
         runner_up = std::min(runner_up, cycles);
       }
     }
-    const detail::TileSplitCandidate& best = entry.candidates[chosen];
-    WorkloadCost cost;
-    cost.whole = entry.part;
-    cost.split_reason = split_reason(entry.part);
-    cost.split = best.label();
-    cost.workloads.reserve(best.order.size());
-    for (const std::uint32_t piece : best.order) {
-      const std::size_t id = entry.query_ids[chosen][piece];
-      cost.workloads.push_back({queries_[id], cycles_[id]});
-    }
-    cost.cycles = chosen_cycles;
-    cost.runner_up_cycles = runner_up;
-    return cost;
+    entry.chosen = chosen;
+    entry.cycles = chosen_cycles;
+    entry.runner_up = runner_up;
   }
 
- private:
-  struct Part {
-    Workload part;
-    std::vector<detail::TileSplitCandidate> candidates;
-    std::vector<std::vector<std::size_t>> query_ids;  // per candidate, per distinct piece
-  };
   const CyclePredictor& predictor_;
+  detail::WorkloadInterner part_names_;  // tile parts, numbered as parts_
   std::vector<Part> parts_;
-  std::unordered_map<Workload, std::size_t, detail::WorkloadHash> part_index_;
-  std::vector<Workload> queries_;
-  std::unordered_map<Workload, std::size_t, detail::WorkloadHash> query_index_;
-  std::vector<double> cycles_;
+  std::vector<Candidate> candidates_;         // every part's, a part's together
+  std::vector<Run> runs_;                     // every candidate's, a candidate's together
+  detail::WorkloadInterner query_names_{64};  // distinct DPU pieces asked of the predictor
+  std::vector<double> cycles_;                // per query, after run()
+  std::vector<detail::TileSplitCandidate> scratch_;
+  std::vector<std::uint32_t> ids_;  // query of each of a candidate's pieces
 };
 
 }  // namespace
