@@ -153,6 +153,7 @@ float Mlp::forward(std::span<const float> x) const noexcept {
                              in, out, /*sparse_input=*/l == 0);
     }
     if (l + 1 < layers_.size()) kernels_->activate(activation_, out, rows, 1, rows);
+    if (rounds_inputs_of(l + 1)) kernels_->round_to_bf16(out, rows, 1, rows);
     in = out;
     out = (out == buffer_a) ? buffer_b : buffer_a;
   }
@@ -182,11 +183,22 @@ void Mlp::forward_batch(const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<E
     const float* in = (l == 0) ? x.data() : cur->data();
     const Eigen::Index in_stride = (l == 0) ? x.outerStride() : cur->rows();
     const Eigen::Index rows = layer.weights.rows();
-    kernels_->dense_batch(layer.weights.data(), rows, layer.weights.cols(), layer.bias.data(), in,
-                          in_stride, next->data(), next->rows(), n);
+    const Eigen::Index cols = layer.weights.cols();
+    if (kernels_->dense_batch_bf16 && !packed_.empty() && !packed_[l].empty()) {
+      // Its inputs were rounded to bfloat16 below: packing them is exact.
+      const Eigen::Index pairs = (cols + 1) / 2;
+      ws.pairs.resize(static_cast<std::size_t>(pairs * n));
+      kernels_->pack_bf16_pairs(in, cols, in_stride, n, ws.pairs.data(), pairs);
+      kernels_->dense_batch_bf16(packed_[l].data(), rows, pairs, layer.bias.data(), ws.pairs.data(),
+                                 pairs, next->data(), next->rows(), n);
+    } else {
+      kernels_->dense_batch(layer.weights.data(), rows, cols, layer.bias.data(), in, in_stride,
+                            next->data(), next->rows(), n);
+    }
     if (l + 1 < layers_.size()) {
       kernels_->activate(activation_, next->data(), rows, n, next->rows());
     }
+    if (rounds_inputs_of(l + 1)) kernels_->round_to_bf16(next->data(), rows, n, next->rows());
     std::swap(cur, next);
   }
   y = cur->block(0, 0, 1, n).transpose();

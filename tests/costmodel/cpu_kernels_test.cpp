@@ -279,7 +279,10 @@ TEST(CpuKernels, EveryShippedModelPredictsTheSameOnEveryPath) {
           worst = std::max(worst, std::abs(batch[i] / want[i] - 1.0));
           worst = std::max(worst, std::abs(model.predict_cycles(workloads[i]) / want[i] - 1.0));
         }
-        EXPECT_LE(worst, 2e-5) << what;
+        // At bf16 the hidden layers' inputs are rounded: a sum that lands on
+        // the other side of a bfloat16 midpoint in another order moves the
+        // output by more than float rounding (measured: at most 2.0e-3).
+        EXPECT_LE(worst, precision == WeightPrecision::Fp32 ? 2e-5 : 3e-3) << what;
         std::printf("%s: worst relative difference to generic %.3g\n", what.c_str(), worst);
       }
     }

@@ -64,6 +64,20 @@ struct MathKernels {
   /// Y(:, j) = W X(:, j) + b for j < columns.
   void (*dense_batch)(const float* w, Index rows, Index cols, const float* b, const float* x,
                       Index ldx, float* y, Index ldy, Index columns) noexcept;
+  /// dense_batch with W and X as bfloat16 pairs (W as dense_single_bf16;
+  /// X(:, j) as `pairs` words from x + j * ldx, inputs 2p and 2p + 1 in word
+  /// p), by the CPU's bfloat16 dot products; null on a path or CPU without
+  /// them (the caller then runs dense_batch on the same values as floats).
+  void (*dense_batch_bf16)(const std::uint32_t* w, Index rows, Index pairs, const float* b,
+                           const std::uint32_t* x, Index ldx, float* y, Index ldy,
+                           Index columns) noexcept;
+  /// The first k values of each of `columns` columns of x as bfloat16 pairs
+  /// for dense_batch_bf16 (out + j * ld_out); set with dense_batch_bf16.
+  void (*pack_bf16_pairs)(const float* x, Index k, Index ldx, Index columns, std::uint32_t* out,
+                          Index ld_out) noexcept;
+  /// Rounds a rows x cols block to the nearest bfloat16 (ties to even), in
+  /// place: the inputs of a bf16 MLP's hidden layers.
+  void (*round_to_bf16)(float* v, Index rows, Index cols, Index ld) noexcept;
   /// The hidden activation in place on a rows x cols block.
   void (*activate)(Activation a, float* v, Index rows, Index cols, Index ld) noexcept;
   /// delta *= activation'(pre) (post = activation(pre), used by tanh).

@@ -16,13 +16,16 @@
 
 namespace vpucost {
 
-/// How an MLP keeps the weights of its hidden layers (those between two
-/// hidden activations; the first layer, which reads the raw features, and the
-/// output layer stay float32). Fp32: as trained. Bf16: rounded to bfloat16
-/// (8 significant bits); where the CPU path has a kernel for it, a single
-/// query then reads half the bytes (cpu_kernels.hpp, dense_single_bf16).
-/// Inputs, activations and sums stay float32 either way, and one-at-a-time
-/// and batched predictions use the same rounded weights.
+/// How an MLP computes its hidden layers (those between two hidden
+/// activations; the first layer, which reads the raw features, and the
+/// output layer stay float32). Fp32: as trained. Bf16: their weights and
+/// their inputs (the previous layer's activations) rounded to bfloat16 (8
+/// significant bits), products and sums in float32. Where the CPU has the
+/// kernels, a single query reads half the bytes of weights
+/// (dense_single_bf16) and a batch runs bfloat16 dot products, twice the
+/// multiply-adds per instruction (dense_batch_bf16); elsewhere the same
+/// rounded values run as floats. One-at-a-time and batched predictions use
+/// the same rounded values and agree to float rounding.
 enum class WeightPrecision : unsigned char { Fp32, Bf16 };
 std::string_view to_string(WeightPrecision p);  ///< "fp32", "bf16"
 WeightPrecision parse_weight_precision(std::string_view name);
@@ -40,6 +43,7 @@ struct DenseLayer {
 struct MlpWorkspace {
   Eigen::MatrixXf a;
   Eigen::MatrixXf b;
+  std::vector<std::uint32_t> pairs;  ///< a bf16 layer's inputs (dense_batch_bf16)
 };
 
 class Mlp {
@@ -74,6 +78,12 @@ class Mlp {
                      MlpWorkspace& workspace) const;
 
  private:
+  /// Whether layer l is a hidden-to-hidden layer of a bf16 MLP, whose inputs
+  /// are rounded to bfloat16.
+  bool rounds_inputs_of(std::size_t l) const {
+    return precision_ == WeightPrecision::Bf16 && l >= 1 && l + 1 < layers_.size();
+  }
+
   std::vector<DenseLayer> layers_;
   Activation activation_ = Activation::ReLU;
   const MathKernels* kernels_ = nullptr;  ///< set by the constructor (never null after it)

@@ -5,9 +5,12 @@
 // functions are distinct symbols. It must include no project header that
 // includes Eigen under its usual name.
 #include <Eigen/Core>
+#include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 
+#include "dense_bf16_kernel.hpp"
 #include "dense_kernel.hpp"
 #include "vpucost/cpu_kernels.hpp"
 
@@ -44,6 +47,41 @@ constexpr auto kDenseSingleBf16 = &dense_single_bf16;
 // same values) through dense_single.
 constexpr decltype(MathKernels::dense_single_bf16) kDenseSingleBf16 = nullptr;
 #endif
+
+#if defined(__AVX512F__)
+void dense_batch_bf16(const std::uint32_t* w, Index rows, Index pairs, const float* b,
+                      const std::uint32_t* x, Index ldx, float* y, Index ldy,
+                      Index columns) noexcept {
+  dense_forward_batch_bf16(w, rows, pairs, b, x, ldx, y, ldy, columns);
+}
+void pack_bf16_pairs(const float* x, Index k, Index ldx, Index columns, std::uint32_t* out,
+                     Index ld_out) noexcept {
+  pack_bf16_pairs_avx512(x, k, ldx, columns, out, ld_out);
+}
+// Chosen at run time: the avx512 copy runs on CPUs with and without the
+// bfloat16 dot product (AVX512_BF16: Cooper Lake, Sapphire Rapids, Zen 4 on).
+bool cpu_has_bf16_dot() {
+  return __builtin_cpu_supports("avx512bf16");
+}
+#else
+constexpr decltype(MathKernels::dense_batch_bf16) dense_batch_bf16 = nullptr;
+constexpr decltype(MathKernels::pack_bf16_pairs) pack_bf16_pairs = nullptr;
+bool cpu_has_bf16_dot() {
+  return false;
+}
+#endif
+
+// As the hardware's conversion (and mlp.cpp's to_bf16): round to nearest,
+// ties to even, on the bits; the loop vectorises at this path's width.
+void round_to_bf16(float* v, Index rows, Index cols, Index ld) noexcept {
+  for (Index c = 0; c < cols; ++c) {
+    float* column = v + c * ld;
+    for (Index r = 0; r < rows; ++r) {
+      const auto bits = std::bit_cast<std::uint32_t>(column[r]);
+      column[r] = std::bit_cast<float>((bits + 0x7FFFu + ((bits >> 16) & 1u)) & 0xFFFF0000u);
+    }
+  }
+}
 
 void activate(Activation a, float* values, Index rows, Index cols, Index ld) noexcept {
   ArrayMap v(values, rows, cols, Stride(ld));
@@ -127,14 +165,18 @@ void adam_update(float* __restrict p, const float* __restrict g, float* __restri
 }  // namespace
 
 const MathKernels& kernels() {
-  static constexpr MathKernels table{.path = CpuPath::VPUCOST_ISA_PATH,
-                                     .dense_single = dense_single,
-                                     .dense_single_bf16 = kDenseSingleBf16,
-                                     .dense_batch = dense_batch,
-                                     .activate = activate,
-                                     .activation_derivative = activation_derivative,
-                                     .gemm = gemm,
-                                     .adam_update = adam_update};
+  static const MathKernels table{
+      .path = CpuPath::VPUCOST_ISA_PATH,
+      .dense_single = dense_single,
+      .dense_single_bf16 = kDenseSingleBf16,
+      .dense_batch = dense_batch,
+      .dense_batch_bf16 = cpu_has_bf16_dot() ? dense_batch_bf16 : nullptr,
+      .pack_bf16_pairs = cpu_has_bf16_dot() ? pack_bf16_pairs : nullptr,
+      .round_to_bf16 = round_to_bf16,
+      .activate = activate,
+      .activation_derivative = activation_derivative,
+      .gemm = gemm,
+      .adam_update = adam_update};
   return table;
 }
 
