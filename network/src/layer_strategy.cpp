@@ -182,9 +182,12 @@ class StrategyBatch {
     }
     Part entry;
     entry.first = static_cast<std::uint32_t>(candidates_.size());
-    const std::size_t n = detail::intra_tile_candidates(part, scratch_);
+    // Kept per thread from layer to layer: the candidates' vectors keep their
+    // capacity (a VPU_4_0 layer builds ~80 candidates).
+    thread_local std::vector<detail::TileSplitCandidate> scratch;
+    const std::size_t n = detail::intra_tile_candidates(part, scratch);
     for (std::size_t i = 0; i < n; ++i) {
-      const detail::TileSplitCandidate& c = scratch_[i];
+      const detail::TileSplitCandidate& c = scratch[i];
       Candidate cand{c.kind, c.across, c.down, static_cast<std::uint32_t>(runs_.size()), 0};
       // The issue order as runs of one piece: a split into 120 chunks of 16
       // channels is one run of 120.
@@ -316,7 +319,6 @@ class StrategyBatch {
   std::vector<Run> runs_;                     // every candidate's, a candidate's together
   detail::WorkloadInterner query_names_{64};  // distinct DPU pieces asked of the predictor
   std::vector<double> cycles_;                // per query, after run()
-  std::vector<detail::TileSplitCandidate> scratch_;
   std::vector<std::uint32_t> ids_;  // query of each of a candidate's pieces
 };
 
