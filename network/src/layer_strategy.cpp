@@ -319,7 +319,7 @@ class StrategyBatch {
   std::vector<Run> runs_;                     // every candidate's, a candidate's together
   detail::WorkloadInterner query_names_{64};  // distinct DPU pieces asked of the predictor
   std::vector<double> cycles_;                // per query, after run()
-  std::vector<std::uint32_t> ids_;  // query of each of a candidate's pieces
+  std::vector<std::uint32_t> ids_;            // query of each of a candidate's pieces
 };
 
 }  // namespace

@@ -23,6 +23,8 @@
 #include <Eigen/Core>
 #include <cstdint>
 
+#include "dense_kernel.hpp"
+
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
@@ -35,13 +37,7 @@ namespace vpucost::VPUCOST_ISA_NAMESPACE {
 #if defined(__AVX512F__)
 #define VPUCOST_BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16")))
 
-#define VPUCOST_ROWS_OF(X, c) X(0, c) X(1, c) X(2, c) X(3, c)
-// clang-format off
-#define VPUCOST_ALL(X)                                                     \
-  VPUCOST_ROWS_OF(X, 0) VPUCOST_ROWS_OF(X, 1) VPUCOST_ROWS_OF(X, 2)        \
-  VPUCOST_ROWS_OF(X, 3) VPUCOST_ROWS_OF(X, 4) VPUCOST_ROWS_OF(X, 5)        \
-  VPUCOST_ROWS_OF(X, 6) VPUCOST_ROWS_OF(X, 7)
-// clang-format on
+// VPUCOST_ALL(X): X(r, c) for every accumulator of a tile (dense_kernel.hpp).
 #define VPUCOST_INIT(r, c) __m512 a##r##c = bias##r;
 #define VPUCOST_DOT(r, c) \
   if constexpr (R > r && C > c) a##r##c = _mm512_dpbf16_ps(a##r##c, w##r, x##c);

@@ -41,6 +41,7 @@ namespace vpucost::VPUCOST_ISA_NAMESPACE {
 // The accumulators of a tile are named variables, not an array: GCC keeps an
 // array of 20+ vectors on the stack and reloads it every step (2x slower).
 // Accumulator a<r><c> holds rows 16 r.. of column c; unused ones vanish.
+// (dense_bf16_kernel.hpp's tiles are named the same way.)
 #define VPUCOST_ROWS_OF(X, c) X(0, c) X(1, c) X(2, c) X(3, c)
 // (clang-format does not settle on one layout for this macro)
 // clang-format off
@@ -84,8 +85,8 @@ inline void dense_tile(const float* __restrict w, Eigen::Index w_rows, Eigen::In
 #undef VPUCOST_STORE
 #undef VPUCOST_FMA
 #undef VPUCOST_INIT
-#undef VPUCOST_ALL
-#undef VPUCOST_ROWS_OF
+// VPUCOST_ALL and VPUCOST_ROWS_OF stay for dense_bf16_kernel.hpp's tiles,
+// which undefines them.
 
 /// All columns for one band of 16 R rows: tiles of C columns, then single
 /// columns for the rest.

@@ -10,8 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "dense_bf16_kernel.hpp"
-#include "dense_kernel.hpp"
+#include "dense_bf16_kernel.hpp"  // and dense_kernel.hpp
 #include "vpucost/cpu_kernels.hpp"
 
 #ifndef VPUCOST_ISA_PATH
