@@ -102,6 +102,10 @@ TEST(CpuKernels, DenseLayersMatchADoubleReferenceOnEveryPath) {
     constexpr Index kColumns = 13;
     constexpr Index kLdx = 3;  // extra rows between the columns of X and Y
     auto x = random_values(static_cast<std::size_t>((s.cols + kLdx) * kColumns), 3, 0.4);
+    // Every third input zero in every column: what a batch's sparse path skips.
+    for (Index j = 0; j < kColumns; ++j) {
+      for (Index k = 0; k < s.cols; k += 3) x[j * (s.cols + kLdx) + k] = 0.0f;
+    }
     std::vector<double> want(static_cast<std::size_t>(s.rows * kColumns));
     std::vector<double> scale(want.size());
     for (Index j = 0; j < kColumns; ++j) {
@@ -121,12 +125,18 @@ TEST(CpuKernels, DenseLayersMatchADoubleReferenceOnEveryPath) {
       const std::string where =
           std::string(to_string(p)) + " " + std::to_string(s.rows) + "x" + std::to_string(s.cols);
       std::vector<float> y(static_cast<std::size_t>((s.rows + 5) * kColumns));
+      std::vector<float> y_sparse(y.size());
       k.dense_batch(w.data(), s.rows, s.cols, b.data(), x.data(), s.cols + kLdx, y.data(),
-                    s.rows + 5, kColumns);
+                    s.rows + 5, kColumns, false);
+      k.dense_batch(w.data(), s.rows, s.cols, b.data(), x.data(), s.cols + kLdx, y_sparse.data(),
+                    s.rows + 5, kColumns, true);
       for (Index j = 0; j < kColumns; ++j) {
         for (Index i = 0; i < s.rows; ++i) {
           expect_close(y[j * (s.rows + 5) + i], want[j * s.rows + i], scale[j * s.rows + i],
                        where + " batch");
+          // Leaving out inputs that are zero everywhere changes no bit.
+          EXPECT_EQ(y_sparse[j * (s.rows + 5) + i], y[j * (s.rows + 5) + i])
+              << where << " sparse batch, row " << i << " column " << j;
         }
       }
       for (bool sparse : {false, true}) {

@@ -61,9 +61,10 @@ struct MathKernels {
   /// such a kernel (the caller then runs dense_single on `w`).
   void (*dense_single_bf16)(const std::uint32_t* packed, const float* w, Index rows, Index cols,
                             const float* b, const float* x, float* y) noexcept;
-  /// Y(:, j) = W X(:, j) + b for j < columns.
+  /// Y(:, j) = W X(:, j) + b for j < columns. With sparse_input the inputs
+  /// that are zero in every column are skipped (exact, as dense_single).
   void (*dense_batch)(const float* w, Index rows, Index cols, const float* b, const float* x,
-                      Index ldx, float* y, Index ldy, Index columns) noexcept;
+                      Index ldx, float* y, Index ldy, Index columns, bool sparse_input) noexcept;
   /// dense_batch with W and X as bfloat16 pairs (W as dense_single_bf16;
   /// X(:, j) as `pairs` words from x + j * ldx, inputs 2p and 2p + 1 in word
   /// p), by the CPU's bfloat16 dot products; null on a path or CPU without

@@ -57,10 +57,21 @@ namespace vpucost::VPUCOST_ISA_NAMESPACE {
   if constexpr (R > r && C > c) \
     _mm512_mask_storeu_ps(y + c * y_stride + first_row + 16 * r, mask_of(r), a##r##c);
 
+// Which columns of W (inputs) a loop visits: all of them, or the listed ones
+// (those whose input is non-zero -- in every column of a batch).
+struct AllColumns {
+  Eigen::Index operator()(int u) const { return u; }
+};
+struct ListedColumns {
+  const int* used;
+  Eigen::Index operator()(int u) const { return used[u]; }
+};
+
 /// Rows [first_row, first_row + 16 R) (the last vector masked by last_mask) of
-/// C columns: y(:, c) = b + W x(:, c). R <= 4, C <= 8.
-template <int R, int C>
-inline void dense_tile(const float* __restrict w, Eigen::Index w_rows, Eigen::Index k_size,
+/// C columns: y(:, c) = b + W x(:, c) over the inputs col(0) .. col(count - 1),
+/// in that order. R <= 4, C <= 8.
+template <int R, int C, class Columns>
+inline void dense_tile(const float* __restrict w, Eigen::Index w_rows, Columns col, int count,
                        const float* __restrict x, Eigen::Index x_stride, const float* __restrict b,
                        float* __restrict y, Eigen::Index y_stride, Eigen::Index first_row,
                        __mmask16 last_mask) {
@@ -72,8 +83,9 @@ inline void dense_tile(const float* __restrict w, Eigen::Index w_rows, Eigen::In
   const __m512 bias0 = load(b + first_row, 0), bias1 = load(b + first_row, 1);
   const __m512 bias2 = load(b + first_row, 2), bias3 = load(b + first_row, 3);
   VPUCOST_ALL(VPUCOST_INIT)
-  const float* wk = w + first_row;
-  for (Eigen::Index k = 0; k < k_size; ++k, wk += w_rows) {
+  for (int u = 0; u < count; ++u) {
+    const Eigen::Index k = col(u);
+    const float* wk = w + k * w_rows + first_row;
     const __m512 w0 = load(wk, 0), w1 = load(wk, 1), w2 = load(wk, 2), w3 = load(wk, 3);
     const auto x_at = [&](int c) { return _mm512_set1_ps(C > c ? x[c * x_stride + k] : 0.0f); };
     const __m512 x0 = x_at(0), x1 = x_at(1), x2 = x_at(2), x3 = x_at(3);
@@ -90,49 +102,85 @@ inline void dense_tile(const float* __restrict w, Eigen::Index w_rows, Eigen::In
 
 /// All columns for one band of 16 R rows: tiles of C columns, then single
 /// columns for the rest.
-template <int R, int C>
-inline void dense_band(const float* w, Eigen::Index w_rows, Eigen::Index k_size, const float* x,
+template <int R, int C, class Columns>
+inline void dense_band(const float* w, Eigen::Index w_rows, Columns col, int count, const float* x,
                        Eigen::Index x_stride, const float* b, float* y, Eigen::Index y_stride,
                        Eigen::Index columns, Eigen::Index first_row, __mmask16 last_mask) {
   Eigen::Index c = 0;
   for (; c + C <= columns; c += C) {
-    dense_tile<R, C>(w, w_rows, k_size, x + c * x_stride, x_stride, b, y + c * y_stride, y_stride,
-                     first_row, last_mask);
+    dense_tile<R, C>(w, w_rows, col, count, x + c * x_stride, x_stride, b, y + c * y_stride,
+                     y_stride, first_row, last_mask);
   }
   for (; c < columns; ++c) {
-    dense_tile<R, 1>(w, w_rows, k_size, x + c * x_stride, x_stride, b, y + c * y_stride, y_stride,
-                     first_row, last_mask);
+    dense_tile<R, 1>(w, w_rows, col, count, x + c * x_stride, x_stride, b, y + c * y_stride,
+                     y_stride, first_row, last_mask);
   }
+}
+
+/// Every band of rows over the inputs col(0) .. col(count - 1).
+template <class Columns>
+inline void dense_bands(const float* w, Eigen::Index rows, Columns col, int count, const float* b,
+                        const float* x, Eigen::Index x_stride, float* y, Eigen::Index y_stride,
+                        Eigen::Index columns) {
+  Eigen::Index i = 0;
+  for (; i + 64 <= rows; i += 64) {
+    dense_band<4, 5>(w, rows, col, count, x, x_stride, b, y, y_stride, columns, i, 0xFFFF);
+  }
+  const Eigen::Index rest = rows - i;
+  if (rest <= 0) return;
+  const auto tail = static_cast<int>(rest % 16);
+  const auto mask = static_cast<__mmask16>(tail == 0 ? 0xFFFF : (1u << tail) - 1u);
+  switch ((rest + 15) / 16) {
+    case 1:
+      return dense_band<1, 8>(w, rows, col, count, x, x_stride, b, y, y_stride, columns, i, mask);
+    case 2:
+      return dense_band<2, 8>(w, rows, col, count, x, x_stride, b, y, y_stride, columns, i, mask);
+    default:
+      return dense_band<3, 7>(w, rows, col, count, x, x_stride, b, y, y_stride, columns, i, mask);
+  }
+}
+
+// The inputs (rows of x) non-zero in at least one of the columns, in order,
+// into `out`; returns their count.
+inline int inputs_used_by_any_column(const float* x, Eigen::Index k_size, Eigen::Index x_stride,
+                                     Eigen::Index columns, int* out) {
+  int count = 0;
+  for (Eigen::Index j = 0; j < k_size; j += 16) {
+    const Eigen::Index left = k_size - j;
+    const auto in_range = static_cast<__mmask16>(left >= 16 ? 0xFFFF : (1u << left) - 1u);
+    __mmask16 nonzero = 0;
+    for (Eigen::Index c = 0; c < columns && nonzero != in_range; ++c) {
+      const __m512 v = _mm512_maskz_loadu_ps(in_range, x + c * x_stride + j);
+      nonzero |= _mm512_mask_cmp_ps_mask(in_range, v, _mm512_setzero_ps(), _CMP_NEQ_UQ);
+    }
+    for (__mmask16 m = nonzero; m != 0; m &= static_cast<__mmask16>(m - 1)) {
+      out[count++] = static_cast<int>(j) + __builtin_ctz(m);
+    }
+  }
+  return count;
 }
 #endif
 
 /// y = W x + b column by column; x and y are column-major with the given
-/// distances between columns.
+/// distances between columns. With `sparse_input` the inputs that are zero
+/// in every column are left out, as a single query does (exact: they add
+/// nothing): most raw features of a batch drawn from one layer are.
 inline void dense_forward_batch(const float* w, Eigen::Index rows, Eigen::Index k_size,
                                 const float* b, const float* x, Eigen::Index x_stride, float* y,
-                                Eigen::Index y_stride, Eigen::Index columns) {
+                                Eigen::Index y_stride, Eigen::Index columns,
+                                bool sparse_input = false) {
 #if defined(__AVX512F__)
-  Eigen::Index i = 0;
-  for (; i + 64 <= rows; i += 64) {
-    dense_band<4, 5>(w, rows, k_size, x, x_stride, b, y, y_stride, columns, i, 0xFFFF);
-  }
-  const Eigen::Index rest = rows - i;
-  if (rest > 0) {
-    const auto tail = static_cast<int>(rest % 16);
-    const auto mask = static_cast<__mmask16>(tail == 0 ? 0xFFFF : (1u << tail) - 1u);
-    switch ((rest + 15) / 16) {
-      case 1:
-        dense_band<1, 8>(w, rows, k_size, x, x_stride, b, y, y_stride, columns, i, mask);
-        break;
-      case 2:
-        dense_band<2, 8>(w, rows, k_size, x, x_stride, b, y, y_stride, columns, i, mask);
-        break;
-      default:
-        dense_band<3, 7>(w, rows, k_size, x, x_stride, b, y, y_stride, columns, i, mask);
-        break;
+  if (sparse_input && k_size <= 1024) {
+    int used[1024 + 16];
+    const int n = inputs_used_by_any_column(x, k_size, x_stride, columns, used);
+    if (n < k_size) {
+      return dense_bands(w, rows, ListedColumns{used}, n, b, x, x_stride, y, y_stride, columns);
     }
   }
+  dense_bands(w, rows, AllColumns{}, static_cast<int>(k_size), b, x, x_stride, y, y_stride,
+              columns);
 #else
+  (void)sparse_input;
   using Stride = Eigen::OuterStride<>;
   const Eigen::Map<const Eigen::MatrixXf> weights(w, rows, k_size);
   const Eigen::Map<const Eigen::VectorXf> bias(b, rows);
@@ -161,16 +209,6 @@ inline int nonzero_indices(const float* __restrict x, Eigen::Index cols, int* __
   }
   return count;
 }
-
-// Which columns a single query's loop visits: all of them, or the listed
-// ones (those whose input is non-zero).
-struct AllColumns {
-  Eigen::Index operator()(int u) const { return u; }
-};
-struct ListedColumns {
-  const int* used;
-  Eigen::Index operator()(int u) const { return used[u]; }
-};
 
 /// Rows [first_row, first_row + 16 V) of y = W x + b over the columns
 /// col(0) .. col(count - 1), in S interleaved partial sums (the u-th column

@@ -31,8 +31,8 @@ void dense_single(const float* w, Index rows, Index cols, const float* b, const 
 }
 
 void dense_batch(const float* w, Index rows, Index cols, const float* b, const float* x, Index ldx,
-                 float* y, Index ldy, Index columns) noexcept {
-  dense_forward_batch(w, rows, cols, b, x, ldx, y, ldy, columns);
+                 float* y, Index ldy, Index columns, bool sparse_input) noexcept {
+  dense_forward_batch(w, rows, cols, b, x, ldx, y, ldy, columns, sparse_input);
 }
 
 #if defined(__AVX512F__)
