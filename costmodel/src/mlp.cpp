@@ -146,8 +146,12 @@ float Mlp::forward(std::span<const float> x) const noexcept {
     // The first layer reads the raw features, most of them zero.
     const Eigen::Index rows = layer.weights.rows();
     if (!packed_.empty() && !packed_[l].empty()) {
-      kernels_->dense_single_bf16(packed_[l].data(), layer.weights.data(), rows,
-                                  layer.weights.cols(), layer.bias.data(), in, out);
+      // Its inputs are bfloat16 values (rounded below): the dot products
+      // where the CPU has them, else the packed weights widened to floats.
+      const auto dense = kernels_->dense_single_bf16_dot ? kernels_->dense_single_bf16_dot
+                                                         : kernels_->dense_single_bf16;
+      dense(packed_[l].data(), layer.weights.data(), rows, layer.weights.cols(), layer.bias.data(),
+            in, out);
     } else {
       kernels_->dense_single(layer.weights.data(), rows, layer.weights.cols(), layer.bias.data(),
                              in, out, /*sparse_input=*/l == 0);

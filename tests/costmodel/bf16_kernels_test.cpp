@@ -141,6 +141,66 @@ TEST(Bf16Kernels, DotProductBatchesMakeTheSpecifiedSumsBitForBit) {
   }
 }
 
+// One query by dot products: pair p into partial sum p % S (S = 2 for
+// 128-row bands, ceil(12 / V) for a last band of V vectors), partial sums
+// added in order; rows past the last whole 16 as a float dot product.
+TEST(Bf16Kernels, SingleQueryDotProductsMakeTheSpecifiedSums) {
+  const MathKernels* k = bf16_dot_kernels();
+  if (!k) GTEST_SKIP() << "this CPU has no bfloat16 dot products";
+  ASSERT_NE(k->dense_single_bf16_dot, nullptr);
+  std::mt19937 rng(11);
+  std::normal_distribution<float> normal(0.0f, 0.5f);
+  for (Index rows : {16, 48, 100, 128, 131, 256}) {
+    for (Index cols : {1, 7, 48, 128}) {
+      const Index pairs = (cols + 1) / 2;
+      std::vector<float> w(static_cast<std::size_t>(rows * cols));
+      std::vector<float> x(static_cast<std::size_t>(cols)), b(static_cast<std::size_t>(rows));
+      for (float& v : w) v = bf16_value(bf16_bits(normal(rng)));
+      for (float& v : x) v = bf16_value(bf16_bits(normal(rng)));
+      for (float& v : b) v = normal(rng);
+      std::vector<std::uint32_t> packed(static_cast<std::size_t>(pairs * rows));
+      for (Index p = 0; p < pairs; ++p) {
+        for (Index i = 0; i < rows; ++i) {
+          const std::uint32_t lo = bf16_bits(w[std::size_t(2 * p * rows + i)]);
+          const std::uint32_t hi =
+              2 * p + 1 < cols ? bf16_bits(w[std::size_t((2 * p + 1) * rows + i)]) : 0u;
+          packed[std::size_t(p * rows + i)] = lo | (hi << 16);
+        }
+      }
+      std::vector<std::uint32_t> x_pairs(static_cast<std::size_t>(pairs));
+      for (Index p = 0; p < pairs; ++p) {
+        const std::uint32_t hi = 2 * p + 1 < cols ? bf16_bits(x[std::size_t(2 * p + 1)]) : 0u;
+        x_pairs[std::size_t(p)] = bf16_bits(x[std::size_t(2 * p)]) | (hi << 16);
+      }
+      std::vector<float> y(static_cast<std::size_t>(rows));
+      k->dense_single_bf16_dot(packed.data(), w.data(), rows, cols, b.data(), x.data(), y.data());
+      const Index banded = rows / 128 * 128, vectors = rows / 16 * 16;
+      for (Index i = 0; i < rows; ++i) {
+        if (i >= vectors) {  // a float dot product (the compiler may fuse its steps)
+          double want = b[std::size_t(i)];
+          for (Index c = 0; c < cols; ++c) want += double(w[std::size_t(c * rows + i)]) * x[c];
+          EXPECT_NEAR(y[std::size_t(i)], want, 1e-5 * (1.0 + std::abs(want)))
+              << rows << " row " << i;
+          continue;
+        }
+        const int chains =
+            i < banded ? 2 : int((12 + (rows - banded) / 16 - 1) / ((rows - banded) / 16));
+        std::vector<float> acc(std::size_t(chains), 0.0f);
+        acc[0] = b[std::size_t(i)];
+        for (Index p = 0; p < pairs; ++p) {
+          float& a = acc[std::size_t(p % chains)];
+          const std::uint32_t wp = packed[std::size_t(p * rows + i)], xp = x_pairs[std::size_t(p)];
+          a += bf16_value(std::uint16_t(wp >> 16)) * bf16_value(std::uint16_t(xp >> 16));
+          a += bf16_value(std::uint16_t(wp)) * bf16_value(std::uint16_t(xp));
+        }
+        float want = acc[0];
+        for (int s = 1; s < chains; ++s) want += acc[std::size_t(s)];
+        ASSERT_EQ(y[std::size_t(i)], want) << rows << " rows, " << cols << " cols: row " << i;
+      }
+    }
+  }
+}
+
 // A bf16 MLP rounds the inputs of its hidden layers; a batch (by dot
 // products where the CPU has them) and single queries then agree to the
 // flip of a rounding (an activation that lands on the other side of a

@@ -61,6 +61,11 @@ struct MathKernels {
   /// such a kernel (the caller then runs dense_single on `w`).
   void (*dense_single_bf16)(const std::uint32_t* packed, const float* w, Index rows, Index cols,
                             const float* b, const float* x, float* y) noexcept;
+  /// dense_single_bf16 by the CPU's bfloat16 dot products, for an x whose
+  /// values are bfloat16 already (a bf16 MLP's hidden inputs); null on a
+  /// path or CPU without them.
+  void (*dense_single_bf16_dot)(const std::uint32_t* packed, const float* w, Index rows, Index cols,
+                                const float* b, const float* x, float* y) noexcept;
   /// Y(:, j) = W X(:, j) + b for j < columns. With sparse_input the inputs
   /// that are zero in every column are skipped (exact, as dense_single).
   void (*dense_batch)(const float* w, Index rows, Index cols, const float* b, const float* x,

@@ -147,6 +147,64 @@ VPUCOST_BF16_TARGET inline void pack_bf16_pairs_avx512(const float* x, Eigen::In
   }
 }
 
+/// One query's rows [first_row, first_row + 16 V) of y = W x + b by dot
+/// products: pair p goes to partial sum p % S (S chains per 16 rows keep
+/// the dot-product unit busy through its latency), the partial sums are
+/// added at the end, 0 to S - 1. The input pairs come from x, whose values
+/// are bfloat16 already (a bf16 MLP rounds them): their top halves, exact.
+template <int V, int S>
+VPUCOST_BF16_TARGET inline void dense_rows_bf16_dot(const std::uint32_t* __restrict w,
+                                                    Eigen::Index rows, Eigen::Index pairs,
+                                                    const std::uint32_t* __restrict x_pairs,
+                                                    const float* __restrict b, float* __restrict y,
+                                                    Eigen::Index first_row) {
+  static_assert(V >= 1 && S >= 1 && V * S <= 24);
+  __m512 acc[S][V];
+  for (int v = 0; v < V; ++v) {
+    acc[0][v] = _mm512_loadu_ps(b + first_row + 16 * v);
+    for (int s = 1; s < S; ++s) acc[s][v] = _mm512_setzero_ps();
+  }
+  // (No lambda: it would not inherit this function's instruction set.)
+  for (Eigen::Index p = 0; p < pairs; p += S) {
+    for (int s = 0; s < S && p + s < pairs; ++s) {
+      const auto xp = (__m512bh)_mm512_set1_epi32(static_cast<int>(x_pairs[p + s]));
+      const std::uint32_t* slice = w + (p + s) * rows + first_row;
+      for (int v = 0; v < V; ++v) {
+        acc[s][v] = _mm512_dpbf16_ps(acc[s][v], (__m512bh)_mm512_loadu_si512(slice + 16 * v), xp);
+      }
+    }
+  }
+  for (int v = 0; v < V; ++v) {
+    for (int s = 1; s < S; ++s) acc[0][v] = _mm512_add_ps(acc[0][v], acc[s][v]);
+    _mm512_storeu_ps(y + first_row + 16 * v, acc[0][v]);
+  }
+}
+
+/// dense_forward_bf16 (dense_kernel.hpp) by dot products, for inputs that
+/// are bfloat16 values already; the rows past the last whole 16 from `w`,
+/// the same weights as floats.
+VPUCOST_BF16_TARGET inline void dense_forward_bf16_dot(const std::uint32_t* packed, const float* w,
+                                                       Eigen::Index rows, Eigen::Index cols,
+                                                       const float* b, const float* x, float* y) {
+  alignas(64) std::uint32_t x_pairs[(1024 + 1) / 2 + 16];
+  const Eigen::Index pairs = (cols + 1) / 2;
+  pack_bf16_pairs_avx512(x, cols, cols, 1, x_pairs, pairs);
+  Eigen::Index i = 0;
+  for (; i + 128 <= rows; i += 128) {
+    dense_rows_bf16_dot<8, 2>(packed, rows, pairs, x_pairs, b, y, i);
+  }
+  with_vector_count((rows - i) / 16, [&](auto vectors) {
+    constexpr int V = decltype(vectors)::value;
+    dense_rows_bf16_dot<V, (12 + V - 1) / V>(packed, rows, pairs, x_pairs, b, y, i);
+  });
+  i += (rows - i) / 16 * 16;
+  for (; i < rows; ++i) {  // e.g. an output neuron: a float dot product
+    float sum = b[i];
+    for (Eigen::Index k = 0; k < cols; ++k) sum += w[k * rows + i] * x[k];
+    y[i] = sum;
+  }
+}
+
 #undef VPUCOST_BF16_TARGET
 #endif
 

@@ -48,6 +48,10 @@ constexpr decltype(MathKernels::dense_single_bf16) kDenseSingleBf16 = nullptr;
 #endif
 
 #if defined(__AVX512F__)
+void dense_single_bf16_dot(const std::uint32_t* packed, const float* w, Index rows, Index cols,
+                           const float* b, const float* x, float* y) noexcept {
+  dense_forward_bf16_dot(packed, w, rows, cols, b, x, y);
+}
 void dense_batch_bf16(const std::uint32_t* w, Index rows, Index pairs, const float* b,
                       const std::uint32_t* x, Index ldx, float* y, Index ldy,
                       Index columns) noexcept {
@@ -63,6 +67,7 @@ bool cpu_has_bf16_dot() {
   return __builtin_cpu_supports("avx512bf16");
 }
 #else
+constexpr decltype(MathKernels::dense_single_bf16_dot) dense_single_bf16_dot = nullptr;
 constexpr decltype(MathKernels::dense_batch_bf16) dense_batch_bf16 = nullptr;
 constexpr decltype(MathKernels::pack_bf16_pairs) pack_bf16_pairs = nullptr;
 bool cpu_has_bf16_dot() {
@@ -168,6 +173,7 @@ const MathKernels& kernels() {
       .path = CpuPath::VPUCOST_ISA_PATH,
       .dense_single = dense_single,
       .dense_single_bf16 = kDenseSingleBf16,
+      .dense_single_bf16_dot = cpu_has_bf16_dot() ? dense_single_bf16_dot : nullptr,
       .dense_batch = dense_batch,
       .dense_batch_bf16 = cpu_has_bf16_dot() ? dense_batch_bf16 : nullptr,
       .pack_bf16_pairs = cpu_has_bf16_dot() ? pack_bf16_pairs : nullptr,
