@@ -14,7 +14,7 @@
 // Layouts: weights as MathKernels::dense_single_bf16 (element p * rows + i =
 // row i's weights of columns 2p and 2p + 1, low half first); inputs the
 // same per column (element c * x_stride + p = column c's inputs 2p and
-// 2p + 1). Register tiles as dense_forward_batch (dense_kernel.hpp): 64
+// 2p + 1). Register tiles as dense_forward_batch (dense_batch_kernel.hpp): 64
 // rows x 5 columns of sums, one slice of weight pairs per step.
 //
 // Included by isa/math_kernels.cpp only; the functions carry their own
@@ -37,7 +37,7 @@ namespace vpucost::VPUCOST_ISA_NAMESPACE {
 #if defined(__AVX512F__)
 #define VPUCOST_BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16")))
 
-// VPUCOST_ALL(X): X(r, c) for every accumulator of a tile (dense_kernel.hpp).
+// VPUCOST_ALL(X): X(r, c) for every accumulator of a tile (dense_batch_kernel.hpp).
 #define VPUCOST_INIT(r, c) __m512 a##r##c = bias##r;
 #define VPUCOST_DOT(r, c) \
   if constexpr (R > r && C > c) a##r##c = _mm512_dpbf16_ps(a##r##c, w##r, x##c);
@@ -82,23 +82,6 @@ VPUCOST_BF16_TARGET inline void dense_tile_bf16(const std::uint32_t* __restrict 
 #undef VPUCOST_ALL
 #undef VPUCOST_ROWS_OF
 
-template <int R, int C>
-VPUCOST_BF16_TARGET inline void dense_band_bf16(const std::uint32_t* w, Eigen::Index w_rows,
-                                                Eigen::Index pairs, const std::uint32_t* x,
-                                                Eigen::Index x_stride, const float* b, float* y,
-                                                Eigen::Index y_stride, Eigen::Index columns,
-                                                Eigen::Index first_row, __mmask16 last_mask) {
-  Eigen::Index c = 0;
-  for (; c + C <= columns; c += C) {
-    dense_tile_bf16<R, C>(w, w_rows, pairs, x + c * x_stride, x_stride, b, y + c * y_stride,
-                          y_stride, first_row, last_mask);
-  }
-  for (; c < columns; ++c) {
-    dense_tile_bf16<R, 1>(w, w_rows, pairs, x + c * x_stride, x_stride, b, y + c * y_stride,
-                          y_stride, first_row, last_mask);
-  }
-}
-
 /// Y(:, j) = W X(:, j) + b for j < columns, W and X as bfloat16 pairs.
 VPUCOST_BF16_TARGET inline void dense_forward_batch_bf16(const std::uint32_t* w, Eigen::Index rows,
                                                          Eigen::Index pairs, const float* b,
@@ -106,22 +89,11 @@ VPUCOST_BF16_TARGET inline void dense_forward_batch_bf16(const std::uint32_t* w,
                                                          Eigen::Index x_stride, float* y,
                                                          Eigen::Index y_stride,
                                                          Eigen::Index columns) {
-  Eigen::Index i = 0;
-  for (; i + 64 <= rows; i += 64) {
-    dense_band_bf16<4, 5>(w, rows, pairs, x, x_stride, b, y, y_stride, columns, i, 0xFFFF);
-  }
-  const Eigen::Index rest = rows - i;
-  if (rest <= 0) return;
-  const auto tail = static_cast<int>(rest % 16);
-  const auto mask = static_cast<__mmask16>(tail == 0 ? 0xFFFF : (1u << tail) - 1u);
-  switch ((rest + 15) / 16) {
-    case 1:
-      return dense_band_bf16<1, 8>(w, rows, pairs, x, x_stride, b, y, y_stride, columns, i, mask);
-    case 2:
-      return dense_band_bf16<2, 8>(w, rows, pairs, x, x_stride, b, y, y_stride, columns, i, mask);
-    default:
-      return dense_band_bf16<3, 7>(w, rows, pairs, x, x_stride, b, y, y_stride, columns, i, mask);
-  }
+  for_each_tile(rows, columns,
+                [&]<int R, int C>(Eigen::Index c, Eigen::Index first_row, __mmask16 last_mask) {
+                  dense_tile_bf16<R, C>(w, rows, pairs, x + c * x_stride, x_stride, b,
+                                        y + c * y_stride, y_stride, first_row, last_mask);
+                });
 }
 
 /// Each column's first k values of x as bfloat16 pairs (rounded to nearest
