@@ -188,8 +188,8 @@ void Mlp::forward_batch(const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<E
     const Eigen::Index in_stride = (l == 0) ? x.outerStride() : cur->rows();
     const Eigen::Index rows = layer.weights.rows();
     const Eigen::Index cols = layer.weights.cols();
-    if (kernels_->dense_batch_bf16 && !packed_.empty() && !packed_[l].empty()) {
-      // Its inputs were rounded to bfloat16 below: packing them is exact.
+    if (batches_by_dot_products(l)) {
+      // Packing rounds its inputs to bfloat16 (not rounded below for it).
       const Eigen::Index pairs = (cols + 1) / 2;
       ws.pairs.resize(static_cast<std::size_t>(pairs * n));
       kernels_->pack_bf16_pairs(in, cols, in_stride, n, ws.pairs.data(), pairs);
@@ -204,7 +204,9 @@ void Mlp::forward_batch(const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<E
     if (l + 1 < layers_.size()) {
       kernels_->activate(activation_, next->data(), rows, n, next->rows());
     }
-    if (rounds_inputs_of(l + 1)) kernels_->round_to_bf16(next->data(), rows, n, next->rows());
+    if (rounds_inputs_of(l + 1) && !batches_by_dot_products(l + 1)) {
+      kernels_->round_to_bf16(next->data(), rows, n, next->rows());
+    }
     std::swap(cur, next);
   }
   y = cur->block(0, 0, 1, n).transpose();

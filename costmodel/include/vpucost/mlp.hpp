@@ -84,6 +84,12 @@ class Mlp {
     return precision_ == WeightPrecision::Bf16 && l >= 1 && l + 1 < layers_.size();
   }
 
+  /// Whether forward_batch runs layer l by bfloat16 dot products (packing
+  /// its inputs, which rounds them).
+  bool batches_by_dot_products(std::size_t l) const {
+    return kernels_->dense_batch_bf16 && l < packed_.size() && !packed_[l].empty();
+  }
+
   std::vector<DenseLayer> layers_;
   Activation activation_ = Activation::ReLU;
   const MathKernels* kernels_ = nullptr;  ///< set by the constructor (never null after it)
