@@ -1,6 +1,7 @@
 #include "vpucost/features.hpp"
 
 #include <Eigen/Core>
+#include <bit>
 #include <cmath>
 
 #include "vpucost/device.hpp"
@@ -51,7 +52,7 @@ static_assert(kFeatureCountV2 <= kFeatureCount);
 class LogFeatures {
  public:
   void add(std::size_t index, double value) {
-    index_[count_] = index;
+    index_[count_] = static_cast<std::uint8_t>(index);
     value_[count_++] = static_cast<float>(value);
   }
   void write_to(std::span<float, kFeatureCount> f) {
@@ -72,10 +73,16 @@ class LogFeatures {
   static constexpr int kLanes = 16;
   static constexpr float kInvLn2 = 1.4426950408889634f;
   alignas(64) std::array<float, kLanes> value_{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-  std::array<std::size_t, kLanes> index_{};
+  std::array<std::uint8_t, kLanes> index_;  // the first count_ are set
   std::size_t count_ = 0;
 };
+// ceil(a / b) for the grids below, which are all powers of two: a shift,
+// not a division (a query takes eight of these; integer division is the
+// slowest instruction it would run).
 inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
+  const auto ub = static_cast<std::uint64_t>(b);
+  // (std::has_single_bit would call libgcc's popcount on baseline x86-64.)
+  if (b > 0 && (ub & (ub - 1)) == 0) return (a + b - 1) >> std::countr_zero(ub);
   return (a + b - 1) / b;
 }
 
@@ -134,11 +141,13 @@ std::optional<std::string> unencodable_field(const Workload& w, int version) {
   return std::nullopt;
 }
 
-void encode_features(const Workload& raw, std::span<float, kFeatureCount> f) noexcept {
-  const Workload w = as_executed(raw);
+void encode_features(const Workload& w, std::span<float, kFeatureCount> f) noexcept {
+  // The workload as executed (as_executed), without copying it: the
+  // executed operation and the channel counts below.
+  const Operation op = executed_operation(w);
   for (auto& x : f) x = 0.0f;
   LogFeatures logs;
-  switch (w.operation) {
+  switch (op) {
     case Operation::CONVOLUTION:
       f[0] = 1.0f;
       break;
@@ -163,9 +172,10 @@ void encode_features(const Workload& raw, std::span<float, kFeatureCount> f) noe
   // Executed channel counts: padded to 16, except a CM convolution's input,
   // which the DPU reads unpadded. The padded input count is what the MAC
   // array spends its cycles on in every case.
-  const std::int64_t ic = w.input.channels;
+  const std::int64_t ic =
+      op == Operation::CM_CONVOLUTION ? w.input.channels : padded_channels(w.input.channels);
   const std::int64_t icp = padded_channels(ic);
-  const std::int64_t oc = w.output.channels;
+  const std::int64_t oc = padded_channels(w.output.channels);
   const std::int64_t ow = w.output.width;
   const std::int64_t oh = w.output.height;
   logs.add(13, double(w.input.width));
@@ -185,10 +195,9 @@ void encode_features(const Workload& raw, std::span<float, kFeatureCount> f) noe
   f[27] = static_cast<float>(w.padding.right);
 
   // Work per output element and the bytes moved, counted on padded channels.
-  const bool conv_like =
-      w.operation == Operation::CONVOLUTION || w.operation == Operation::CM_CONVOLUTION;
-  const bool depthwise = w.operation == Operation::DW_CONVOLUTION;
-  const bool eltwise = w.operation == Operation::ELTWISE;
+  const bool conv_like = op == Operation::CONVOLUTION || op == Operation::CM_CONVOLUTION;
+  const bool depthwise = op == Operation::DW_CONVOLUTION;
+  const bool eltwise = op == Operation::ELTWISE;
   const double kernel_area = double(w.kernel_w) * double(w.kernel_h);
   const double in_bytes_per = bytes_per_element(w.input.dtype);
   const double out_bytes_per = bytes_per_element(w.output.dtype);

@@ -249,14 +249,20 @@ void validate(const Workload& w) {
   if (auto problem = find_problem(w)) throw Error(*problem);
 }
 
+Operation executed_operation(const Workload& w) {
+  if (w.operation == Operation::AVEPOOL) return Operation::DW_CONVOLUTION;
+  if (w.operation == Operation::CONVOLUTION && w.input.channels < 16) {
+    const auto& spec = device_spec(w.device);
+    if (spec.small_conv_runs_as_cm && w.input.channels <= spec.max_cm_input_channels) {
+      return Operation::CM_CONVOLUTION;
+    }
+  }
+  return w.operation;
+}
+
 Workload as_executed(const Workload& w) {
   Workload e = w;
-  const auto& spec = device_spec(w.device);
-  if (e.operation == Operation::AVEPOOL) e.operation = Operation::DW_CONVOLUTION;
-  if (e.operation == Operation::CONVOLUTION && spec.small_conv_runs_as_cm &&
-      e.input.channels < 16 && e.input.channels <= spec.max_cm_input_channels) {
-    e.operation = Operation::CM_CONVOLUTION;
-  }
+  e.operation = executed_operation(w);
   if (e.operation != Operation::CM_CONVOLUTION)
     e.input.channels = padded_channels(e.input.channels);
   e.output.channels = padded_channels(e.output.channels);

@@ -48,6 +48,10 @@ class Counts {
       n = word_end + 1;
     }
   }
+  // Keeps only the counts `other` has too.
+  void keep_only(const Counts& other) {
+    for (std::size_t i = 0; i < bits_.size(); ++i) bits_[i] &= other.bits_[i];
+  }
   // Calls f(n) for every count in ascending order.
   template <typename F>
   void for_each(F&& f) const {
@@ -86,28 +90,40 @@ Counts z_counts(const Workload& part, ExecutionMode mode, int dpus) {
   return counts;
 }
 
-// Channel chunks of a split into n, into `chunks` (reused: this runs for
-// every n of every part); false when that split does not exist.
-bool z_chunks(const Workload& part, std::int64_t n, std::vector<std::int64_t>& chunks) {
-  chunks.clear();
+// A run of `count` channel chunks of `size` channels each.
+struct ChunkRun {
+  std::int64_t size;
+  std::int64_t count;
+};
+
+// Appends `count` chunks of `size` to `runs`, merging with the last run.
+void add_chunks(std::vector<ChunkRun>& runs, std::int64_t size, std::int64_t count) {
+  if (!runs.empty() && runs.back().size == size) {
+    runs.back().count += count;
+  } else {
+    runs.push_back({size, count});
+  }
+}
+
+// Whether a depthwise-family part on this device takes only 16, 32 or 64
+// channels per workload.
+bool depthwise_sizes(const Workload& part) {
+  return is_depthwise_family(part.operation) && part.device != Device::VPU_2_0;
+}
+
+// Channel chunks of a split into n, in order, as runs of one size into
+// `runs` (reused: this runs for every n of every part); false when that
+// split does not exist.
+bool z_chunks(const Workload& part, std::int64_t n, std::vector<ChunkRun>& runs) {
+  runs.clear();
   const std::int64_t k = part.output.channels;
-  const bool dw_sizes = is_depthwise_family(part.operation) && part.device != Device::VPU_2_0;
+  const bool dw_sizes = depthwise_sizes(part);
   const auto allowed = [&](std::int64_t c) { return !dw_sizes || c == 16 || c == 32 || c == 64; };
   if (n == 1) {
-    chunks.push_back(k);
+    runs.push_back({k, 1});
     return allowed(k);
   }
   if (k % 16 != 0) return false;
-  if (dw_sizes) {
-    // Chunks of 16 to 64 channels: n of them cover k only when 16 n <= k <=
-    // 64 n; and before NPU_5_0 every chunk but the last has one size c, so
-    // n = ceil(k / c). Most counts fail here, without a division.
-    if (n * 64 < k || n * 16 > k) return false;
-    if (part.device != Device::NPU_5_0 && n != (k + 15) / 16 && n != (k + 31) / 32 &&
-        n != (k + 63) / 64) {
-      return false;
-    }
-  }
   if (part.device == Device::NPU_5_0) {
     // Balanced: each chunk the smallest allowed size covering its share.
     std::int64_t rest = k;
@@ -116,7 +132,7 @@ bool z_chunks(const Workload& part, std::int64_t n, std::vector<std::int64_t>& c
       if (dw_sizes && size > 16 && size <= 32) size = 32;
       if (dw_sizes && size > 32) size = size <= 64 ? 64 : 0;
       if (size == 0 || size > rest) return false;
-      chunks.push_back(size);
+      add_chunks(runs, size, 1);
       rest -= size;
     }
     return rest == 0;
@@ -130,9 +146,30 @@ bool z_chunks(const Workload& part, std::int64_t n, std::vector<std::int64_t>& c
   if (full + (rest > 0 ? 1 : 0) != n || !allowed(chunk) || (rest > 0 && !allowed(rest))) {
     return false;
   }
-  chunks.assign(static_cast<std::size_t>(full), chunk);
-  if (rest > 0) chunks.push_back(rest);
+  if (full > 0) runs.push_back({chunk, full});
+  if (rest > 0) runs.push_back({rest, 1});
   return true;
+}
+
+// The Z counts worth trying for a depthwise-family part that takes 16 to 64
+// channels per workload: n chunks cover k only when 16 n <= k <= 64 n, and
+// before NPU_5_0 every chunk but the last has one size c, so n = ceil(k / c).
+// (1, the part whole, is always tried.) Most counts fail here, without
+// building their chunks.
+Counts depthwise_z_counts(const Workload& part) {
+  Counts counts;
+  const std::int64_t k = part.output.channels;
+  const std::int64_t top = std::min(kMaxWorkloadsPerTile, k / 16);
+  if (part.device == Device::NPU_5_0) {
+    const std::int64_t low = std::max<std::int64_t>(2, (k + 63) / 64);
+    if (low <= top) counts.set_every(low, 1, top);
+    return counts;
+  }
+  for (const std::int64_t c : {16, 32, 64}) {
+    const std::int64_t n = (k + c - 1) / c;
+    if (n >= 2 && n <= top && n * 64 >= k) counts.set(n);
+  }
+  return counts;
 }
 
 struct TilingGrid {
@@ -178,7 +215,7 @@ TileSplitCandidate& next_candidate(std::vector<TileSplitCandidate>& out, std::si
   c.kind = TileSplitCandidate::Kind::None;
   c.across = c.down = 1;
   c.pieces.clear();
-  c.order.clear();
+  c.runs.clear();
   return c;
 }
 
@@ -217,7 +254,7 @@ void add_hw_candidates(const Workload& part, ExecutionMode mode, std::int64_t n,
       for (const std::int64_t pw : widths) {
         const Workload piece = hw_piece(part, pw, ph);
         const auto it = std::find(c.pieces.begin(), c.pieces.end(), piece);
-        c.order.push_back(std::uint32_t(it - c.pieces.begin()));
+        c.issue(std::uint32_t(it - c.pieces.begin()));
         if (it == c.pieces.end()) c.pieces.push_back(piece);
       }
     }
@@ -280,7 +317,7 @@ std::vector<ExecutionMode> layer_modes(const Workload& part) {
 std::size_t intra_tile_candidates(const Workload& part, std::vector<TileSplitCandidate>& out) {
   const int dpus = device_spec(part.device).dpus_per_tile;
   std::size_t used = 0;
-  thread_local std::vector<std::int64_t> chunks;  // reused: this runs for every part
+  thread_local std::vector<ChunkRun> chunks;  // reused: this runs for every part
   for (const ExecutionMode mode : layer_modes(part)) {
     Workload moded = part;
     moded.mode = mode;
@@ -292,18 +329,22 @@ std::size_t intra_tile_candidates(const Workload& part, std::vector<TileSplitCan
         add_hw_candidates(moded, mode, n, out, used);
       });
     }
-    z_counts(moded, mode, dpus).for_each([&](std::int64_t n) {
+    Counts counts = z_counts(moded, mode, dpus);
+    if (depthwise_sizes(part)) counts.keep_only(depthwise_z_counts(part));
+    counts.for_each([&](std::int64_t n) {
       // Chunks of a valid part with channel counts the DPU takes are valid
       // workloads: no further check.
       if (!z_chunks(moded, n, chunks)) return;
       TileSplitCandidate& c = next_candidate(out, used);
       c.kind = n == 1 ? TileSplitCandidate::Kind::None : TileSplitCandidate::Kind::Z;
       c.across = n;
-      for (const std::int64_t k : chunks) {
-        const auto it = std::find_if(c.pieces.begin(), c.pieces.end(),
-                                     [&](const Workload& p) { return p.output.channels == k; });
-        c.order.push_back(std::uint32_t(it - c.pieces.begin()));
-        if (it == c.pieces.end()) c.pieces.push_back(channel_chunk(moded, k));
+      for (const ChunkRun& run : chunks) {
+        const auto it = std::find_if(c.pieces.begin(), c.pieces.end(), [&](const Workload& p) {
+          return p.output.channels == run.size;
+        });
+        const auto piece = std::uint32_t(it - c.pieces.begin());
+        if (it == c.pieces.end()) c.pieces.push_back(channel_chunk(moded, run.size));
+        c.runs.push_back({piece, static_cast<std::uint32_t>(run.count)});
       }
     });
   }

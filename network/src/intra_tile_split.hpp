@@ -41,18 +41,35 @@
 namespace vpucost::detail {
 
 /// One way to run a tile's part: its workloads (mode set) in issue order,
-/// held as the distinct pieces and the order in which they are issued (a
+/// held as the distinct pieces and the runs in which they are issued (a
 /// split repeats a few shapes many times: 60 chunks of 16 channels are one
-/// piece issued 60 times).
+/// piece issued 60 times, one run).
 struct TileSplitCandidate {
   enum class Kind : std::uint8_t { None, Z, HW };
+  /// `times` workloads of pieces[piece], issued one after another.
+  struct Run {
+    std::uint32_t piece;
+    std::uint32_t times;
+  };
   Kind kind = Kind::None;
-  std::int64_t across = 1;           ///< Z: channel chunks; HW: pieces across the width
-  std::int64_t down = 1;             ///< HW: pieces down the height
-  std::vector<Workload> pieces;      ///< distinct workloads
-  std::vector<std::uint32_t> order;  ///< index into pieces, per workload issued
+  std::int64_t across = 1;       ///< Z: channel chunks; HW: pieces across the width
+  std::int64_t down = 1;         ///< HW: pieces down the height
+  std::vector<Workload> pieces;  ///< distinct workloads
+  std::vector<Run> runs;         ///< the issue order; neighbouring runs differ in piece
 
-  std::size_t workloads() const { return order.size(); }
+  std::size_t workloads() const {
+    std::size_t n = 0;
+    for (const Run& r : runs) n += r.times;
+    return n;
+  }
+  /// Issues one more workload of pieces[piece].
+  void issue(std::uint32_t piece) {
+    if (!runs.empty() && runs.back().piece == piece) {
+      ++runs.back().times;
+    } else {
+      runs.push_back({piece, 1});
+    }
+  }
   /// "none", "Z:4" (4 channel chunks), "HW:2x3" (2 across x 3 down).
   std::string label() const;
 };

@@ -162,15 +162,17 @@ namespace {
 // Every strategy's tile parts, each part's candidate splits, and every
 // workload of them asked of the predictor in one batch: equal parts (SOHO's
 // equal slices, a part shared by two strategies) and equal workloads are
-// costed once.
+// costed once. One per thread, cleared for each layer: its vectors and
+// tables keep their memory (a VPU_4_0 layer: ~20 parts over five
+// strategies, ~80 candidates, ~50 distinct pieces).
 class StrategyBatch {
  public:
-  explicit StrategyBatch(const CyclePredictor& predictor) : predictor_(predictor) {
-    // A VPU_4_0 layer: ~20 parts over five strategies, ~80 candidates, ~50
-    // distinct pieces; reserving spares the regrowth.
-    parts_.reserve(32);
-    candidates_.reserve(128);
-    runs_.reserve(256);
+  void clear() {
+    part_names_.clear();
+    parts_.clear();
+    candidates_.clear();
+    runs_.clear();
+    query_names_.clear();
   }
 
   /// Index of `part`, or nothing when no split of it is acceptable.
@@ -182,25 +184,16 @@ class StrategyBatch {
     }
     Part entry;
     entry.first = static_cast<std::uint32_t>(candidates_.size());
-    // Kept per thread from layer to layer: the candidates' vectors keep their
-    // capacity (a VPU_4_0 layer builds ~80 candidates).
-    thread_local std::vector<detail::TileSplitCandidate> scratch;
-    const std::size_t n = detail::intra_tile_candidates(part, scratch);
+    const std::size_t n = detail::intra_tile_candidates(part, scratch_);
     for (std::size_t i = 0; i < n; ++i) {
-      const detail::TileSplitCandidate& c = scratch[i];
+      const detail::TileSplitCandidate& c = scratch_[i];
       Candidate cand{c.kind, c.across, c.down, static_cast<std::uint32_t>(runs_.size()), 0};
-      // The issue order as runs of one piece: a split into 120 chunks of 16
-      // channels is one run of 120.
       ids_.clear();
       for (const Workload& w : c.pieces) ids_.push_back(query_names_.intern(w).first);
-      for (const std::uint32_t piece : c.order) {
-        const std::uint32_t id = ids_[piece];
-        if (runs_.size() > cand.first_run && runs_.back().id == id) {
-          ++runs_.back().times;
-        } else {
-          runs_.push_back({id, 1});
-        }
-      }
+      // Distinct pieces are distinct queries, so the candidate's runs stay
+      // runs of one query.
+      for (const detail::TileSplitCandidate::Run& r : c.runs)
+        runs_.push_back({ids_[r.piece], r.times});
       cand.end_run = static_cast<std::uint32_t>(runs_.size());
       candidates_.push_back(cand);
     }
@@ -210,14 +203,14 @@ class StrategyBatch {
     return slot;
   }
 
-  void run() {
+  void run(const CyclePredictor& predictor) {
     const std::vector<Workload>& queries = query_names_.items();
     cycles_.resize(queries.size());
     // A piece padded on one side is costed as the dearer of its symmetric
     // neighbours (detail::symmetric_neighbours), unless the model learnt
     // such pieces.
-    if (predictor_.learnt_one_sided_padding()) {
-      detail::predict_in_range(predictor_, queries, cycles_);
+    if (predictor.learnt_one_sided_padding()) {
+      detail::predict_in_range(predictor, queries, cycles_);
       return;
     }
     std::vector<Workload> asked;
@@ -231,7 +224,7 @@ class StrategyBatch {
       answer.emplace_back(asked.size() - (two ? 2 : 1), asked.size() - 1);
     }
     std::vector<double> c(asked.size());
-    detail::predict_in_range(predictor_, asked, c);
+    detail::predict_in_range(predictor, asked, c);
     for (std::size_t i = 0; i < queries.size(); ++i) {
       cycles_[i] = std::max(c[answer[i].first], c[answer[i].second]);
     }
@@ -247,6 +240,9 @@ class StrategyBatch {
     cost.whole = part;
     cost.split_reason = split_reason(part);
     cost.split = detail::split_label(best.kind, best.across, best.down);
+    std::size_t issued = 0;
+    for (std::uint32_t r = best.first_run; r < best.end_run; ++r) issued += runs_[r].times;
+    cost.workloads.reserve(issued);
     for (std::uint32_t r = best.first_run; r < best.end_run; ++r) {
       cost.workloads.insert(
           cost.workloads.end(), runs_[r].times,
@@ -282,7 +278,6 @@ class StrategyBatch {
     double chosen_cycles = std::numeric_limits<double>::infinity();
     double runner_up = std::numeric_limits<double>::infinity();
     std::uint32_t chosen = entry.first;
-    std::vector<double> issued;
     for (std::uint32_t i = entry.first; i < entry.end; ++i) {
       const Candidate& cand = candidates_[i];
       double cycles = 0.0;
@@ -293,11 +288,11 @@ class StrategyBatch {
           for (std::uint32_t t = 0; t < runs_[r].times; ++t) cycles += cycles_[runs_[r].id];
         }
       } else {
-        issued.clear();
+        issued_.clear();
         for (std::uint32_t r = cand.first_run; r < cand.end_run; ++r) {
-          issued.insert(issued.end(), runs_[r].times, cycles_[runs_[r].id]);
+          issued_.insert(issued_.end(), runs_[r].times, cycles_[runs_[r].id]);
         }
-        cycles = detail::list_schedule(issued, dpus);
+        cycles = detail::list_schedule(issued_, dpus);
       }
       if (cycles < chosen_cycles) {
         runner_up = chosen_cycles;
@@ -312,21 +307,23 @@ class StrategyBatch {
     entry.runner_up = runner_up;
   }
 
-  const CyclePredictor& predictor_;
   detail::WorkloadInterner part_names_;  // tile parts, numbered as parts_
   std::vector<Part> parts_;
-  std::vector<Candidate> candidates_;         // every part's, a part's together
-  std::vector<Run> runs_;                     // every candidate's, a candidate's together
-  detail::WorkloadInterner query_names_{64};  // distinct DPU pieces asked of the predictor
-  std::vector<double> cycles_;                // per query, after run()
-  std::vector<std::uint32_t> ids_;            // query of each of a candidate's pieces
+  std::vector<Candidate> candidates_;                // every part's, a part's together
+  std::vector<Run> runs_;                            // every candidate's, a candidate's together
+  detail::WorkloadInterner query_names_{64};         // distinct DPU pieces asked of the predictor
+  std::vector<double> cycles_;                       // per query, after run()
+  std::vector<std::uint32_t> ids_;                   // query of each of a candidate's pieces
+  std::vector<detail::TileSplitCandidate> scratch_;  // a part's candidates
+  std::vector<double> issued_;                       // a candidate's workloads, in order
 };
 
 }  // namespace
 
 LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload& layer) {
   LayerStrategies out;
-  StrategyBatch batch(predictor);
+  thread_local StrategyBatch batch;
+  batch.clear();
   struct Pending {
     TilingStrategy strategy;
     std::vector<std::size_t> slots;
@@ -352,12 +349,20 @@ LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload&
     }
     pending.push_back(std::move(p));
   }
-  batch.run();
+  batch.run(predictor);
+  out.valid.reserve(pending.size());
   for (const Pending& p : pending) {
     StrategyCost cost;
     cost.strategy = p.strategy;
-    for (const std::size_t slot : p.slots) {
-      cost.tiles.push_back(batch.result(slot));
+    cost.tiles.reserve(p.slots.size());
+    for (std::size_t t = 0; t < p.slots.size(); ++t) {
+      // A tile running the same part as the one before (CLUSTERING's
+      // copies, SOK's equal chunks) copies its result.
+      if (t > 0 && p.slots[t] == p.slots[t - 1]) {
+        cost.tiles.push_back(cost.tiles.back());
+      } else {
+        cost.tiles.push_back(batch.result(p.slots[t]));
+      }
       cost.cycles = std::max(cost.cycles, cost.tiles.back().cycles);
     }
     out.valid.push_back(std::move(cost));

@@ -5,6 +5,7 @@
 // once. A flat open-addressing table over the workloads' hashes: a layer
 // interns ~150 workloads of which ~50 are distinct, and a node-based map
 // spent as long in malloc and free as in hashing.
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -42,6 +43,14 @@ class WorkloadInterner {
   }
 
   const std::vector<Workload>& items() const { return items_; }
+
+  /// Forgets every workload, keeping the memory (a table reused from layer
+  /// to layer).
+  void clear() {
+    items_.clear();
+    hashes_.clear();
+    std::fill(slots_.begin(), slots_.end(), kEmpty);
+  }
 
  private:
   static constexpr std::uint32_t kEmpty = 0xffffffffU;

@@ -28,7 +28,9 @@ std::vector<std::vector<std::int64_t>> channel_splits(const std::vector<TileSpli
   std::vector<std::vector<std::int64_t>> out;
   for (const TileSplitCandidate& c : cs) {
     std::vector<std::int64_t> k;
-    for (const std::uint32_t i : c.order) k.push_back(c.pieces[i].output.channels);
+    for (const TileSplitCandidate::Run& r : c.runs) {
+      k.insert(k.end(), r.times, c.pieces[r.piece].output.channels);
+    }
     out.push_back(k);
   }
   return out;

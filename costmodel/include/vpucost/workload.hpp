@@ -114,6 +114,8 @@ void validate(const Workload& w);
 ///    than 16 input channels runs as CM_CONVOLUTION.
 /// Two workloads with the same executed form cost the same.
 Workload as_executed(const Workload& w);
+/// as_executed(w).operation, without copying the workload.
+Operation executed_operation(const Workload& w);
 
 /// VPUNN's dual-sparsity rule: the DPU exploits one sparsity at a time, so a
 /// workload with both input and weight sparsity costs the cheaper of the
