@@ -1,7 +1,8 @@
-// Speed of a layer on the whole device (issue #16, item 7): cost_strategies
-// (every tiling strategy, each tile's part split into DPU workloads, each
-// workload at its fastest mode) for layers of the ProxylessNAS space on
-// VPU_4_0 (6 tiles) with the shipped DPU model. Target: <= 20 us a layer.
+// Speed of a layer on the whole device (issue #16, item 7): every tiling
+// strategy, each tile's part split into DPU workloads, each workload at its
+// fastest mode, for layers of the ProxylessNAS space on VPU_2_7 (2 tiles),
+// VPU_4_0 (6 tiles) and NPU_5_0 (3 tiles) with the shipped DPU models.
+// Target: <= 20 us a layer.
 // Results: bench/README.md.
 #include <benchmark/benchmark.h>
 
@@ -46,17 +47,29 @@ std::vector<Workload> proxyless_layers(Device d) {
   return out;
 }
 
-void BM_LayerAllStrategies(benchmark::State& state) {
-  const Device device = static_cast<Device>(state.range(0));
-  const std::string path = std::string(VPUCOST_MODELS_DIR) + "/" +
-                           (device == Device::VPU_4_0 ? "vpu_4_0.h5" : "vpu_2_7.h5");
-  const CostModel model = load_model(path);
-  // Layers no strategy fits (112x112 expand layers: streamed by the
-  // compiler, not costed here yet) are left out.
+std::string model_path(Device device) {
+  const std::string name = device == Device::VPU_2_7   ? "vpu_2_7.h5"
+                           : device == Device::VPU_4_0 ? "vpu_4_0.h5"
+                                                       : "npu_5_0.h5";
+  return std::string(VPUCOST_MODELS_DIR) + "/" + name;
+}
+
+// The layers some strategy fits. Layers no strategy fits (112x112 expand
+// layers: streamed by the compiler, in slices) are left out.
+std::vector<Workload> costable_layers(const CostModel& model, Device device) {
   std::vector<Workload> layers;
   for (const Workload& w : proxyless_layers(device)) {
     if (!cost_strategies(model, w).valid.empty()) layers.push_back(w);
   }
+  return layers;
+}
+
+// Every strategy costed and listed with its tiles' workloads: what `vpucost
+// layer` shows.
+void BM_LayerAllStrategies(benchmark::State& state) {
+  const Device device = static_cast<Device>(state.range(0));
+  const CostModel model = load_model(model_path(device));
+  const std::vector<Workload> layers = costable_layers(model, device);
   state.counters["layers"] = static_cast<double>(layers.size());
   std::size_t i = 0;
   for (auto _ : state) {
@@ -68,6 +81,28 @@ void BM_LayerAllStrategies(benchmark::State& state) {
 BENCHMARK(BM_LayerAllStrategies)
     ->Arg(static_cast<int>(Device::VPU_2_7))
     ->Arg(static_cast<int>(Device::VPU_4_0))
+    ->Arg(static_cast<int>(Device::NPU_5_0))
+    ->Unit(benchmark::kMicrosecond);
+
+// Every strategy costed, the best one listed: what a network, a LUT and
+// cost_on_device ask of a layer (issue #16 item 7's "best-strategy
+// latency").
+void BM_LayerBestStrategy(benchmark::State& state) {
+  const Device device = static_cast<Device>(state.range(0));
+  const CostModel model = load_model(model_path(device));
+  const std::vector<Workload> layers = costable_layers(model, device);
+  state.counters["layers"] = static_cast<double>(layers.size());
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(cost_best_strategy(model, layers[i]).best().cycles);
+    i = (i + 1) % layers.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_LayerBestStrategy)
+    ->Arg(static_cast<int>(Device::VPU_2_7))
+    ->Arg(static_cast<int>(Device::VPU_4_0))
+    ->Arg(static_cast<int>(Device::NPU_5_0))
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

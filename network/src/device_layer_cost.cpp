@@ -84,7 +84,7 @@ std::optional<DeviceLayerCost> streamed(const CyclePredictor& predictor, const D
   out.slices = static_cast<int>(slices.size());
   std::string names;
   for (const Workload& slice : slices) {
-    const LayerStrategies s = cost_strategies(predictor, slice);
+    const LayerStrategies s = cost_best_strategy(predictor, slice);
     if (s.valid.empty()) return std::nullopt;
     const StrategyCost& best = s.best();
     const LayerDmaTerms t = dma_terms(dma, slice, best);
@@ -102,7 +102,7 @@ std::optional<DeviceLayerCost> streamed(const CyclePredictor& predictor, const D
 
 DeviceLayerCost cost_on_device(const CyclePredictor& predictor, const DmaModel& dma,
                                const Workload& layer) {
-  const LayerStrategies all = cost_strategies(predictor, layer);
+  const LayerStrategies all = cost_best_strategy(predictor, layer);
   if (!all.valid.empty()) {
     const StrategyCost& best = all.best();
     DeviceLayerCost out;

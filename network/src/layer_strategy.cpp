@@ -230,6 +230,13 @@ class StrategyBatch {
     }
   }
 
+  /// The cycles of part `slot` run its cheapest way (after run()).
+  double cycles(std::size_t slot) {
+    Part& entry = parts_[slot];
+    if (!entry.chosen) choose(entry, part_names_.items()[slot]);
+    return entry.cycles;
+  }
+
   /// The cheapest candidate of part `slot` (after run()).
   WorkloadCost result(std::size_t slot) {
     Part& entry = parts_[slot];
@@ -318,15 +325,18 @@ class StrategyBatch {
   std::vector<double> issued_;                       // a candidate's workloads, in order
 };
 
-}  // namespace
+// Which strategies' tiles cost_strategies lists.
+enum class Listing { every_strategy, best_only };
 
-LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload& layer) {
+LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload& layer,
+                                Listing listing) {
   LayerStrategies out;
   thread_local StrategyBatch batch;
   batch.clear();
   struct Pending {
     TilingStrategy strategy;
     std::vector<std::size_t> slots;
+    double cycles = 0.0;  // the slowest tile's
   };
   std::vector<Pending> pending;
   for (const TilingStrategy s : device_strategies(layer.device)) {
@@ -350,10 +360,17 @@ LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload&
     pending.push_back(std::move(p));
   }
   batch.run(predictor);
+  const Pending* best = nullptr;  // the first of the cheapest, as LayerStrategies::best()
+  for (Pending& p : pending) {
+    for (const std::size_t slot : p.slots) p.cycles = std::max(p.cycles, batch.cycles(slot));
+    if (!best || p.cycles < best->cycles) best = &p;
+  }
   out.valid.reserve(pending.size());
   for (const Pending& p : pending) {
+    if (listing == Listing::best_only && &p != best) continue;
     StrategyCost cost;
     cost.strategy = p.strategy;
+    cost.cycles = p.cycles;
     cost.tiles.reserve(p.slots.size());
     for (std::size_t t = 0; t < p.slots.size(); ++t) {
       // A tile running the same part as the one before (CLUSTERING's
@@ -363,11 +380,20 @@ LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload&
       } else {
         cost.tiles.push_back(batch.result(p.slots[t]));
       }
-      cost.cycles = std::max(cost.cycles, cost.tiles.back().cycles);
     }
     out.valid.push_back(std::move(cost));
   }
   return out;
+}
+
+}  // namespace
+
+LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload& layer) {
+  return cost_strategies(predictor, layer, Listing::every_strategy);
+}
+
+LayerStrategies cost_best_strategy(const CyclePredictor& predictor, const Workload& layer) {
+  return cost_strategies(predictor, layer, Listing::best_only);
 }
 
 }  // namespace vpucost

@@ -67,6 +67,39 @@ TEST(IntraTileSplit, DepthwiseChunksAreVpunnsSplitsOf16To64Channels) {
   EXPECT_TRUE(has(npu, {64}));
 }
 
+// NPU_5_0's balanced depthwise splits, worked out a run at a time, are the
+// chunk-by-chunk rule's: each chunk ceil(channels left / chunks left) rounded
+// up to 16, then snapped to 32 or 64, the split refused when a chunk is above
+// 64, empty or larger than what is left. Every channel count to 2,048, every
+// chunk count.
+TEST(IntraTileSplit, Npu50BalancedSplitsAreTheChunkByChunkRule) {
+  const auto chunk_by_chunk = [](std::int64_t k, std::int64_t n) {
+    std::vector<std::int64_t> chunks;
+    std::int64_t rest = k;
+    for (std::int64_t left = n; left > 0; --left) {
+      std::int64_t size = ((rest + left - 1) / left + 15) / 16 * 16;
+      if (size > 16 && size <= 32) size = 32;
+      if (size > 32) size = size <= 64 ? 64 : 0;
+      if (size == 0 || size > rest) return std::vector<std::int64_t>{};
+      chunks.push_back(size);
+      rest -= size;
+    }
+    return rest == 0 ? chunks : std::vector<std::int64_t>{};
+  };
+  std::size_t splits_checked = 0;
+  for (std::int64_t k = 16; k <= 2048; k += 16) {
+    std::vector<std::vector<std::int64_t>> expected;
+    if (k <= 64 && k != 48) expected.push_back({k});  // whole: 16, 32 or 64 channels
+    for (std::int64_t n = 2; n <= std::min<std::int64_t>(128, k / 16); ++n) {
+      if (auto c = chunk_by_chunk(k, n); !c.empty()) expected.push_back(c);
+    }
+    EXPECT_EQ(channel_splits(intra_tile_candidates(depthwise(Device::NPU_5_0, k))), expected)
+        << k << " channels";
+    splits_checked += expected.size();
+  }
+  EXPECT_GT(splits_checked, 2000u);
+}
+
 TEST(IntraTileSplit, Vpu20HasOneModeAndSplitsOverItsFiveDpus) {
   Workload conv = test::conv3x3(Device::VPU_2_0, 64);
   EXPECT_EQ(layer_modes(conv).size(), 1u);

@@ -129,6 +129,46 @@ TEST(LayerStrategy, PartsCoverTheLayerExactly) {
   EXPECT_GT(checked, 1000);
 }
 
+// cost_best_strategy (what a network asks of a layer) is cost_strategies'
+// best(), with the same tiles and workloads, and the same reasons for the
+// strategies that are not valid.
+TEST(LayerStrategy, TheBestStrategyAloneIsTheBestOfAll) {
+  const RooflineModel roofline;
+  std::mt19937 rng(11);
+  int compared = 0;
+  for (int i = 0; i < 150; ++i) {
+    for (const Device device : all_devices()) {
+      const Workload layer = random_layer(rng, device);
+      if (find_problem(layer)) continue;
+      const LayerStrategies all = cost_strategies(roofline, layer);
+      const LayerStrategies one = cost_best_strategy(roofline, layer);
+      EXPECT_EQ(one.not_valid, all.not_valid);
+      if (all.valid.empty()) {
+        EXPECT_TRUE(one.valid.empty());
+        continue;
+      }
+      ASSERT_EQ(one.valid.size(), 1u);
+      const StrategyCost& a = all.best();
+      const StrategyCost& b = one.valid.front();
+      EXPECT_EQ(b.strategy, a.strategy);
+      EXPECT_EQ(b.cycles, a.cycles);
+      ASSERT_EQ(b.tiles.size(), a.tiles.size());
+      for (std::size_t t = 0; t < a.tiles.size(); ++t) {
+        EXPECT_EQ(b.tiles[t].whole, a.tiles[t].whole);
+        EXPECT_EQ(b.tiles[t].split, a.tiles[t].split);
+        EXPECT_EQ(b.tiles[t].cycles, a.tiles[t].cycles);
+        ASSERT_EQ(b.tiles[t].workloads.size(), a.tiles[t].workloads.size());
+        for (std::size_t w = 0; w < a.tiles[t].workloads.size(); ++w) {
+          EXPECT_EQ(b.tiles[t].workloads[w].workload, a.tiles[t].workloads[w].workload);
+          EXPECT_EQ(b.tiles[t].workloads[w].cycles, a.tiles[t].workloads[w].cycles);
+        }
+      }
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 300);
+}
+
 TEST(LayerStrategy, ClusteringIsTheLayerAsOneWorkloadInItsCheapestMode) {
   const RooflineModel roofline;
   const Workload layer = test::conv3x3(Device::VPU_2_7);

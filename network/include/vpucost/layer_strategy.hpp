@@ -84,6 +84,13 @@ LayerDmaTerms dma_terms(const DmaModel& dma, const Workload& layer, const Strate
 /// mode is ignored: each DPU workload runs at its fastest).
 LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload& layer);
 
+/// cost_strategies() with only the cheapest valid strategy, tiles and all, in
+/// `valid` (`not_valid` as there): every strategy is costed to find it, but
+/// only the winner's DPU workloads are listed -- what a network needs of a
+/// layer, without building the ~200 workloads of the strategies it does not
+/// use.
+LayerStrategies cost_best_strategy(const CyclePredictor& predictor, const Workload& layer);
+
 /// A layer on the device as a network runs it: at its best strategy, or --
 /// when no strategy fits the tiles' memory -- streamed through DDR in slices
 /// (the v2 teacher's composition rule): the fewest k >= 2 output-row slices
