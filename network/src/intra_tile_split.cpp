@@ -121,8 +121,7 @@ bool depthwise_sizes(const Workload& part) {
 // tries every n up to 120: chunk by chunk, that was 7,000 divisions a part
 // and most of an NPU_5_0 layer's time). Tested against the chunk-by-chunk
 // rule for every g and n (intra_tile_split_test.cpp).
-bool balanced_z_chunks(std::int64_t g, std::int64_t n, bool dw_sizes,
-                       std::vector<ChunkRun>& runs) {
+bool balanced_z_chunks(std::int64_t g, std::int64_t n, bool dw_sizes, std::vector<ChunkRun>& runs) {
   if (!dw_sizes) {
     // ceil(g / n) for the first g % n chunks, then g / n for the rest.
     const std::int64_t q = g / n, r = g % n;
@@ -245,20 +244,18 @@ Workload hw_piece(const Workload& part, std::int64_t width, std::int64_t height)
   return p;
 }
 
-// The next candidate of `out` past its first `used`, emptied; an element
+// The next candidate of `out` past its first `count`, emptied; an element
 // from an earlier part keeps its vectors' capacity.
-TileSplitCandidate& next_candidate(std::vector<TileSplitCandidate>& out, std::size_t& used) {
-  if (used == out.size()) out.emplace_back();
-  TileSplitCandidate& c = out[used++];
+TileSplitCandidate& next_candidate(TileSplits& out) {
+  if (out.count == out.candidates.size()) out.candidates.emplace_back();
+  TileSplitCandidate& c = out.candidates[out.count++];
   c.kind = TileSplitCandidate::Kind::None;
   c.across = c.down = 1;
-  c.pieces.clear();
   c.runs.clear();
   return c;
 }
 
-void add_hw_candidates(const Workload& part, ExecutionMode mode, std::int64_t n,
-                       std::vector<TileSplitCandidate>& out, std::size_t& used) {
+void add_hw_candidates(const Workload& part, ExecutionMode mode, std::int64_t n, TileSplits& out) {
   const TilingGrid g = hw_tiling_grid(mode);
   const std::int64_t w = part.output.width;
   const std::int64_t h = part.output.height;
@@ -283,17 +280,14 @@ void add_hw_candidates(const Workload& part, ExecutionMode mode, std::int64_t n,
       }
     }
     if (!ok) continue;
-    TileSplitCandidate& c = next_candidate(out, used);
+    TileSplitCandidate& c = next_candidate(out);
     c.kind = TileSplitCandidate::Kind::HW;
     c.across = std::int64_t(widths.size());
     c.down = std::int64_t(heights.size());
     // Row-major: full pieces first, the last column / row the remainder.
     for (const std::int64_t ph : heights) {
       for (const std::int64_t pw : widths) {
-        const Workload piece = hw_piece(part, pw, ph);
-        const auto it = std::find(c.pieces.begin(), c.pieces.end(), piece);
-        c.issue(std::uint32_t(it - c.pieces.begin()));
-        if (it == c.pieces.end()) c.pieces.push_back(piece);
+        c.issue(out.piece(hw_piece(part, pw, ph)));
       }
     }
   }
@@ -315,6 +309,13 @@ std::string split_label(TileSplitCandidate::Kind kind, std::int64_t across, std:
 
 std::string TileSplitCandidate::label() const {
   return split_label(kind, across, down);
+}
+
+std::uint32_t TileSplits::piece(const Workload& w) {
+  const auto index =
+      static_cast<std::uint32_t>(std::find(pieces.begin(), pieces.end(), w) - pieces.begin());
+  if (index == pieces.size()) pieces.push_back(w);
+  return index;
 }
 
 std::vector<ExecutionMode> layer_modes(const Workload& part) {
@@ -352,9 +353,10 @@ std::vector<ExecutionMode> layer_modes(const Workload& part) {
   return wanted;
 }
 
-std::size_t intra_tile_candidates(const Workload& part, std::vector<TileSplitCandidate>& out) {
+void intra_tile_candidates(const Workload& part, TileSplits& out) {
   const int dpus = device_spec(part.device).dpus_per_tile;
-  std::size_t used = 0;
+  out.pieces.clear();
+  out.count = 0;
   thread_local std::vector<ChunkRun> chunks;  // reused: this runs for every part
   for (const ExecutionMode mode : layer_modes(part)) {
     Workload moded = part;
@@ -364,34 +366,39 @@ std::size_t intra_tile_candidates(const Workload& part, std::vector<TileSplitCan
     // depthwise and pooling exists only before VPU_2_7.
     if (dpus > 1 && !(is_depthwise_family(part.operation) && part.device != Device::VPU_2_0)) {
       hw_counts(moded, mode, dpus).for_each([&](std::int64_t n) {
-        add_hw_candidates(moded, mode, n, out, used);
+        add_hw_candidates(moded, mode, n, out);
       });
     }
+    // The pieces from here on are this mode's Z chunks, which differ in
+    // their channels only: found by those.
+    const auto first_piece = static_cast<std::uint32_t>(out.pieces.size());
+    const auto z_piece = [&](std::int64_t channels) {
+      for (auto i = first_piece; i < out.pieces.size(); ++i) {
+        if (out.pieces[i].output.channels == channels) return i;
+      }
+      out.pieces.push_back(channel_chunk(moded, channels));
+      return static_cast<std::uint32_t>(out.pieces.size() - 1);
+    };
     Counts counts = z_counts(moded, mode, dpus);
     if (depthwise_sizes(part)) counts.keep_only(depthwise_z_counts(part));
     counts.for_each([&](std::int64_t n) {
       // Chunks of a valid part with channel counts the DPU takes are valid
       // workloads: no further check.
       if (!z_chunks(moded, n, chunks)) return;
-      TileSplitCandidate& c = next_candidate(out, used);
+      TileSplitCandidate& c = next_candidate(out);
       c.kind = n == 1 ? TileSplitCandidate::Kind::None : TileSplitCandidate::Kind::Z;
       c.across = n;
       for (const ChunkRun& run : chunks) {
-        const auto it = std::find_if(c.pieces.begin(), c.pieces.end(), [&](const Workload& p) {
-          return p.output.channels == run.size;
-        });
-        const auto piece = std::uint32_t(it - c.pieces.begin());
-        if (it == c.pieces.end()) c.pieces.push_back(channel_chunk(moded, run.size));
-        c.runs.push_back({piece, static_cast<std::uint32_t>(run.count)});
+        c.runs.push_back({z_piece(run.size), static_cast<std::uint32_t>(run.count)});
       }
     });
   }
-  return used;
 }
 
-std::vector<TileSplitCandidate> intra_tile_candidates(const Workload& part) {
-  std::vector<TileSplitCandidate> out;
-  out.resize(intra_tile_candidates(part, out));
+TileSplits intra_tile_candidates(const Workload& part) {
+  TileSplits out;
+  intra_tile_candidates(part, out);
+  out.candidates.resize(out.count);
   return out;
 }
 

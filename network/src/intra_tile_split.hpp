@@ -41,28 +41,28 @@
 namespace vpucost::detail {
 
 /// One way to run a tile's part: its workloads (mode set) in issue order,
-/// held as the distinct pieces and the runs in which they are issued (a
-/// split repeats a few shapes many times: 60 chunks of 16 channels are one
-/// piece issued 60 times, one run).
+/// held as runs over the part's distinct pieces (TileSplits::pieces): a
+/// split repeats a few shapes many times -- 60 chunks of 16 channels are one
+/// piece issued 60 times, one run -- and the part's candidates share them
+/// (every Z split of a depthwise part is made of 16, 32 and 64 channels).
 struct TileSplitCandidate {
   enum class Kind : std::uint8_t { None, Z, HW };
-  /// `times` workloads of pieces[piece], issued one after another.
+  /// `times` workloads of TileSplits::pieces[piece], issued one after another.
   struct Run {
     std::uint32_t piece;
     std::uint32_t times;
   };
   Kind kind = Kind::None;
-  std::int64_t across = 1;       ///< Z: channel chunks; HW: pieces across the width
-  std::int64_t down = 1;         ///< HW: pieces down the height
-  std::vector<Workload> pieces;  ///< distinct workloads
-  std::vector<Run> runs;         ///< the issue order; neighbouring runs differ in piece
+  std::int64_t across = 1;  ///< Z: channel chunks; HW: pieces across the width
+  std::int64_t down = 1;    ///< HW: pieces down the height
+  std::vector<Run> runs;    ///< the issue order; neighbouring runs differ in piece
 
   std::size_t workloads() const {
     std::size_t n = 0;
     for (const Run& r : runs) n += r.times;
     return n;
   }
-  /// Issues one more workload of pieces[piece].
+  /// Issues one more workload of piece `piece`.
   void issue(std::uint32_t piece) {
     if (!runs.empty() && runs.back().piece == piece) {
       ++runs.back().times;
@@ -74,6 +74,22 @@ struct TileSplitCandidate {
   std::string label() const;
 };
 
+/// Every candidate split of one part: the distinct workloads they issue, and
+/// the candidates as runs over them. Reusable from part to part: only the
+/// first `count` candidates are the part's (the others keep their vectors'
+/// capacity).
+struct TileSplits {
+  std::vector<Workload> pieces;
+  std::vector<TileSplitCandidate> candidates;
+  std::size_t count = 0;
+
+  std::span<const TileSplitCandidate> part_candidates() const {
+    return std::span<const TileSplitCandidate>(candidates).first(count);
+  }
+  /// The index of `w` in pieces, added when new (a part has a few).
+  std::uint32_t piece(const Workload& w);
+};
+
 /// TileSplitCandidate::label() of a candidate of this kind and shape.
 std::string split_label(TileSplitCandidate::Kind kind, std::int64_t across, std::int64_t down);
 
@@ -82,10 +98,9 @@ std::vector<ExecutionMode> layer_modes(const Workload& part);
 
 /// Every candidate split of `part` in every mode; those whose workloads are
 /// invalid or exceed one workload's limits are left out.
-std::vector<TileSplitCandidate> intra_tile_candidates(const Workload& part);
-/// The same into `out`, reused from part to part (its candidates keep their
-/// vectors' capacity): the candidates are out's first `returned` elements.
-std::size_t intra_tile_candidates(const Workload& part, std::vector<TileSplitCandidate>& out);
+TileSplits intra_tile_candidates(const Workload& part);
+/// The same into `out`, reused from part to part.
+void intra_tile_candidates(const Workload& part, TileSplits& out);
 
 /// What the DPU model is asked for a piece `w`. A piece of a split over
 /// rows or columns is padded on one side only (the tensor border), which no

@@ -24,12 +24,12 @@ Workload depthwise(Device device, std::int64_t channels, std::int64_t size = 14)
   return w;
 }
 
-std::vector<std::vector<std::int64_t>> channel_splits(const std::vector<TileSplitCandidate>& cs) {
+std::vector<std::vector<std::int64_t>> channel_splits(const TileSplits& cs) {
   std::vector<std::vector<std::int64_t>> out;
-  for (const TileSplitCandidate& c : cs) {
+  for (const TileSplitCandidate& c : cs.candidates) {
     std::vector<std::int64_t> k;
     for (const TileSplitCandidate::Run& r : c.runs) {
-      k.insert(k.end(), r.times, c.pieces[r.piece].output.channels);
+      k.insert(k.end(), r.times, cs.pieces[r.piece].output.channels);
     }
     out.push_back(k);
   }
@@ -42,8 +42,9 @@ bool has(const std::vector<std::vector<std::int64_t>>& splits, std::vector<std::
 
 TEST(IntraTileSplit, OneDpuKeepsAConvolutionWhole) {
   const auto cs = intra_tile_candidates(test::conv3x3(Device::VPU_4_0, 256));
-  ASSERT_EQ(cs.size(), 3u) << "one workload in each CUBOID mode";
-  for (const TileSplitCandidate& c : cs) {
+  ASSERT_EQ(cs.candidates.size(), 3u) << "one workload in each CUBOID mode";
+  EXPECT_EQ(cs.pieces.size(), 3u);
+  for (const TileSplitCandidate& c : cs.candidates) {
     ASSERT_EQ(c.workloads(), 1u);
     EXPECT_EQ(c.label(), "none");
   }
@@ -107,13 +108,13 @@ TEST(IntraTileSplit, Vpu20HasOneModeAndSplitsOverItsFiveDpus) {
   EXPECT_EQ(layer_modes(conv), std::vector<ExecutionMode>{ExecutionMode::VECTOR_FP16});
   const auto cs = intra_tile_candidates(conv);
   bool hw = false, z = false;
-  for (const TileSplitCandidate& c : cs) {
+  for (const TileSplitCandidate& c : cs.candidates) {
     hw |= c.label().starts_with("HW:");
     z |= c.label().starts_with("Z:");
-    // HW pieces keep the part's padding on every side, and read the input
-    // that padding implies.
-    for (const Workload& w : c.pieces) EXPECT_FALSE(find_problem(w).has_value());
   }
+  // HW pieces keep the part's padding on every side, and read the input
+  // that padding implies.
+  for (const Workload& w : cs.pieces) EXPECT_FALSE(find_problem(w).has_value());
   EXPECT_TRUE(hw);
   EXPECT_TRUE(z);
 }
