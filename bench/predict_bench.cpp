@@ -97,6 +97,24 @@ void BM_ValidateAndEncode(benchmark::State& state) {
 }
 BENCHMARK(BM_ValidateAndEncode);
 
+void BM_ValidateOnly(benchmark::State& state) {
+  const auto ws = workloads(1024);
+  std::size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(find_problem(ws[i++ & 1023]));
+}
+BENCHMARK(BM_ValidateOnly);
+
+void BM_EncodeOnly(benchmark::State& state) {
+  const auto ws = workloads(1024);
+  FeatureVector f;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    encode_features(ws[i++ & 1023], f);
+    benchmark::DoNotOptimize(f.data());
+  }
+}
+BENCHMARK(BM_EncodeOnly);
+
 void BM_MlpForwardOnly(benchmark::State& state) {
   const ModelParts p = shipped_size_model();
   const auto ws = workloads(1);
@@ -143,7 +161,7 @@ void BM_BatchedMlpOnly(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * 1024);
 }
-BENCHMARK(BM_BatchedMlpOnly)->Arg(64)->Arg(128)->Arg(256)->Arg(1024);
+BENCHMARK(BM_BatchedMlpOnly)->Arg(16)->Arg(32)->Arg(64)->Arg(128)->Arg(256)->Arg(1024);
 
 void BM_RooflineSingleQuery(benchmark::State& state) {
   const RooflineModel roofline;

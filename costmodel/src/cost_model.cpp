@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
 
 namespace vpucost {
@@ -14,6 +15,13 @@ struct BatchBuffers {
   Eigen::VectorXf y;  // network outputs
   MlpWorkspace workspace;
 };
+
+// Whether a and b differ in their execution mode at most.
+bool same_but_mode(const Workload& a, const Workload& b) {
+  Workload moded = a;
+  moded.mode = b.mode;
+  return moded == b;
+}
 
 double to_cycles(float log_cycles) {
   const double cycles = std::exp(static_cast<double>(log_cycles));
@@ -139,14 +147,28 @@ void CostModel::predict_cycles(std::span<const Workload> workloads, std::span<do
     bool any_dual = false;
     for (std::size_t j = 0; j < n; ++j) {
       const Workload& w = workloads[start + j];
-      if (auto problem = find_problem(w)) {
-        throw Error("workload " + std::to_string(start + j) + ": " + *problem);
+      // The same piece as the one before (valid, answerable) in another
+      // mode, as a layer asks for its pieces: only the mode can be wrong, and
+      // its features are the previous column's with the mode's rewritten.
+      const bool mode_change = j > 0 && same_but_mode(w, workloads[start + j - 1]) &&
+                               operation_has_mode(w.device, w.operation, w.mode);
+      if (!mode_change) {
+        if (auto problem = find_problem(w)) {
+          throw Error("workload " + std::to_string(start + j) + ": " + *problem);
+        }
+        if (auto problem = find_unanswerable(w)) {
+          throw Error("workload " + std::to_string(start + j) + ": " + *problem);
+        }
       }
-      if (auto problem = find_unanswerable(w)) {
-        throw Error("workload " + std::to_string(start + j) + ": " + *problem);
+      const std::span<float, kFeatureCount> column(x.col(static_cast<Eigen::Index>(j)).data(),
+                                                   kFeatureCount);
+      if (mode_change) {
+        const float* previous = x.col(static_cast<Eigen::Index>(j) - 1).data();
+        std::copy(previous, previous + kFeatureCount, column.begin());
+        encode_mode_change(w, column);
+      } else {
+        encode_features(w, column);
       }
-      encode_features(w, std::span<float, kFeatureCount>(x.col(static_cast<Eigen::Index>(j)).data(),
-                                                         kFeatureCount));
       any_dual = any_dual || (w.input_sparsity > 0.0 && w.weight_sparsity > 0.0);
     }
     const auto cols = static_cast<Eigen::Index>(n);

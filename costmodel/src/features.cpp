@@ -112,6 +112,31 @@ inline float util(std::int64_t size, int grid) {
   return static_cast<float>(double(size) / double(ceil_div(size, grid) * grid));
 }
 
+// The features the execution mode changes, and only those: 5-10 (the mode,
+// one-hot) and 32-37 (output blocks and MPE utilisation). `oc` is the
+// executed (padded) output channel count. Shared by encode_features and
+// encode_mode_change, so that a workload re-encoded for another mode gets
+// the very bits a full encoding would.
+void add_mode_features(const Workload& w, std::int64_t oc, std::span<float, kFeatureCount> f,
+                       LogFeatures& logs) {
+  for (std::size_t i = 5; i <= 10; ++i) f[i] = 0.0f;
+  f[5 + static_cast<std::size_t>(w.mode)] = 1.0f;
+  const std::int64_t ow = w.output.width;
+  const std::int64_t oh = w.output.height;
+  // 32-35: output blocks on the compiler's NTHW/NTK grid of the mode.
+  const ModeGrid nt = mode_grid(w.mode);
+  const std::int64_t tiles =
+      ceil_div(ow, nt.grid_w) * ceil_div(oh, nt.grid_h) * ceil_div(oc, nt.grid_c);
+  logs.add(32, double(tiles));
+  f[33] = util(ow, nt.grid_w);
+  f[34] = util(oh, nt.grid_h);
+  f[35] = util(oc, nt.grid_c);
+  // 36-37: spatial utilisation of the MPE grid.
+  const ModeGrid mpe = mpe_grid(w.mode);
+  f[36] = util(ow, mpe.grid_w);
+  f[37] = util(oh, mpe.grid_h);
+}
+
 }  // namespace
 
 bool is_supported_feature_version(int version) {
@@ -165,7 +190,6 @@ void encode_features(const Workload& w, std::span<float, kFeatureCount> f) noexc
       f[4] = 1.0f;
       break;
   }
-  f[5 + static_cast<std::size_t>(w.mode)] = 1.0f;
   f[11] = w.input.dtype == DType::FLOAT16 ? 1.0f : 0.0f;
   f[12] = w.output.dtype == DType::FLOAT16 ? 1.0f : 0.0f;
 
@@ -214,17 +238,7 @@ void encode_features(const Workload& w, std::span<float, kFeatureCount> f) noexc
   logs.add(30, outputs * out_bytes_per);
   logs.add(31, 1.0 + weight_elems * in_bytes_per);
 
-  const ModeGrid nt = mode_grid(w.mode);
-  const std::int64_t tiles =
-      ceil_div(ow, nt.grid_w) * ceil_div(oh, nt.grid_h) * ceil_div(oc, nt.grid_c);
-  logs.add(32, double(tiles));
-  f[33] = util(ow, nt.grid_w);
-  f[34] = util(oh, nt.grid_h);
-  f[35] = util(oc, nt.grid_c);
-  const ModeGrid mpe = mpe_grid(w.mode);
-  f[36] = util(ow, mpe.grid_w);
-  f[37] = util(oh, mpe.grid_h);
-
+  add_mode_features(w, oc, f, logs);
   logs.write_to(f);
 
   f[38] = static_cast<float>(ow);
@@ -254,6 +268,12 @@ void encode_features(const Workload& w, std::span<float, kFeatureCount> f) noexc
       w.output_write_tiles > 1 ? static_cast<float>(std::log2(double(w.output_write_tiles))) : 0.0f;
   f[54] = w.isi_strategy == IsiStrategy::SPLIT_OVER_H ? 1.0f : 0.0f;
   f[55] = w.isi_strategy == IsiStrategy::SPLIT_OVER_K ? 1.0f : 0.0f;
+}
+
+void encode_mode_change(const Workload& w, std::span<float, kFeatureCount> f) noexcept {
+  LogFeatures logs;
+  add_mode_features(w, padded_channels(w.output.channels), f, logs);
+  logs.write_to(f);
 }
 
 }  // namespace vpucost

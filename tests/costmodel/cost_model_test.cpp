@@ -72,6 +72,44 @@ TEST(CostModel, RejectsWorkloadsOfAnotherDeviceAndInvalidOnes) {
   }
 }
 
+// A batch asks for a piece in every mode one after another: each mode is
+// encoded from the column before (exactly, features_test.cpp) and checked
+// by itself, so a mode the operation does not take is still refused.
+TEST(CostModel, ABatchOfModesEqualsSingleQueriesAndChecksEachMode) {
+  const CostModel model(random_model(Device::NPU_5_0, {32, 16}));
+  std::vector<Workload> ws;
+  for (const std::int64_t c : {16, 64, 96, 256}) {
+    for (const ExecutionMode m :
+         {ExecutionMode::CUBOID_16x16, ExecutionMode::CUBOID_8x16, ExecutionMode::CUBOID_4x16}) {
+      ws.push_back(conv3x3(Device::NPU_5_0, c));
+      ws.back().mode = m;
+    }
+  }
+  std::vector<double> batch(ws.size());
+  model.predict_cycles(ws, batch);
+  for (std::size_t i = 0; i < ws.size(); ++i) {
+    EXPECT_NEAR(batch[i] / model.predict_cycles(ws[i]), 1.0, 1e-5) << i;
+    if (i % 3 > 0) {
+      EXPECT_NE(batch[i], batch[i - 1]) << "a mode changes the prediction";
+    }
+  }
+  // NPU_5_0 runs a depthwise convolution only as CUBOID_16x16.
+  Workload dw = conv3x3(Device::NPU_5_0, 64);
+  dw.operation = Operation::DW_CONVOLUTION;
+  std::vector<Workload> modes{dw, dw};
+  modes[1].mode = ExecutionMode::CUBOID_8x16;
+  std::vector<double> out(2);
+  try {
+    model.predict_cycles(modes, out);
+    FAIL() << "a depthwise convolution in CUBOID_8x16 on NPU_5_0 was costed";
+  } catch (const Error& e) {
+    EXPECT_EQ(
+        std::string(e.what()).rfind("workload 1: execution mode CUBOID_8x16 is not accepted", 0),
+        0u)
+        << e.what();
+  }
+}
+
 TEST(CostModel, PredictionsAreClampedFinitePositive) {
   ModelParts parts = random_model(Device::VPU_2_7);
   parts.output_offset = 500.0f;  // exp(500) would overflow a double

@@ -2,13 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <vector>
 
+#include "../support/random_workloads.hpp"
 #include "../support/test_workloads.hpp"
+#include "vpucost/device.hpp"
 #include "vpucost/enums.hpp"
 
 namespace vpucost {
@@ -23,6 +26,32 @@ float feature(const FeatureVector& f, std::string_view name) {
   }
   ADD_FAILURE() << "no feature " << name;
   return NAN;
+}
+
+// A workload re-encoded for another mode (encode_mode_change, what a batch
+// does for a piece asked in every mode) has, bit for bit, its full encoding:
+// every device, every pair of modes, compiler fields drawn.
+TEST(Features, AModeChangeGivesTheFullEncodingExactly) {
+  int compared = 0;
+  for (const Device d : all_devices()) {
+    test::WorkloadSampler sampler(d, 17, true, true);
+    for (const Workload& w : sampler.take(300)) {
+      const FeatureVector from = encode_features(w);
+      for (const ExecutionMode m : device_spec(d).modes) {
+        Workload moded = w;
+        moded.mode = m;
+        FeatureVector changed = from;
+        encode_mode_change(moded, changed);
+        const FeatureVector full = encode_features(moded);
+        for (std::size_t i = 0; i < kFeatureCount; ++i) {
+          ASSERT_EQ(std::bit_cast<std::uint32_t>(changed[i]), std::bit_cast<std::uint32_t>(full[i]))
+              << describe(w) << " to " << to_string(m) << ", feature " << feature_names()[i];
+        }
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(compared, 2000);
 }
 
 TEST(Features, NamesAreUniqueAndMatchTheCount) {

@@ -44,6 +44,12 @@ std::optional<std::string> unencodable_field(const Workload& w, int version);
 /// channels encode the same. Never allocates.
 void encode_features(const Workload& w, std::span<float, kFeatureCount> out) noexcept;
 
+/// `f` holds the encoding of `w` in another execution mode: rewrites the
+/// features the mode changes (5-10 and 32-37) for w.mode, giving exactly
+/// encode_features(w) at a fraction of its cost (a layer asks for most
+/// pieces in every mode).
+void encode_mode_change(const Workload& w, std::span<float, kFeatureCount> f) noexcept;
+
 using FeatureVector = std::array<float, kFeatureCount>;
 inline FeatureVector encode_features(const Workload& w) noexcept {
   FeatureVector v;
