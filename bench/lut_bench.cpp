@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <random>
+#include <string>
 
 #include "vpucost/hurricane_space.hpp"
 #include "vpucost/lut_writers.hpp"
@@ -58,13 +59,18 @@ void BM_ProxylessLutFiveResolutionsModel(benchmark::State& state) {
 }
 BENCHMARK(BM_ProxylessLutFiveResolutionsModel)->Unit(benchmark::kMillisecond);
 
+// The shipped models' file stem of a device of several tiles.
+std::string model_stem(Device device) {
+  return device == Device::VPU_4_0 ? "vpu_4_0" : device == Device::NPU_5_0 ? "npu_5_0" : "vpu_2_7";
+}
+
 // The same table on the whole device (compute mode: every layer at its best
-// tiling strategy), shipped models of VPU_2_7 and VPU_4_0 (issue #16's
-// target: < 100 ms for the five resolutions).
+// tiling strategy), shipped models of VPU_2_7, VPU_4_0 and NPU_5_0 (issue
+// #16's target: < 100 ms for the five resolutions).
 void BM_ProxylessLutFiveResolutionsDevice(benchmark::State& state) {
   const Device device = static_cast<Device>(state.range(0));
-  const std::filesystem::path path = std::filesystem::path(VPUCOST_SOURCE_DIR) / "models" /
-                                     (device == Device::VPU_4_0 ? "vpu_4_0.h5" : "vpu_2_7.h5");
+  const std::filesystem::path path =
+      std::filesystem::path(VPUCOST_SOURCE_DIR) / "models" / (model_stem(device) + ".h5");
   if (!std::filesystem::exists(path)) {
     state.SkipWithError("no shipped model");
     return;
@@ -80,6 +86,7 @@ void BM_ProxylessLutFiveResolutionsDevice(benchmark::State& state) {
 BENCHMARK(BM_ProxylessLutFiveResolutionsDevice)
     ->Arg(static_cast<int>(Device::VPU_2_7))
     ->Arg(static_cast<int>(Device::VPU_4_0))
+    ->Arg(static_cast<int>(Device::NPU_5_0))
     ->Unit(benchmark::kMillisecond);
 
 // once-for-all's MobileNetV3 tables (ofa-mbv3: SE and h-swish on SHAVE) at
@@ -88,7 +95,7 @@ BENCHMARK(BM_ProxylessLutFiveResolutionsDevice)
 void BM_ShaveSpaceTablesDevice(benchmark::State& state) {
   const Device device = static_cast<Device>(state.range(0));
   const bool hurricane = state.range(1) != 0;
-  const std::string stem = device == Device::VPU_4_0 ? "vpu_4_0" : "vpu_2_7";
+  const std::string stem = model_stem(device);
   const std::filesystem::path models = std::filesystem::path(VPUCOST_SOURCE_DIR) / "models";
   if (!std::filesystem::exists(models / (stem + ".h5"))) {
     state.SkipWithError("no shipped model");
@@ -109,6 +116,7 @@ void BM_ShaveSpaceTablesDevice(benchmark::State& state) {
 BENCHMARK(BM_ShaveSpaceTablesDevice)
     ->Args({static_cast<int>(Device::VPU_2_7), 0})
     ->Args({static_cast<int>(Device::VPU_4_0), 0})
+    ->Args({static_cast<int>(Device::NPU_5_0), 0})
     ->Args({static_cast<int>(Device::VPU_2_7), 1})
     ->Args({static_cast<int>(Device::VPU_4_0), 1})
     ->Unit(benchmark::kMillisecond);
