@@ -244,17 +244,6 @@ Workload hw_piece(const Workload& part, std::int64_t width, std::int64_t height)
   return p;
 }
 
-// The next candidate of `out` past its first `count`, emptied; an element
-// from an earlier part keeps its vectors' capacity.
-TileSplitCandidate& next_candidate(TileSplits& out) {
-  if (out.count == out.candidates.size()) out.candidates.emplace_back();
-  TileSplitCandidate& c = out.candidates[out.count++];
-  c.kind = TileSplitCandidate::Kind::None;
-  c.across = c.down = 1;
-  c.runs.clear();
-  return c;
-}
-
 void add_hw_candidates(const Workload& part, ExecutionMode mode, std::int64_t n, TileSplits& out) {
   const TilingGrid g = hw_tiling_grid(mode);
   const std::int64_t w = part.output.width;
@@ -280,14 +269,12 @@ void add_hw_candidates(const Workload& part, ExecutionMode mode, std::int64_t n,
       }
     }
     if (!ok) continue;
-    TileSplitCandidate& c = next_candidate(out);
-    c.kind = TileSplitCandidate::Kind::HW;
-    c.across = std::int64_t(widths.size());
-    c.down = std::int64_t(heights.size());
+    out.start(TileSplitCandidate::Kind::HW, std::int64_t(widths.size()),
+              std::int64_t(heights.size()));
     // Row-major: full pieces first, the last column / row the remainder.
     for (const std::int64_t ph : heights) {
       for (const std::int64_t pw : widths) {
-        c.issue(out.piece(hw_piece(part, pw, ph)));
+        out.issue(out.piece(hw_piece(part, pw, ph)));
       }
     }
   }
@@ -309,6 +296,23 @@ std::string split_label(TileSplitCandidate::Kind kind, std::int64_t across, std:
 
 std::string TileSplitCandidate::label() const {
   return split_label(kind, across, down);
+}
+
+TileSplitCandidate& TileSplits::start(TileSplitCandidate::Kind kind, std::int64_t across,
+                                      std::int64_t down) {
+  const auto at = static_cast<std::uint32_t>(runs.size());
+  candidates.push_back({kind, across, down, at, at});
+  return candidates.back();
+}
+
+void TileSplits::issue(std::uint32_t piece, std::uint32_t times) {
+  TileSplitCandidate& c = candidates.back();
+  if (c.end_run > c.first_run && runs.back().piece == piece) {
+    runs.back().times += times;
+  } else {
+    runs.push_back({piece, times});
+    ++c.end_run;
+  }
 }
 
 std::uint32_t TileSplits::piece(const Workload& w) {
@@ -356,7 +360,8 @@ std::vector<ExecutionMode> layer_modes(const Workload& part) {
 void intra_tile_candidates(const Workload& part, TileSplits& out) {
   const int dpus = device_spec(part.device).dpus_per_tile;
   out.pieces.clear();
-  out.count = 0;
+  out.runs.clear();
+  out.candidates.clear();
   thread_local std::vector<ChunkRun> chunks;  // reused: this runs for every part
   for (const ExecutionMode mode : layer_modes(part)) {
     Workload moded = part;
@@ -385,11 +390,9 @@ void intra_tile_candidates(const Workload& part, TileSplits& out) {
       // Chunks of a valid part with channel counts the DPU takes are valid
       // workloads: no further check.
       if (!z_chunks(moded, n, chunks)) return;
-      TileSplitCandidate& c = next_candidate(out);
-      c.kind = n == 1 ? TileSplitCandidate::Kind::None : TileSplitCandidate::Kind::Z;
-      c.across = n;
+      out.start(n == 1 ? TileSplitCandidate::Kind::None : TileSplitCandidate::Kind::Z, n, 1);
       for (const ChunkRun& run : chunks) {
-        c.runs.push_back({z_piece(run.size), static_cast<std::uint32_t>(run.count)});
+        out.issue(z_piece(run.size), static_cast<std::uint32_t>(run.count));
       }
     });
   }
@@ -398,7 +401,6 @@ void intra_tile_candidates(const Workload& part, TileSplits& out) {
 TileSplits intra_tile_candidates(const Workload& part) {
   TileSplits out;
   intra_tile_candidates(part, out);
-  out.candidates.resize(out.count);
   return out;
 }
 

@@ -53,41 +53,40 @@ struct TileSplitCandidate {
     std::uint32_t times;
   };
   Kind kind = Kind::None;
-  std::int64_t across = 1;  ///< Z: channel chunks; HW: pieces across the width
-  std::int64_t down = 1;    ///< HW: pieces down the height
-  std::vector<Run> runs;    ///< the issue order; neighbouring runs differ in piece
+  std::int64_t across = 1;      ///< Z: channel chunks; HW: pieces across the width
+  std::int64_t down = 1;        ///< HW: pieces down the height
+  std::uint32_t first_run = 0;  ///< its runs in TileSplits::runs; neighbouring
+  std::uint32_t end_run = 0;    ///< runs differ in piece
 
-  std::size_t workloads() const {
-    std::size_t n = 0;
-    for (const Run& r : runs) n += r.times;
-    return n;
-  }
-  /// Issues one more workload of piece `piece`.
-  void issue(std::uint32_t piece) {
-    if (!runs.empty() && runs.back().piece == piece) {
-      ++runs.back().times;
-    } else {
-      runs.push_back({piece, 1});
-    }
-  }
   /// "none", "Z:4" (4 channel chunks), "HW:2x3" (2 across x 3 down).
   std::string label() const;
 };
 
 /// Every candidate split of one part: the distinct workloads they issue, and
-/// the candidates as runs over them. Reusable from part to part: only the
-/// first `count` candidates are the part's (the others keep their vectors'
-/// capacity).
+/// the candidates as runs over them, all in flat vectors (an NPU_5_0
+/// depthwise part has ~90 candidates; reused from part to part, the vectors
+/// keep their capacity).
 struct TileSplits {
   std::vector<Workload> pieces;
+  std::vector<TileSplitCandidate::Run> runs;  ///< every candidate's, a candidate's together
   std::vector<TileSplitCandidate> candidates;
-  std::size_t count = 0;
 
-  std::span<const TileSplitCandidate> part_candidates() const {
-    return std::span<const TileSplitCandidate>(candidates).first(count);
+  std::span<const TileSplitCandidate::Run> runs_of(const TileSplitCandidate& c) const {
+    return std::span<const TileSplitCandidate::Run>(runs).subspan(c.first_run,
+                                                                  c.end_run - c.first_run);
+  }
+  /// The DPU workloads candidate `c` issues.
+  std::size_t workloads(const TileSplitCandidate& c) const {
+    std::size_t n = 0;
+    for (const auto& r : runs_of(c)) n += r.times;
+    return n;
   }
   /// The index of `w` in pieces, added when new (a part has a few).
   std::uint32_t piece(const Workload& w);
+  /// Starts a candidate; issue() adds to it.
+  TileSplitCandidate& start(TileSplitCandidate::Kind kind, std::int64_t across, std::int64_t down);
+  /// Issues `times` more workloads of piece `piece` in the last candidate.
+  void issue(std::uint32_t piece, std::uint32_t times = 1);
 };
 
 /// TileSplitCandidate::label() of a candidate of this kind and shape.

@@ -188,14 +188,16 @@ class StrategyBatch {
     detail::intra_tile_candidates(part, scratch_);
     ids_.clear();
     for (const Workload& w : scratch_.pieces) ids_.push_back(query_names_.intern(w).first);
-    for (const detail::TileSplitCandidate& c : scratch_.part_candidates()) {
-      Candidate cand{c.kind, c.across, c.down, static_cast<std::uint32_t>(runs_.size()), 0};
-      // A candidate's neighbouring runs issue different workloads, hence
-      // different queries: its runs stay runs of one query.
-      for (const detail::TileSplitCandidate::Run& r : c.runs)
-        runs_.push_back({ids_[r.piece], r.times});
-      cand.end_run = static_cast<std::uint32_t>(runs_.size());
-      candidates_.push_back(cand);
+    // A candidate's neighbouring runs issue different workloads, hence
+    // different queries: its runs stay runs of one query.
+    const auto offset = static_cast<std::uint32_t>(runs_.size());
+    for (const detail::TileSplitCandidate::Run& r : scratch_.runs) {
+      runs_.push_back({ids_[r.piece], r.times});
+    }
+    for (Candidate c : scratch_.candidates) {
+      c.first_run += offset;
+      c.end_run += offset;
+      candidates_.push_back(c);
     }
     entry.end = static_cast<std::uint32_t>(candidates_.size());
     parts_.push_back(entry);
@@ -265,13 +267,8 @@ class StrategyBatch {
     std::uint32_t id;     // query
     std::uint32_t times;  // issued one after another
   };
-  struct Candidate {
-    detail::TileSplitCandidate::Kind kind;
-    std::int64_t across;
-    std::int64_t down;
-    std::uint32_t first_run;
-    std::uint32_t end_run;
-  };
+  // A part's candidate, its runs in runs_ (queries, not pieces).
+  using Candidate = detail::TileSplitCandidate;
   struct Part {
     std::uint32_t first = 0;  // its candidates
     std::uint32_t end = 0;

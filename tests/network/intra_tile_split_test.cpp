@@ -28,7 +28,7 @@ std::vector<std::vector<std::int64_t>> channel_splits(const TileSplits& cs) {
   std::vector<std::vector<std::int64_t>> out;
   for (const TileSplitCandidate& c : cs.candidates) {
     std::vector<std::int64_t> k;
-    for (const TileSplitCandidate::Run& r : c.runs) {
+    for (const TileSplitCandidate::Run& r : cs.runs_of(c)) {
       k.insert(k.end(), r.times, cs.pieces[r.piece].output.channels);
     }
     out.push_back(k);
@@ -45,7 +45,7 @@ TEST(IntraTileSplit, OneDpuKeepsAConvolutionWhole) {
   ASSERT_EQ(cs.candidates.size(), 3u) << "one workload in each CUBOID mode";
   EXPECT_EQ(cs.pieces.size(), 3u);
   for (const TileSplitCandidate& c : cs.candidates) {
-    ASSERT_EQ(c.workloads(), 1u);
+    ASSERT_EQ(cs.workloads(c), 1u);
     EXPECT_EQ(c.label(), "none");
   }
 }

@@ -195,7 +195,7 @@ TEST(LayerStrategy, EachTileRunsItsCheapestCandidate) {
           std::vector<double> sums;
           for (const detail::TileSplitCandidate& c : splits.candidates) {
             double sum = 0.0;
-            for (const auto& r : c.runs) {
+            for (const auto& r : splits.runs_of(c)) {
               const double cycles = roofline.predict_cycles(splits.pieces[r.piece]);
               for (std::uint32_t t = 0; t < r.times; ++t) sum += cycles;
             }
