@@ -64,19 +64,25 @@ std::vector<Workload> costable_layers(const CostModel& model, Device device) {
   return layers;
 }
 
-// Every strategy costed and listed with its tiles' workloads: what `vpucost
-// layer` shows.
-void BM_LayerAllStrategies(benchmark::State& state) {
+// Cycles through the costable layers of a device, costing each with `cost`.
+template <typename Cost>
+void cycle_layers(benchmark::State& state, Cost cost) {
   const Device device = static_cast<Device>(state.range(0));
   const CostModel model = load_model(model_path(device));
   const std::vector<Workload> layers = costable_layers(model, device);
   state.counters["layers"] = static_cast<double>(layers.size());
   std::size_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(cost_strategies(model, layers[i]).best().cycles);
+    benchmark::DoNotOptimize(cost(model, layers[i]).best().cycles);
     i = (i + 1) % layers.size();
   }
   state.SetItemsProcessed(state.iterations());
+}
+
+// Every strategy costed and listed with its tiles' workloads: what `vpucost
+// layer` shows.
+void BM_LayerAllStrategies(benchmark::State& state) {
+  cycle_layers(state, [](const CostModel& m, const Workload& w) { return cost_strategies(m, w); });
 }
 BENCHMARK(BM_LayerAllStrategies)
     ->Arg(static_cast<int>(Device::VPU_2_7))
@@ -88,16 +94,8 @@ BENCHMARK(BM_LayerAllStrategies)
 // cost_on_device ask of a layer (issue #16 item 7's "best-strategy
 // latency").
 void BM_LayerBestStrategy(benchmark::State& state) {
-  const Device device = static_cast<Device>(state.range(0));
-  const CostModel model = load_model(model_path(device));
-  const std::vector<Workload> layers = costable_layers(model, device);
-  state.counters["layers"] = static_cast<double>(layers.size());
-  std::size_t i = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(cost_best_strategy(model, layers[i]).best().cycles);
-    i = (i + 1) % layers.size();
-  }
-  state.SetItemsProcessed(state.iterations());
+  cycle_layers(state,
+               [](const CostModel& m, const Workload& w) { return cost_best_strategy(m, w); });
 }
 BENCHMARK(BM_LayerBestStrategy)
     ->Arg(static_cast<int>(Device::VPU_2_7))
