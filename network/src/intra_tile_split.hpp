@@ -15,11 +15,11 @@
 //    only a CONVOLUTION or a VECTOR-mode part is cut. The counts n tried are
 //    the multiples of the DPUs per tile up to min(128, K/16), the exact
 //    halvings of ceil(K/z) for z in {16, 32, 48, 64, 80, 128, 144}, and 1.
-//    Before NPU_5_0 a split into n is chunks of round_up(ceil(K/n), 16), the
-//    rest last, and exists only when it gives exactly n non-empty chunks;
-//    on NPU_5_0 it is balanced (each chunk the smallest allowed size >=
-//    ceil(rest / chunks left)). Depthwise and pooling on VPU_2_7+ take only
-//    16, 32 or 64 channels per workload;
+//    A split into n is chunks of round_up(ceil(K/n), 16), the rest last,
+//    and exists only when it gives exactly n non-empty chunks -- NPU_5_0
+//    included: the teacher's layers split so, not in the balanced chunks of
+//    VPUNN's later splitter for new devices (z_split.cpp). Depthwise and
+//    pooling on VPU_2_7+ take only 16, 32 or 64 channels per workload;
 //  - HW tiling, only with several DPUs per tile (VPU_2_0): for n in {1}, the
 //    multiples of the DPUs and the halvings of the mode grid's cell count, up
 //    to 128, every factor pair a x b = n cuts the output columns into
@@ -63,9 +63,8 @@ struct TileSplitCandidate {
 };
 
 /// Every candidate split of one part: the distinct workloads they issue, and
-/// the candidates as runs over them, all in flat vectors (an NPU_5_0
-/// depthwise part has ~90 candidates; reused from part to part, the vectors
-/// keep their capacity).
+/// the candidates as runs over them, all in flat vectors (reused from part
+/// to part, the vectors keep their capacity).
 struct TileSplits {
   std::vector<Workload> pieces;
   std::vector<TileSplitCandidate::Run> runs;  ///< every candidate's, a candidate's together

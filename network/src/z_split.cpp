@@ -13,84 +13,21 @@ bool runs_as_one_workload(const Workload& part, int dpus) {
                        op == Operation::ELTWISE);
 }
 
-// Appends `count` chunks of `size` to `runs`, merging with the last run.
-void add_chunks(std::vector<ChunkRun>& runs, std::int64_t size, std::int64_t count) {
-  if (!runs.empty() && runs.back().size == size) {
-    runs.back().count += count;
-  } else {
-    runs.push_back({size, count});
-  }
-}
-
 // Whether a depthwise-family part on this device takes only 16, 32 or 64
 // channels per workload.
 bool depthwise_sizes(const Workload& part) {
   return is_depthwise_family(part.operation) && part.device != Device::VPU_2_0;
 }
 
-// NPU_5_0's balanced split of g 16-channel groups into n chunks, as runs:
-// chunk by chunk, each takes the smallest allowed size covering its share of
-// what is left, ceil(groups left / chunks left) groups -- snapped up to 2 or
-// 4 groups (32 or 64 channels) for depthwise-family parts, which fail beyond
-// 4 -- and the split fails when a chunk would be empty or larger than what
-// is left. The sizes never grow, so the chunks come in at most three runs,
-// each worked out at once rather than chunk by chunk (a 1,920-channel part
-// tries every n up to 120: chunk by chunk, that was 7,000 divisions a part
-// and most of an NPU_5_0 layer's time). Tested against the chunk-by-chunk
-// rule for every g and n (intra_tile_split_test.cpp).
-bool balanced_z_chunks(std::int64_t g, std::int64_t n, bool dw_sizes, std::vector<ChunkRun>& runs) {
-  if (!dw_sizes) {
-    // ceil(g / n) for the first g % n chunks, then g / n for the rest.
-    const std::int64_t q = g / n, r = g % n;
-    if (q == 0) return false;
-    if (r > 0) runs.push_back({16 * (q + 1), r});
-    runs.push_back({16 * q, n - r});
-    return true;
-  }
-  std::int64_t left = n;
-  while (left > 0) {
-    // ceil(g / left): > 4 fails; 3-4 -> 4; 2 -> 2; 1 -> 1; 0 (empty) fails.
-    std::int64_t size = 0, steps = 0;
-    if (g > 4 * left) return false;
-    if (g > 2 * left) {
-      // Stays above 2 per chunk left while g - 4t > 2 (left - t).
-      size = 4;
-      steps = std::min(left, (g - 2 * left + 1) / 2);
-    } else if (g > left) {
-      // Stays above 1 per chunk left while g - 2t > left - t.
-      size = 2;
-      steps = std::min(left, g - left);
-    } else if (g > 0) {
-      // One group each: g must equal the chunks left.
-      size = 1;
-      steps = left;
-      if (g != left) return false;
-    } else {
-      return false;
-    }
-    // The phase's last chunk must still find `size` groups left.
-    if (g - size * (steps - 1) < size) return false;
-    add_chunks(runs, 16 * size, steps);
-    g -= size * steps;
-    left -= steps;
-  }
-  return g == 0;
-}
-
 // The Z counts worth trying for a depthwise-family part that takes 16 to 64
 // channels per workload: n chunks cover k only when 16 n <= k <= 64 n, and
-// before NPU_5_0 every chunk but the last has one size c, so n = ceil(k / c).
-// (1, the part whole, is always tried.) Most counts fail here, without
-// building their chunks.
+// every chunk but the last has one size c, so n = ceil(k / c). (1, the part
+// whole, is always tried.) Most counts fail here, without building their
+// chunks.
 SplitCounts depthwise_z_counts(const Workload& part) {
   SplitCounts counts;
   const std::int64_t k = part.output.channels;
   const std::int64_t top = std::min(kMaxWorkloadsPerTile, k / 16);
-  if (part.device == Device::NPU_5_0) {
-    const std::int64_t low = std::max<std::int64_t>(2, (k + 63) / 64);
-    if (low <= top) counts.set_every(low, 1, top);
-    return counts;
-  }
   for (const std::int64_t c : {16, 32, 64}) {
     const std::int64_t n = (k + c - 1) / c;
     if (n >= 2 && n <= top && n * 64 >= k) counts.set(n);
@@ -110,10 +47,13 @@ bool z_chunks(const Workload& part, std::int64_t n, std::vector<ChunkRun>& runs)
     return allowed(k);
   }
   if (k % 16 != 0) return false;
-  if (part.device == Device::NPU_5_0) return balanced_z_chunks(k / 16, n, dw_sizes, runs);
   // Chunks of round_up(ceil(k / n), 16), the rest last: the split exists
   // only when that makes exactly n non-empty chunks (VPUNN's empty
-  // workload otherwise).
+  // workload otherwise). NPU_5_0 too: the teacher's layers split so (on the
+  // train file, NPU_5_0 depthwise parts of 80, 96, 112, 144, 176, 240 and
+  // 304 channels run as 3, 3, 4, 5, 6, 8 and 10 chunks, never as the
+  // balanced 64+16, 64+32, 64+32+16, ... that VPUNN's later "balanced"
+  // splitter for new devices would give), network/NETWORK.md section 11.
   const std::int64_t chunk = ((k + n - 1) / n + 15) / 16 * 16;
   const std::int64_t full = k / chunk;
   const std::int64_t rest = k % chunk;

@@ -33,8 +33,8 @@ struct LayerMape {
 };
 
 // Same strategy as the teacher: levels reached on the full files (100, 94.9,
-// 90.4, 87.6 %; issue #16's target is 90 %) less room for rounding, and on the
-// bundled 300-layer samples (96.0, 92.3, 89.3 % on the multi-tile devices)
+// 90.4, 88.2 %; issue #16's target is 90 %) less room for rounding, and on the
+// bundled 300-layer samples (96.0, 92.3, 89.7 % on the multi-tile devices)
 // less room for a sample.
 double strategy_level(Device d, bool full_file) {
   switch (d) {
@@ -45,8 +45,15 @@ double strategy_level(Device d, bool full_file) {
     case Device::VPU_4_0:
       return full_file ? 0.90 : 0.89;
     default:
-      return full_file ? 0.87 : 0.86;
+      return full_file ? 0.875 : 0.88;
   }
+}
+
+// Best-strategy MAPE: issue #16's 5 %, and on NPU_5_0 the 3.3 % its
+// depthwise cut reaches (network/NETWORK.md section 11: 3.28 % on the full
+// file, 3.33 % on the sample; 3.84 % with the balanced cut).
+double best_mape_level(Device d) {
+  return d == Device::NPU_5_0 ? 0.036 : 0.05;
 }
 
 class ShippedLayerModel : public ::testing::TestWithParam<Device> {};
@@ -86,7 +93,7 @@ TEST_P(ShippedLayerModel, MatchesTheTeachersLayers) {
       }
     }
     EXPECT_EQ(validity_differs, 0u) << file;
-    EXPECT_LE(best.value(), 0.05) << file;
+    EXPECT_LE(best.value(), best_mape_level(d)) << file;
     EXPECT_LE(weights.value(), 0.05) << file;
     EXPECT_LE(input.value(), 0.05) << file;
     EXPECT_LE(output.value(), 0.05) << file;
