@@ -1,8 +1,9 @@
 #pragma once
 // Z tiling of a tile's part (intra_tile_split.hpp has the rules): which
 // numbers n of output-channel chunks a part is tried in, and the chunks of
-// each n -- VPUNN's rounded-up chunks before NPU_5_0, balanced ones on
-// NPU_5_0, depthwise and pooling in chunks of 16, 32 or 64 channels.
+// each n -- VPUNN's rounded-up chunks on every generation (NPU_5_0
+// included, as the teacher's layers show), depthwise and pooling in chunks
+// of 16, 32 or 64 channels.
 #include <array>
 #include <bit>
 #include <cstdint>
