@@ -1,7 +1,6 @@
 #include "vpucost/features.hpp"
 
 #include <Eigen/Core>
-#include <bit>
 #include <cmath>
 
 #include "vpucost/device.hpp"
@@ -76,13 +75,7 @@ class LogFeatures {
   std::array<std::uint8_t, kLanes> index_;  // the first count_ are set
   std::size_t count_ = 0;
 };
-// ceil(a / b) for the grids below, which are all powers of two: a shift,
-// not a division (a query takes eight of these; integer division is the
-// slowest instruction it would run).
 inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
-  const auto ub = static_cast<std::uint64_t>(b);
-  // (std::has_single_bit would call libgcc's popcount on baseline x86-64.)
-  if (b > 0 && (ub & (ub - 1)) == 0) return (a + b - 1) >> std::countr_zero(ub);
   return (a + b - 1) / b;
 }
 

@@ -107,11 +107,9 @@ std::string TileSplitCandidate::label() const {
   return split_label(kind, across, down);
 }
 
-TileSplitCandidate& TileSplits::start(TileSplitCandidate::Kind kind, std::int64_t across,
-                                      std::int64_t down) {
+void TileSplits::start(TileSplitCandidate::Kind kind, std::int64_t across, std::int64_t down) {
   const auto at = static_cast<std::uint32_t>(runs.size());
   candidates.push_back({kind, across, down, at, at});
-  return candidates.back();
 }
 
 void TileSplits::issue(std::uint32_t piece, std::uint32_t times) {

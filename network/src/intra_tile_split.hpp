@@ -83,7 +83,7 @@ struct TileSplits {
   /// The index of `w` in pieces, added when new (a part has a few).
   std::uint32_t piece(const Workload& w);
   /// Starts a candidate; issue() adds to it.
-  TileSplitCandidate& start(TileSplitCandidate::Kind kind, std::int64_t across, std::int64_t down);
+  void start(TileSplitCandidate::Kind kind, std::int64_t across, std::int64_t down);
   /// Issues `times` more workloads of piece `piece` in the last candidate.
   void issue(std::uint32_t piece, std::uint32_t times = 1);
 };
