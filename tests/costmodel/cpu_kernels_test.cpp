@@ -150,6 +150,36 @@ TEST(CpuKernels, DenseLayersMatchADoubleReferenceOnEveryPath) {
   }
 }
 
+// The AVX-512 batch is cut into register tiles of several widths (full
+// tiles, then one narrower tile for the columns left): a column's result may
+// not depend on the tile it landed in, so every batch size gives each column
+// the bits it gets alone. (The other paths run Eigen's GEMM, whose blocking
+// follows the column count: there a column agrees to float rounding only.)
+TEST(CpuKernels, AColumnGetsTheSameBitsInEveryBatchSizeOnAvx512) {
+  if (!cpu_supports(CpuPath::Avx512)) GTEST_SKIP() << "this CPU has no AVX-512";
+  const MathKernels& k = math_kernels(CpuPath::Avx512);
+  constexpr Index kMaxColumns = 19;
+  for (const Index rows : {Index{128}, Index{48}, Index{37}, Index{16}, Index{1}}) {
+    constexpr Index cols = 56;
+    const auto w = random_values(static_cast<std::size_t>(rows * cols), 6);
+    const auto b = random_values(static_cast<std::size_t>(rows), 7);
+    const auto x = random_values(static_cast<std::size_t>(cols * kMaxColumns), 8, 0.3);
+    std::vector<float> alone(static_cast<std::size_t>(rows * kMaxColumns));
+    for (Index j = 0; j < kMaxColumns; ++j) {
+      k.dense_batch(w.data(), rows, cols, b.data(), x.data() + j * cols, cols,
+                    alone.data() + j * rows, rows, 1, false);
+    }
+    for (Index n = 2; n <= kMaxColumns; ++n) {
+      std::vector<float> y(static_cast<std::size_t>(rows * n));
+      k.dense_batch(w.data(), rows, cols, b.data(), x.data(), cols, y.data(), rows, n, false);
+      for (Index i = 0; i < rows * n; ++i) {
+        ASSERT_EQ(y[i], alone[i]) << rows << " rows, batch of " << n << ", column " << i / rows
+                                  << ", row " << i % rows;
+      }
+    }
+  }
+}
+
 TEST(CpuKernels, ProductsMatchADoubleReferenceWithEitherOperandTransposed) {
   constexpr Index m = 48, n = 21, k = 37, pad = 2;
   for (bool ta : {false, true}) {
