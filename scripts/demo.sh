@@ -68,11 +68,12 @@ echo "   against VPUNN's layer model on 300 bundled layers"
 echo
 echo "== MobileNetV3-Large on VPU_4_0 node by node (DPU, SHAVE h-swish / SE, layout), compute mode"
 "$vpucost" net --model models/vpu_4_0.h5 --shave-model models/shave_vpu_4_0.h5 \
-  --nodes data/samples/v2/networks/vpu_4_0_mobilenet_v3_large.csv | tail -n 3
+  --nodes data/samples/v2/networks/vpu_4_0_mobilenet_v3_large.csv --mode compute | tail -n 3
 echo
-echo "== a ProxylessNAS latency table for VPU_2_7 with the shipped model (the whole device)"
-"$vpucost" lut --model models/vpu_2_7.h5 --space proxyless --resolution 224 \
-  --format proxyless-yaml --out "$out/224_lookup_table.yaml"
+echo "== a ProxylessNAS latency table for VPU_2_7 with the shipped models (the whole device,"
+echo "   device mode: weight fetches the layer before does not hide are counted)"
+"$vpucost" lut --model models/vpu_2_7.h5 --dma-model models/dma_vpu_2_7.h5 --space proxyless \
+  --resolution 224 --format proxyless-yaml --out "$out/224_lookup_table.yaml"
 echo
 echo "== once-for-all's MobileNetV3 space on VPU_4_0: the five tables its LatencyTable loads"
 mkdir -p "$out/ofa_mbv3"
@@ -89,7 +90,7 @@ echo "== an ONNX model: torchvision's MobileNetV3-Large exported (weights=None) 
   torchvision.models.mobilenet_v3_large(weights=None).eval(), torch.zeros(1, 3, 224, 224),
   '$out/mobilenet_v3_large.onnx', opset_version=13)"
 "$vpucost" net --model models/vpu_4_0.h5 --shave-model models/shave_vpu_4_0.h5 \
-  --onnx "$out/mobilenet_v3_large.onnx" | tail -n 4
+  --dma-model models/dma_vpu_4_0.h5 --onnx "$out/mobilenet_v3_large.onnx" | tail -n 4
 echo
 echo "== the same from Python (/usr/bin/python3, installed package): python/examples/quickstart.py"
 (cd / && /usr/bin/python3 -c "import vpucost; print('import vpucost:', vpucost.__file__)")

@@ -30,15 +30,17 @@ inline void add_costing_options(po::options_description& options) {
        "model file (.h5); without it (or 'roofline'), the roofline estimate")
       ("device", po::value<std::string>(), device_help.c_str())
       ("dtype", po::value<std::string>()->default_value("UINT8"), dtype_help.c_str())
-      ("mode", po::value<std::string>()->default_value("compute"),
-       "latency of a layer: compute (the whole device: best tiling strategy, weights prefetched, "
-       "activations in CMX), ddr (plus the DMA of weights, input and output), dpu (one DPU, "
-       "workloads one after another) or device (compute plus the weight fetches the previous "
-       "layer does not hide: in a table, an entry's first behind its own last layer; a network "
-       "in order (net) also fetches its input and spills its output; not for nas)")
+      ("mode", po::value<std::string>()->default_value("device"),
+       "latency of a layer: device (the default: compute plus the weight fetches the previous "
+       "layer does not hide -- in a table an entry's first behind its own last layer; a network "
+       "in order also fetches its input and spills its output), compute (the whole device: best "
+       "tiling strategy, weights prefetched, activations in CMX; what the v2 teacher's layer and "
+       "network labels measure), ddr (plus the DMA of weights, input and output) or dpu (one "
+       "DPU, workloads one after another)")
       ("dpu-only", "the same as --mode dpu")
       ("dma-model", po::value<std::string>(),
-       "DMA model file for --mode ddr and streamed layers (default: the device's roofline DMA)")
+       "DMA model file (e.g. models/dma_vpu_4_0.h5) for the weight fetches of --mode device, "
+       "--mode ddr and streamed layers (default: the device's roofline DMA)")
       ("shave-model", po::value<std::string>(),
        "SHAVE model file (e.g. models/shave_vpu_4_0.h5) for what runs on the SHAVE cores: "
        "the SHAVE nodes of net --nodes, MobileNetV3's h-swish and SE (--space ofa-mbv3)");
@@ -49,7 +51,7 @@ struct CostingSetup {
   LoadedPredictor loaded;
   Device device = Device::VPU_2_7;
   DType dtype = DType::UINT8;
-  LatencyMode mode = LatencyMode::compute;
+  LatencyMode mode = LatencyMode::device;
   std::shared_ptr<const DmaModel> dma;  ///< null: the device's roofline DMA
   std::string dma_description = "roofline DMA";
   std::shared_ptr<const ShaveModel> shave;  ///< null without --shave-model

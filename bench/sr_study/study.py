@@ -37,8 +37,10 @@ def run(cmd):
 
 def models(args, device):
     d = device.lower()
+    # compute mode, as the study's tables in nas/README.md were made (the
+    # default is device mode since 2026-12-05).
     return ["--model", f"{args.models}/{d}.h5", "--shave-model", f"{args.models}/shave_{d}.h5",
-            "--dma-model", f"{args.models}/dma_{d}.h5"]
+            "--dma-model", f"{args.models}/dma_{d}.h5", "--mode", "compute"]
 
 
 def table(args, device, dtype, height):

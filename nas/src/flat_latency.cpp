@@ -8,7 +8,12 @@
 
 namespace vpucost::nas {
 
-FlatLatencyTable::FlatLatencyTable(const LatencyTable& table) : fixed_ms_(table.fixed_ms()) {
+FlatLatencyTable::FlatLatencyTable(const LatencyTable& table, double network_terms_ms)
+    : fixed_ms_(table.fixed_ms() + network_terms_ms) {
+  if (!std::isfinite(network_terms_ms) || network_terms_ms < 0) {
+    throw Error("latency table: network terms " + std::to_string(network_terms_ms) +
+                " ms are not a finite non-negative number");
+  }
   offsets_.push_back(0);
   for (const auto& position : table.blocks) {
     if (position.empty()) throw Error("latency table of '" + table.space + "': empty position");

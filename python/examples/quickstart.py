@@ -13,15 +13,17 @@ cycles = model.predict(workloads)
 error = np.abs(cycles - workloads["cycles"]) / workloads["cycles"]
 print(f"{len(cycles)} workloads on {model.device}: MAPE {100 * error.mean():.2f} %")
 
-# 2. A network on the whole VPU_4_0, SHAVE activations included.
-costing = vpucost.Costing(model="models/vpu_4_0.h5", shave_model="models/shave_vpu_4_0.h5")
+# 2. A network on the whole VPU_4_0, SHAVE activations included; device mode
+#    (the default): weight fetches the node before does not hide, by the DMA model.
+costing = vpucost.Costing(model="models/vpu_4_0.h5", shave_model="models/shave_vpu_4_0.h5",
+                          dma_model="models/dma_vpu_4_0.h5")
 net = costing.network("nets/mobilenet_v3_large.json")
 print(net)
 table = net.table()
 print(table.groupby("engine")["ms"].sum().round(4).to_string())
 
 # 3. A ProxylessNAS latency table and the expected latency of a search.
-lut = vpucost.build_lut("proxyless", 224, costing=vpucost.Costing(model="models/vpu_4_0.h5"))
+lut = vpucost.build_lut("proxyless", 224, costing=costing)
 try:
     import torch
 

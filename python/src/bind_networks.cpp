@@ -290,7 +290,7 @@ void bind_networks(py::module_& m) {
                                   std::move(mode), std::move(shave_model), std::move(dma_model)});
            }),
            py::arg("model") = py::none(), py::arg("device") = py::none(),
-           py::arg("dtype") = "UINT8", py::arg("mode") = "compute",
+           py::arg("dtype") = "UINT8", py::arg("mode") = "device",
            py::arg("shave_model") = py::none(), py::arg("dma_model") = py::none())
       .def_property_readonly("device",
                              [](const PyCosting& c) { return std::string(to_string(c.device)); })

@@ -49,7 +49,7 @@ struct CostingOptions {
   PyModel model;
   std::optional<std::string> device;
   std::string dtype = "UINT8";
-  std::string mode = "compute";
+  std::string mode = "device";
   std::optional<std::string> shave_model;  ///< a SHAVE model file
   std::optional<std::string> dma_model;    ///< a DMA model file
 };

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 #include "nas_test_support.hpp"
@@ -25,6 +26,24 @@ TEST(FlatLatencyTable, GivesExactlyTheLatencyTablesNumbers) {
     const Architecture a = test::random_architecture(space, rng);
     EXPECT_EQ(flat.latency_ms(a), table.latency_ms(a));  // bit for bit
   }
+}
+
+// Device mode's network terms (input fetch, output spill, first fetch) are
+// added once to every architecture; they cannot be negative or NaN.
+TEST(FlatLatencyTable, NetworkTermsAddToEveryArchitecture) {
+  const LatencyTable& table = test::proxyless_table();
+  const FlatLatencyTable plain(table);
+  const FlatLatencyTable with_terms(table, 0.25);
+  EXPECT_EQ(with_terms.fixed_ms(), table.fixed_ms() + 0.25);
+  const SearchSpace space = proxyless_space();
+  std::mt19937_64 rng(2);
+  for (int i = 0; i < 50; ++i) {
+    const Architecture a = test::random_architecture(space, rng);
+    EXPECT_NEAR(with_terms.latency_ms(a), plain.latency_ms(a) + 0.25, 1e-12);
+  }
+  EXPECT_EQ(with_terms.fastest(), plain.fastest());
+  EXPECT_THROW(FlatLatencyTable(table, -1e-3), Error);
+  EXPECT_THROW(FlatLatencyTable(table, std::nan("")), Error);
 }
 
 TEST(FlatLatencyTable, FastestIsTheMinimumAtEveryPosition) {

@@ -93,8 +93,9 @@ TEST(CliOfaMbv3, NetShowsTheShaveStepsOfAMobileNetV3Config) {
 TEST(CliOfaMbv3, NasWinnerIsAMobileNetV3ConfigThatNetCostsTheSame) {
   TempDir dir;
   const auto best = dir / "best.json";
-  const auto r = run_cli(vpu_4_0_models({"nas", "--space", "ofa-mbv3", "--latency-ms", "0.12",
-                                         "--seed", "3", "--out", best.string(), "--json"}));
+  const auto r =
+      run_cli(vpu_4_0_models({"nas", "--space", "ofa-mbv3", "--latency-ms", "0.12", "--mode",
+                              "compute", "--seed", "3", "--out", best.string(), "--json"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto result = nlohmann::json::parse(r.out);
   std::ifstream in(best);
@@ -104,12 +105,28 @@ TEST(CliOfaMbv3, NasWinnerIsAMobileNetV3ConfigThatNetCostsTheSame) {
   const auto config = nlohmann::json::parse(text.str());
   EXPECT_EQ(config["name"], "MobileNetV3");
   EXPECT_TRUE(config.contains("final_expand_layer"));
-  const auto net = run_cli(vpu_4_0_models({"net", "--config", best.string(), "--json"}));
+  const auto net =
+      run_cli(vpu_4_0_models({"net", "--config", best.string(), "--mode", "compute", "--json"}));
   ASSERT_EQ(net.exit_code, 0) << net.err;
   const double net_ms = nlohmann::json::parse(net.out)["total_ms"].get<double>();
   EXPECT_LE(net_ms, 0.12);
   EXPECT_EQ(result["best_net_latency_ms"].get<double>(), net_ms);         // SHAVE steps included
   EXPECT_NEAR(result["best"]["latency_ms"].get<double>(), net_ms, 1e-9);  // the table's sum
+
+  // In device mode (the default) the winner is checked as the whole network
+  // in order, SHAVE nodes included, as `net` costs it.
+  const auto device =
+      run_cli(vpu_4_0_models({"nas", "--space", "ofa-mbv3", "--latency-ms", "0.25", "--seed", "3",
+                              "--out", best.string(), "--json", "--quiet"}));
+  ASSERT_EQ(device.exit_code, 0) << device.err;
+  const auto device_result = nlohmann::json::parse(device.out);
+  EXPECT_EQ(device_result["mode"], "device");
+  const auto device_net = run_cli(vpu_4_0_models({"net", "--config", best.string(), "--json"}));
+  ASSERT_EQ(device_net.exit_code, 0) << device_net.err;
+  const double device_ms = nlohmann::json::parse(device_net.out)["total_ms"].get<double>();
+  EXPECT_LE(device_ms, 0.25);
+  EXPECT_EQ(device_result["best_net_latency_ms"].get<double>(), device_ms);
+  EXPECT_NEAR(device_result["best"]["latency_ms"].get<double>() / device_ms, 1.0, 0.01);
 }
 
 }  // namespace

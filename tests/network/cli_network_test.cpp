@@ -148,15 +148,17 @@ TEST(CliNet, MobileNetV2EqualsTheSumOfItsLutEntries) {
   TempDir dir;
   save_model(test::random_model(Device::VPU_2_7, {32, 16}), dir / "m.h5");
   const std::string model = (dir / "m.h5").string();
-  const auto net =
-      run_cli({"net", "--model", model, "--config", kNets + "mobilenetv2.json", "--json"});
+  // In compute mode a network is exactly the sum of its table entries (device
+  // mode adds what only a network in order has: nas_test covers it).
+  const auto net = run_cli({"net", "--model", model, "--config", kNets + "mobilenetv2.json",
+                            "--mode", "compute", "--json"});
   ASSERT_EQ(net.exit_code, 0) << net.err;
   const auto j = nlohmann::json::parse(net.out);
   EXPECT_EQ(j["parameters"], 3504872);
   EXPECT_EQ(j["source"], "model");
 
-  const auto lut = run_cli({"lut", "--model", model, "--space", "mobilenetv2", "--out",
-                            (dir / "lut.yaml").string(), "--quiet"});
+  const auto lut = run_cli({"lut", "--model", model, "--space", "mobilenetv2", "--mode", "compute",
+                            "--out", (dir / "lut.yaml").string(), "--quiet"});
   ASSERT_EQ(lut.exit_code, 0) << lut.err;
   const YAML::Node table = YAML::LoadFile((dir / "lut.yaml").string());
   // Sum the table over the network's parts (a key repeated in the network counts each time).
@@ -179,17 +181,21 @@ TEST(CliNet, TableAndErrors) {
   const auto r =
       run_cli({"net", "--device", "VPU_4_0", "--config", kNets + "proxylessnas_mobile.json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The default mode is device: the network in order, weight fetches behind
+  // the layer before.
   EXPECT_NE(r.out.find("ProxylessNASNets (4.08M parameters) at 224 on VPU_4_0 UINT8, the whole "
-                       "device, compute mode; roofline"),
+                       "device, device mode; roofline"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("each on the whole device"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("each on the whole device, weight fetches behind the previous layer"),
+            std::string::npos)
+      << r.out;
   // --dpu-only: one DPU, as before the whole device; slower by far.
   const auto one = run_cli({"net", "--device", "VPU_4_0", "--config",
                             kNets + "proxylessnas_mobile.json", "--dpu-only", "--json"});
   ASSERT_EQ(one.exit_code, 0) << one.err;
-  const auto whole = run_cli(
-      {"net", "--device", "VPU_4_0", "--config", kNets + "proxylessnas_mobile.json", "--json"});
+  const auto whole = run_cli({"net", "--device", "VPU_4_0", "--config",
+                              kNets + "proxylessnas_mobile.json", "--mode", "compute", "--json"});
   ASSERT_EQ(whole.exit_code, 0) << whole.err;
   const auto one_j = nlohmann::json::parse(one.out);
   const auto whole_j = nlohmann::json::parse(whole.out);
@@ -206,6 +212,11 @@ TEST(CliNet, TableAndErrors) {
                                  kNets + "proxylessnas_mobile.json", "--mode", "device", "--json"});
   ASSERT_EQ(in_order.exit_code, 0) << in_order.err;
   const double device_ms = nlohmann::json::parse(in_order.out)["total_ms"].get<double>();
+  const auto by_default = run_cli(
+      {"net", "--device", "VPU_4_0", "--config", kNets + "proxylessnas_mobile.json", "--json"});
+  ASSERT_EQ(by_default.exit_code, 0) << by_default.err;
+  EXPECT_EQ(nlohmann::json::parse(by_default.out)["mode"], "device");
+  EXPECT_EQ(nlohmann::json::parse(by_default.out)["total_ms"].get<double>(), device_ms);
   EXPECT_GT(device_ms, whole_j["total_ms"].get<double>());
   EXPECT_LT(device_ms, nlohmann::json::parse(ddr.out)["total_ms"].get<double>());
   const auto clash = run_cli({"net", "--device", "VPU_4_0", "--config",
@@ -232,9 +243,9 @@ TEST(CliNet, TableAndErrors) {
 TEST(CliNet, NodesOfANetworkOnTheWholeDevice) {
   const std::string models = kSource + "/models/";
   const std::string nodes = kSource + "/data/samples/v2/networks/vpu_4_0_mobilenet_v3_large.csv";
-  const auto r =
-      run_cli({"net", "--model", models + "vpu_4_0.h5", "--shave-model",
-               models + "shave_vpu_4_0.h5", "--nodes", nodes, "--dtype", "FLOAT16", "--json"});
+  const auto r = run_cli({"net", "--model", models + "vpu_4_0.h5", "--shave-model",
+                          models + "shave_vpu_4_0.h5", "--nodes", nodes, "--dtype", "FLOAT16",
+                          "--mode", "compute", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["network"], "mobilenet_v3_large");

@@ -9,8 +9,22 @@ import vpucost
 
 @pytest.fixture(scope="module")
 def costing(source, model_4_0):
+    # compute mode: a network is the sum of its layers wherever they stand
+    # (device mode adds the network's input fetch and output spill at its ends).
     return vpucost.Costing(model=model_4_0,
-                           shave_model=str(source / "models" / "shave_vpu_4_0.h5"))
+                           shave_model=str(source / "models" / "shave_vpu_4_0.h5"), mode="compute")
+
+
+def test_the_default_mode_is_device(source, model_4_0):
+    costing = vpucost.Costing(model=model_4_0)
+    assert costing.mode == "device"
+    config = source / "nets" / "proxylessnas_mobile.json"
+    by_default = costing.network(config)
+    assert by_default.total_cycles == vpucost.Costing(model=model_4_0, mode="device").network(
+        config).total_cycles
+    # The weight fetches the layer before does not hide, the input and the output.
+    assert by_default.total_cycles > vpucost.Costing(model=model_4_0, mode="compute").network(
+        config).total_cycles
 
 
 @pytest.mark.parametrize("mode", ["compute", "ddr", "dpu", "device"])
@@ -81,7 +95,7 @@ def test_bad_layers_and_costings_are_one_clear_error(source, model_4_0):
 def test_lut_yaml_equals_cli_byte_for_byte(source, cli, costing, tmp_path):
     out = tmp_path / "cli.yaml"
     cli("lut", "--model", source / "models" / "vpu_4_0.h5", "--space", "proxyless",
-        "--resolution", "224", "--out", out, "--quiet")
+        "--resolution", "224", "--mode", "compute", "--out", out, "--quiet")
     table = vpucost.build_lut("proxyless", 224, costing=costing)
     assert table.yaml() == out.read_text()
     mine = tmp_path / "python.yaml"

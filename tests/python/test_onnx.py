@@ -73,7 +73,7 @@ def _nodes_total(cli, source, device, dtype, name):
     path = source / "data" / "samples" / "v2" / "networks" / f"{device.lower()}_{name}.csv"
     out = cli("net", "--model", source / "models" / f"{device.lower()}.h5", "--shave-model",
               source / "models" / f"shave_{device.lower()}.h5", "--nodes", path, "--dtype", dtype,
-              "--json")
+              "--mode", "compute", "--json")
     import json
     return json.loads(out)["total_cycles"]
 

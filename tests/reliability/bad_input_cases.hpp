@@ -305,10 +305,6 @@ inline const Case kCases[] = {
     {"LayerCsvUnknownExecMode", "a layer's exec_modes naming an unknown mode (--strict)",
      "layer --model model.h5 --csv layers_bad_mode.csv --out out.csv --strict",
      "line 2: column exec_modes: 'CUBOID_99' is not a known execution mode"},
-    {"NasDeviceMode", "a search in device mode (tables and networks differ there)",
-     "nas --device VPU_4_0 --mode device --latency-ms 1 --out best.json",
-     "nas searches with table entries and checks the winner as a whole network, which device "
-     "mode costs differently: use --mode compute or ddr"},
     {"NetNodesWithoutShaveModel", "a network with SHAVE nodes and no SHAVE model",
      "net --device VPU_4_0 --nodes nodes_4_0.csv --dtype FLOAT16",
      "runs on SHAVE: give --shave-model (e.g. models/shave_vpu_4_0.h5)"},

@@ -18,7 +18,10 @@ namespace vpucost::nas {
 class FlatLatencyTable {
  public:
   FlatLatencyTable() = default;
-  explicit FlatLatencyTable(const LatencyTable& table);
+  /// `network_terms_ms` is added to the table's fixed latency: what a whole
+  /// network costs beyond its entries (device mode: its input fetch, output
+  /// spill and first weight fetch; 0 in the other modes).
+  explicit FlatLatencyTable(const LatencyTable& table, double network_terms_ms = 0.0);
   /// `ms[p][c]`: latency of candidate c at position p. Throws vpucost::Error
   /// on an empty position or a negative or non-finite number.
   FlatLatencyTable(double fixed_ms, const std::vector<std::vector<double>>& ms);
