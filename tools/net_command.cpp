@@ -63,7 +63,7 @@ int run_net(const std::vector<std::string>& args) {
   if (!parse_options(
           "net",
           "[--model M.h5 | --device D] --config net.json [--resolution 224] "
-          "[--mode compute|ddr|dpu] [--json]\n"
+          "[--mode device|compute|ddr|dpu] [--json]\n"
           "       vpucost net --model M.h5 --nodes network.csv --shave-model S.h5 "
           "[--dtype D] [--mode M]\n"
           "       vpucost net --model M.h5 --onnx model.onnx [--input-shape 1x3x224x224] "
