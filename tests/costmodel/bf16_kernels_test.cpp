@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "cpu_paths_support.hpp"
 #include "vpucost/cpu_kernels.hpp"
 #include "vpucost/mlp.hpp"
 
@@ -32,17 +33,9 @@ std::vector<float> normal_values(std::size_t n, unsigned seed, float sd = 1.0f) 
   return v;
 }
 
-std::vector<CpuPath> paths_this_cpu_runs() {
-  std::vector<CpuPath> paths;
-  for (CpuPath p : all_cpu_paths()) {
-    if (cpu_supports(p)) paths.push_back(p);
-  }
-  return paths;
-}
-
 // The widest path's kernels when they have the dot products, else null.
 const MathKernels* bf16_dot_kernels() {
-  for (CpuPath p : paths_this_cpu_runs()) {
+  for (CpuPath p : test::runnable_paths()) {
     if (math_kernels(p).dense_batch_bf16) return &math_kernels(p);
   }
   return nullptr;
@@ -55,7 +48,7 @@ TEST(Bf16Kernels, RoundingIsToNearestTiesToEvenOnEveryPath) {
                              0x00000000u, 0x80000000u}) {
     v.push_back(std::bit_cast<float>(bits));
   }
-  for (CpuPath p : paths_this_cpu_runs()) {
+  for (CpuPath p : test::runnable_paths()) {
     std::vector<float> got = v;
     // As a 3-row block with a column distance of 4: the 4th row stays.
     const Index cols = static_cast<Index>(got.size() / 4);
@@ -221,7 +214,7 @@ TEST(Bf16Kernels, ABf16MlpsBatchAgreesWithItsSingleQueriesOnEveryPath) {
   Eigen::MatrixXf x(56, kColumns);
   const auto values = normal_values(std::size_t(x.size()), 9);
   std::copy(values.begin(), values.end(), x.data());
-  for (CpuPath p : paths_this_cpu_runs()) {
+  for (CpuPath p : test::runnable_paths()) {
     const Mlp mlp(layers, Activation::SiLU, p, WeightPrecision::Bf16);
     Eigen::VectorXf batch(kColumns), again(kColumns);
     MlpWorkspace ws;
