@@ -48,8 +48,8 @@ double net_latency_ms(const NetConfig& config, const NasSetup& setup) {
 // What a whole network costs in device mode beyond its table entries: its
 // input fetched, its output spilled, its first layer's weights fetched with
 // nothing before to hide behind (an entry hides its first fetch behind its
-// own last layer). Those do not depend on the blocks chosen; where a block's
-// first fetch hides (behind the block before it, not its own last layer)
+// own last node). Those do not depend on the blocks chosen; where a block's
+// first fetch hides (behind the block before it, not its own last node)
 // does, a little: the search adds the difference measured on the fastest
 // architecture, and checked_winner checks the winner as a whole network.
 double network_terms_ms(const SearchSpace& space, const NasSetup& setup, const LatencyTable& table,
@@ -77,12 +77,13 @@ double latency_limit(const po::variables_map& vm, const NasSetup& setup) {
 // limit. The search sums per-block table entries; `net` sums the cycles of
 // all layers first, which can differ in the last bit, so an architecture
 // right at the limit is checked the way `net` will see it. In device mode a
-// whole network differs from its entries by more (where each block's first
-// weight fetch hides depends on the block before it: up to a few per cent
-// on MobileNetV3's SHAVE-heavy blocks), so when no architecture of the final
-// archive fits, every other one evaluated is tried, best score first: the
-// winner is always one the search evaluated and `net` costs within the
-// limit. `checked` counts the architectures costed as whole networks.
+// whole network also differs from its entries by where each block's first
+// weight fetch hides (behind the block before it, not its own last node: a
+// fraction of a per cent, network/NETWORK.md section 12), so when no
+// architecture of the final archive fits, every other one evaluated is
+// tried, best score first: the winner is always one the search evaluated and
+// `net` costs within the limit. `checked` counts the architectures costed as
+// whole networks.
 std::size_t checked_winner(const SearchResult& result, const SearchSpace& space,
                            const NasSetup& setup, double limit, double& net_ms,
                            std::size_t& checked) {

@@ -28,20 +28,33 @@ void add_part(const NetPart& part, LutEntry& entry, std::vector<Layer>& layers,
 }
 
 // Device mode in a table (network_cost.hpp, LatencyMode::device): one DMA
-// engine fetches each layer's weights while the layer before computes, and
-// the layer waits for the part that is not hidden. An entry does not know
-// the block before it, so its first layer's fetch hides behind the entry's
-// own last layer -- the steady state of a stage of like blocks.
-void add_unhidden_weight_fetches(std::vector<LayerCost>& layers) {
-  if (layers.empty()) return;
-  double previous = layers.back().cost.cycles;
-  for (LayerCost& l : layers) {
-    const double computing = l.cost.cycles;
-    l.cost.cycles += std::max(0.0, l.weight_fetch - previous);
+// engine fetches each layer's weights while the node before it computes --
+// a DPU layer or a SHAVE step; a DMA copy keeps the engine busy and hides
+// nothing -- and the layer waits for the part that is not hidden: the rule
+// of a network in order (network_nodes.cpp). An entry does not know the
+// block before it, so its first layer's fetch hides behind the entry's own
+// last node -- the steady state of a stage of like blocks. The nodes are in
+// the order a network runs them (cost_parts): at each place, SHAVE steps,
+// then DMA copies, then the layer.
+void add_unhidden_weight_fetches(LutEntry& e) {
+  // What each node keeps computing while the next one's weights arrive.
+  const auto visit = [&](auto&& node) {
+    std::size_t step = 0, copy = 0;
+    for (std::size_t i = 0; i <= e.layers.size(); ++i) {
+      for (; step < e.shave.size() && e.shave[step].step.after_layers == i; ++step) {
+        node(e.shave[step].cycles, nullptr);
+      }
+      for (; copy < e.dma.size() && e.dma[copy].step.after_layers == i; ++copy) node(0.0, nullptr);
+      if (i < e.layers.size()) node(e.layers[i].cost.cycles, &e.layers[i]);
+    }
+  };
+  double previous = 0.0;
+  visit([&](double computing, LayerCost*) { previous = computing; });  // the last node's
+  visit([&](double computing, LayerCost* layer) {
+    if (layer) layer->cost.cycles += std::max(0.0, layer->weight_fetch - previous);
     previous = computing;
-  }
+  });
 }
-
 }  // namespace
 
 double LatencyTable::fixed_ms() const {
@@ -233,16 +246,12 @@ LatencyTable build_latency_table(const SearchSpace& space, int resolution,
     LutEntry& e = *p.entry;
     e.layers.assign(costs.begin() + static_cast<std::ptrdiff_t>(p.first_layer),
                     costs.begin() + static_cast<std::ptrdiff_t>(p.first_layer + p.layer_count));
-    if (coster.mode() == LatencyMode::device) add_unhidden_weight_fetches(e.layers);
+    for (const ShaveStep& step : p.shave) e.shave.push_back(coster.cost(step));
+    for (const DmaStep& step : p.dma) e.dma.push_back(coster.cost(step));
+    if (coster.mode() == LatencyMode::device) add_unhidden_weight_fetches(e);
     e.cycles = total_cycles(e.layers);
-    for (const ShaveStep& step : p.shave) {
-      e.shave.push_back(coster.cost(step));
-      e.cycles += e.shave.back().cycles;
-    }
-    for (const DmaStep& step : p.dma) {
-      e.dma.push_back(coster.cost(step));
-      e.cycles += e.dma.back().cycles;
-    }
+    for (const ShaveCost& c : e.shave) e.cycles += c.cycles;
+    for (const DmaCost& c : e.dma) e.cycles += c.cycles;
     e.ms = coster.milliseconds(e.cycles);
   }
   return table;
