@@ -53,7 +53,7 @@ struct CostingSetup {
   DType dtype = DType::UINT8;
   LatencyMode mode = LatencyMode::device;
   std::shared_ptr<const DmaModel> dma;  ///< null: the device's roofline DMA
-  std::string dma_description = "roofline DMA";
+  std::string dma_description = "roofline DMA (no --dma-model)";
   std::shared_ptr<const ShaveModel> shave;  ///< null without --shave-model
 
   /// The coster of the chosen mode; in device mode (networks in order), the
