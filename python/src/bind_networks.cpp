@@ -299,6 +299,17 @@ void bind_networks(py::module_& m) {
       .def_property_readonly("mode",
                              [](const PyCosting& c) { return std::string(to_string(c.mode)); })
       .def_property_readonly("model", [](const PyCosting& c) { return c.model; })
+      .def_property_readonly(
+          "dma", [](const PyCosting& c) { return c.dma_description; },
+          "the DMA model the weight fetches of device and ddr modes are costed with: 'DMA model "
+          "<path>', or 'roofline DMA (no dma_model)'")
+      .def("__repr__",
+           [](const PyCosting& c) {
+             return "<vpucost.Costing " + std::string(to_string(c.device)) + " " +
+                    std::string(to_string(c.dtype)) + ", " + std::string(to_string(c.mode)) +
+                    " mode; " + c.model.description + "; " + c.dma_description +
+                    (c.shave ? "; a SHAVE model" : "; no SHAVE model") + ">";
+           })
       .def(
           "_net_config_file",
           [](const PyCosting& c, const std::string& path, std::optional<int> resolution) {

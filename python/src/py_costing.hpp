@@ -32,10 +32,10 @@ struct PyCosting {
   PyModel model;
   Device device = Device::VPU_2_7;
   DType dtype = DType::UINT8;
-  LatencyMode mode = LatencyMode::compute;
+  LatencyMode mode = LatencyMode::device;
   std::shared_ptr<const ShaveModel> shave;  ///< null: none given
   std::shared_ptr<const DmaModel> dma;      ///< never null (the device's roofline by default)
-  std::string dma_description = "roofline DMA";
+  std::string dma_description = "roofline DMA (no dma_model)";
 
   /// Each layer apart: device mode is costed in compute mode per layer
   /// (network_report adds the in-order terms).

@@ -18,6 +18,11 @@ def costing(source, model_4_0):
 def test_the_default_mode_is_device(source, model_4_0):
     costing = vpucost.Costing(model=model_4_0)
     assert costing.mode == "device"
+    # It says which DMA model the weight fetches come from.
+    assert costing.dma == "roofline DMA (no dma_model)"
+    assert "device mode" in repr(costing) and "roofline DMA" in repr(costing)
+    dma = source / "models" / "dma_vpu_4_0.h5"
+    assert vpucost.Costing(model=model_4_0, dma_model=str(dma)).dma == f"DMA model {dma}"
     config = source / "nets" / "proxylessnas_mobile.json"
     by_default = costing.network(config)
     assert by_default.total_cycles == vpucost.Costing(model=model_4_0, mode="device").network(
