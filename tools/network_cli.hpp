@@ -32,7 +32,7 @@ inline void add_costing_options(po::options_description& options) {
       ("dtype", po::value<std::string>()->default_value("UINT8"), dtype_help.c_str())
       ("mode", po::value<std::string>()->default_value("device"),
        "latency of a layer: device (the default: compute plus the weight fetches the previous "
-       "layer does not hide -- in a table an entry's first behind its own last layer; a network "
+       "node does not hide -- in a table an entry's first behind its own last node; a network "
        "in order also fetches its input and spills its output), compute (the whole device: best "
        "tiling strategy, weights prefetched, activations in CMX; what the v2 teacher's layer and "
        "network labels measure), ddr (plus the DMA of weights, input and output) or dpu (one "
