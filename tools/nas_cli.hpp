@@ -2,17 +2,22 @@
 // What the nas commands (nas, nas-space, nas-export) share: the search space
 // and its latency table from the command line, output checks, number text.
 // Header-only so that each command stays one source file.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "command.hpp"
 #include "network_cli.hpp"
 #include "vpucost/error.hpp"
+#include "vpucost/flat_latency.hpp"
 #include "vpucost/lut.hpp"
+#include "vpucost/net_config.hpp"
 #include "vpucost/network_cost.hpp"
+#include "vpucost/network_report.hpp"
 #include "vpucost/search_space_json.hpp"
 #include "vpucost/sr_network.hpp"
 
@@ -83,6 +88,39 @@ inline NasSetup nas_setup(const po::variables_map& vm, const char* command = "na
 inline LatencyTable nas_table(const NasSetup& s) {
   const NetworkCoster coster = s.costing.table_coster();
   return build_latency_table(s.space, s.resolution, coster);
+}
+
+// A net config's latency exactly as `vpucost net` computes it: every layer
+// costed in one batch, SHAVE steps added, cycles summed in order, then
+// converted to milliseconds. In device mode the network in order: each
+// weight fetch behind the node before it, the input fetched, the output
+// spilled (network_report).
+inline double net_latency_ms(const NetConfig& config, const NasSetup& setup) {
+  const std::vector<NetPart> parts = net_parts(config, setup.resolution);
+  if (setup.costing.mode == LatencyMode::device) {
+    const NetworkCoster coster = setup.costing.coster();
+    return coster.milliseconds(network_report(parts, coster, LatencyMode::device,
+                                              setup.costing.shave.get(), setup.costing.dma_model())
+                                   .cycles);
+  }
+  const NetworkCoster coster = setup.costing.table_coster();
+  return coster.milliseconds(parts_cycles(parts, coster));
+}
+
+// What a whole network costs in device mode beyond its table entries: its
+// input fetched, its output spilled, its first layer's weights fetched with
+// nothing before to hide behind (an entry hides its first fetch behind its
+// own last node). Those do not depend on the blocks chosen; where a block's
+// first fetch hides (behind the block before it, not its own last node)
+// does, a little. Measured on the space's fastest architecture; 0 in the
+// other modes. `nas` adds it to every sum and checks its winner as a whole
+// network; `nas-export` adds it to the fixed latency.
+inline double network_terms_ms(const NasSetup& setup, const LatencyTable& table) {
+  if (setup.costing.mode != LatencyMode::device) return 0.0;
+  const Architecture fastest = nas::FlatLatencyTable(table).fastest();
+  const double net =
+      net_latency_ms(net_config_from_architecture(setup.space, fastest, setup.resolution), setup);
+  return std::max(0.0, net - table.latency_ms(fastest));
 }
 
 /// Refuses an output file that cannot be written, before any work is done.

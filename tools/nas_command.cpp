@@ -20,45 +20,12 @@
 #include "vpucost/evaluator.hpp"
 #include "vpucost/evolution.hpp"
 #include "vpucost/net_config.hpp"
-#include "vpucost/network_report.hpp"
 #include "vpucost/space_reduction.hpp"
 
 namespace vpucost::cli {
 namespace {
 
 using namespace vpucost::nas;
-
-// A net config's latency exactly as `vpucost net` computes it: every layer
-// costed in one batch, SHAVE steps added, cycles summed in order, then
-// converted to milliseconds. In device mode the network in order: each
-// weight fetch behind the node before it, the input fetched, the output
-// spilled (network_report).
-double net_latency_ms(const NetConfig& config, const NasSetup& setup) {
-  const std::vector<NetPart> parts = net_parts(config, setup.resolution);
-  if (setup.costing.mode == LatencyMode::device) {
-    const NetworkCoster coster = setup.costing.coster();
-    return coster.milliseconds(network_report(parts, coster, LatencyMode::device,
-                                              setup.costing.shave.get(), setup.costing.dma_model())
-                                   .cycles);
-  }
-  const NetworkCoster coster = setup.costing.table_coster();
-  return coster.milliseconds(parts_cycles(parts, coster));
-}
-
-// What a whole network costs in device mode beyond its table entries: its
-// input fetched, its output spilled, its first layer's weights fetched with
-// nothing before to hide behind (an entry hides its first fetch behind its
-// own last node). Those do not depend on the blocks chosen; where a block's
-// first fetch hides (behind the block before it, not its own last node)
-// does, a little: the search adds the difference measured on the fastest
-// architecture, and checked_winner checks the winner as a whole network.
-double network_terms_ms(const SearchSpace& space, const NasSetup& setup, const LatencyTable& table,
-                        const Architecture& fastest) {
-  if (setup.costing.mode != LatencyMode::device) return 0.0;
-  const double net =
-      net_latency_ms(net_config_from_architecture(space, fastest, setup.resolution), setup);
-  return std::max(0.0, net - table.latency_ms(fastest));
-}
 
 // The latency limit: --latency-ms, or the latency of a net config.
 double latency_limit(const po::variables_map& vm, const NasSetup& setup) {
@@ -211,8 +178,7 @@ int run_nas(const std::vector<std::string>& args) {
   const NasSetup setup = nas_setup(vm);
   require_net_config_space(setup.space);
   const LatencyTable table = nas_table(setup);
-  const double network_terms =
-      network_terms_ms(setup.space, setup, table, FlatLatencyTable(table).fastest());
+  const double network_terms = network_terms_ms(setup, table);
   const FlatLatencyTable latency(table, network_terms);
   const ComplexityTable complexity(table);
 

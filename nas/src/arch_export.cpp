@@ -26,13 +26,13 @@ std::string architecture_net_config_json(const SearchSpace& space, std::span<con
 }
 
 std::string nas_lut_json(const SearchSpace& space, const LatencyTable& table,
-                         const ArchParams* alpha) {
+                         const ArchParams* alpha, double network_terms_ms) {
   bool same = table.blocks.size() == space.positions.size();
   for (std::size_t p = 0; same && p < space.positions.size(); ++p) {
     same = table.blocks[p].size() == space.positions[p].candidates.size();
   }
   if (!same) throw Error("the latency table does not belong to space '" + space.name + "'");
-  const FlatLatencyTable flat(table);
+  const FlatLatencyTable flat(table, network_terms_ms);
   nlohmann::ordered_json j;
   j["format"] = "vpucost-nas-lut";
   j["version"] = 1;
@@ -42,10 +42,11 @@ std::string nas_lut_json(const SearchSpace& space, const LatencyTable& table,
   j["resolution"] = table.resolution;
   j["source"] = table.source;
   j["unit"] = "ms";
-  j["fixed_ms"] = table.fixed_ms();
+  j["fixed_ms"] = flat.fixed_ms();
   j["fixed"] = {{"stem", table.stem.ms}, {"feature_mix", table.feature_mix.ms}};
   for (const LutEntry& e : table.pooled_head) j["fixed"][std::string(to_string(e.kind))] = e.ms;
   j["fixed"]["logits"] = table.logits.ms;
+  if (network_terms_ms > 0) j["fixed"]["network"] = network_terms_ms;
   j["min_latency_ms"] = flat.min_latency_ms();
   j["max_latency_ms"] = flat.max_latency_ms();
   auto& positions = j["positions"] = nlohmann::ordered_json::array();

@@ -283,6 +283,38 @@ TEST(CliNasExport, JsonForPyTorchReadByPython) {
   EXPECT_EQ(status, 0);
 }
 
+// In device mode (the default) the export's fixed latency holds the
+// network's own terms, so fixed_ms + the chosen entries is the latency of
+// the whole network as `vpucost net` costs it (to a fraction of a per cent:
+// where each block's first weight fetch hides); compute mode has no such
+// term and is exact.
+TEST(CliNasExport, FixedLatencyMakesTheSumAWholeNetwork) {
+  for (const std::string mode : {"device", "compute"}) {
+    // An architecture and its net config: a short search's winner.
+    TempDir dir;
+    auto args = nas_args(dir, "3.0");
+    args.insert(args.end(), {"--mode", mode, "--json", "--quiet"});
+    const auto search = run_cli(args);
+    ASSERT_EQ(search.exit_code, 0) << search.err;
+    const auto indices = nlohmann::json::parse(search.out)["best"]["indices"];
+    const auto r =
+        run_cli({"nas-export", "--device", "VPU_2_7", "--mode", mode, "--out", "-", "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto lut = nlohmann::json::parse(r.out);
+    double parts = 0;
+    for (const auto& [name, ms] : lut["fixed"].items()) parts += ms.get<double>();
+    EXPECT_NEAR(lut["fixed_ms"].get<double>(), parts, 1e-12) << mode;
+    EXPECT_EQ(lut["fixed"].contains("network"), mode == "device") << mode;
+    double arch_ms = lut["fixed_ms"].get<double>();
+    for (std::size_t p = 0; p < indices.size(); ++p) {
+      arch_ms += lut["positions"][p]["ms"][indices[p].get<std::size_t>()].get<double>();
+    }
+    EXPECT_NEAR(arch_ms / net_ms((dir / "best.json").string(), mode), 1.0,
+                mode == "device" ? 3e-3 : 1e-9)
+        << mode;
+  }
+}
+
 TEST(CliNasExport, BadAlphaFileIsOneLineError) {
   TempDir dir;
   const std::string alphas = (dir / "alphas.json").string();

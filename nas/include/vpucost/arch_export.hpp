@@ -10,7 +10,8 @@
 //      { "format": "vpucost-nas-lut", "version": 1, "space": "proxyless",
 //        "device": "VPU_2_7", "dtype": "UINT8", "resolution": 224,
 //        "source": "model", "unit": "ms",
-//        "fixed_ms": 0.41, "fixed": {"stem": .., "feature_mix": .., "logits": ..},
+//        "fixed_ms": 0.41, "fixed": {"stem": .., "feature_mix": .., "logits": ..,
+//                                    "network": .. (device mode only)},
 //        "min_latency_ms": .., "max_latency_ms": ..,
 //        "positions": [ {"position": 0, "stage": 0, "in_channels": 32,
 //                        "out_channels": 16, "stride": 1,
@@ -40,9 +41,13 @@ namespace vpucost::nas {
 std::string architecture_net_config_json(const SearchSpace& space, std::span<const int> arch,
                                          int resolution = 0);
 
-/// The LUT export above; `alpha` (optional) adds "expected".
+/// The LUT export above; `alpha` (optional) adds "expected". A device-mode
+/// table's `network_terms_ms` (what a whole network costs beyond its
+/// entries: input fetch, output spill, first weight fetch) is added to
+/// "fixed_ms" and listed as "fixed": {"network": ..}, so that fixed_ms + the
+/// chosen entries is the network's latency as `vpucost net` costs it.
 std::string nas_lut_json(const SearchSpace& space, const LatencyTable& table,
-                         const ArchParams* alpha = nullptr);
+                         const ArchParams* alpha = nullptr, double network_terms_ms = 0.0);
 
 /// Parses architecture parameters. Every error is one vpucost::Error naming
 /// `source` and the JSON path ("alphas.json: [3][1]: expected a finite
