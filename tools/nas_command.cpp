@@ -54,21 +54,10 @@ double latency_limit(const po::variables_map& vm, const NasSetup& setup) {
 std::size_t checked_winner(const SearchResult& result, const SearchSpace& space,
                            const NasSetup& setup, double limit, double& net_ms,
                            std::size_t& checked) {
+  // The archive's ranking continues past its top_k: in device mode every
+  // architecture evaluated, else the archive only.
   std::vector<std::size_t> order = result.top;
-  if (setup.costing.mode == LatencyMode::device) {
-    std::vector<std::size_t> rest;
-    for (std::size_t i = 0; i < result.evaluated.size(); ++i) {
-      if (std::find(order.begin(), order.end(), i) == order.end()) rest.push_back(i);
-    }
-    // As the archive ranks: higher score, then lower latency, then earlier.
-    std::stable_sort(rest.begin(), rest.end(), [&](std::size_t a, std::size_t b) {
-      const EvaluatedArchitecture& x = result.evaluated[a];
-      const EvaluatedArchitecture& y = result.evaluated[b];
-      if (x.score != y.score) return x.score > y.score;
-      return x.latency_ms < y.latency_ms;
-    });
-    order.insert(order.end(), rest.begin(), rest.end());
-  }
+  if (setup.costing.mode == LatencyMode::device) order = result.ranked();
   checked = 0;
   for (const std::size_t i : order) {
     ++checked;

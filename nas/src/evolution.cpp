@@ -73,17 +73,26 @@ SearchResult evolutionary_search(const FlatLatencyTable& latency, Evaluator& eva
     detail::StageSearch(state, best, range(0, t), 2, 2).run({best});
   }
   // The overall archive, over every architecture evaluated.
-  std::vector<std::size_t> order(state.result.evaluated.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  const auto& ev = state.result.evaluated;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    if (ev[a].score != ev[b].score) return ev[a].score > ev[b].score;
-    if (ev[a].latency_ms != ev[b].latency_ms) return ev[a].latency_ms < ev[b].latency_ms;
-    return a < b;
-  });
+  std::vector<std::size_t> order = state.result.ranked();
   order.resize(std::min(order.size(), std::size_t(options.top_k)));
   state.result.top = std::move(order);
   return std::move(state.result);
+}
+
+bool SearchResult::ranks_before(std::size_t a, std::size_t b) const {
+  const EvaluatedArchitecture& x = evaluated[a];
+  const EvaluatedArchitecture& y = evaluated[b];
+  if (x.score != y.score) return x.score > y.score;
+  if (x.latency_ms != y.latency_ms) return x.latency_ms < y.latency_ms;
+  return a < b;
+}
+
+std::vector<std::size_t> SearchResult::ranked() const {
+  std::vector<std::size_t> order(evaluated.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return ranks_before(a, b); });
+  return order;
 }
 
 }  // namespace vpucost::nas

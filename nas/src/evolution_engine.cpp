@@ -16,15 +16,6 @@ std::string ms_text(double ms) {
   return buffer;
 }
 
-// Higher score, then lower latency, then evaluated earlier.
-bool better(const SearchResult& r, std::size_t a, std::size_t b) {
-  const EvaluatedArchitecture& x = r.evaluated[a];
-  const EvaluatedArchitecture& y = r.evaluated[b];
-  if (x.score != y.score) return x.score > y.score;
-  if (x.latency_ms != y.latency_ms) return x.latency_ms < y.latency_ms;
-  return a < b;
-}
-
 }  // namespace
 
 std::size_t Rng::below(std::size_t n) {
@@ -188,7 +179,7 @@ void StageSearch::evaluate(const std::vector<Architecture>& generation, int numb
 std::vector<std::size_t> StageSearch::archive() const {
   std::vector<std::size_t> sorted = members_;
   std::sort(sorted.begin(), sorted.end(),
-            [&](std::size_t a, std::size_t b) { return better(s_.result, a, b); });
+            [&](std::size_t a, std::size_t b) { return s_.result.ranks_before(a, b); });
   if (sorted.size() > std::size_t(s_.options.top_k)) sorted.resize(std::size_t(s_.options.top_k));
   return sorted;
 }

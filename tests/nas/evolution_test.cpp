@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <set>
@@ -93,6 +94,14 @@ TEST(Evolution, NeverEvaluatesOrKeepsAnArchitectureOverTheLimit) {
           EXPECT_EQ(a.latency_ms, t.latency_ms(a.arch));
         }
         EXPECT_LE(r.best().latency_ms, limit);
+        // The archive is the head of the ranking of every architecture
+        // evaluated (nas continues down it in device mode).
+        const std::vector<std::size_t> ranked = r.ranked();
+        ASSERT_EQ(ranked.size(), r.evaluated.size());
+        EXPECT_TRUE(std::equal(r.top.begin(), r.top.end(), ranked.begin()));
+        for (std::size_t i = 1; i < ranked.size(); ++i) {
+          EXPECT_TRUE(r.ranks_before(ranked[i - 1], ranked[i]));
+        }
       }
     }
   }

@@ -79,6 +79,11 @@ struct SearchResult {
   std::vector<std::size_t> top;
   double min_latency_ms = 0.0;  ///< the fastest architecture of the space
   const EvaluatedArchitecture& best() const { return evaluated[top.front()]; }
+  /// Whether evaluated[a] ranks before evaluated[b] in the archive: higher
+  /// score, then lower latency, then evaluated earlier.
+  bool ranks_before(std::size_t a, std::size_t b) const;
+  /// Every index into `evaluated`, best first (`top` is its first top_k).
+  std::vector<std::size_t> ranked() const;
 };
 
 /// Throws vpucost::Error on bad options, an unreachable limit, or when the
