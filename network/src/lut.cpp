@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "run_order.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/hurricane_space.hpp"
 #include "vpucost/sr_network.hpp"
@@ -34,19 +35,18 @@ void add_part(const NetPart& part, LutEntry& entry, std::vector<Layer>& layers,
 // of a network in order (network_nodes.cpp). An entry does not know the
 // block before it, so its first layer's fetch hides behind the entry's own
 // last node -- the steady state of a stage of like blocks. The nodes are in
-// the order a network runs them (cost_parts): at each place, SHAVE steps,
-// then DMA copies, then the layer.
+// the order a network runs them (run_order.hpp).
 void add_unhidden_weight_fetches(LutEntry& e) {
-  // What each node keeps computing while the next one's weights arrive.
+  // node(computing, layer or null): what each node keeps computing while
+  // the next one's weights arrive, in run order.
   const auto visit = [&](auto&& node) {
-    std::size_t step = 0, copy = 0;
-    for (std::size_t i = 0; i <= e.layers.size(); ++i) {
-      for (; step < e.shave.size() && e.shave[step].step.after_layers == i; ++step) {
-        node(e.shave[step].cycles, nullptr);
-      }
-      for (; copy < e.dma.size() && e.dma[copy].step.after_layers == i; ++copy) node(0.0, nullptr);
-      if (i < e.layers.size()) node(e.layers[i].cost.cycles, &e.layers[i]);
-    }
+    detail::visit_in_run_order(
+        e.layers.size(), e.shave.size(),
+        [&](std::size_t k) { return e.shave[k].step.after_layers; }, e.dma.size(),
+        [&](std::size_t k) { return e.dma[k].step.after_layers; },
+        [&](std::size_t k) { node(e.shave[k].cycles, nullptr); },
+        [&](std::size_t) { node(0.0, nullptr); },
+        [&](std::size_t i) { node(e.layers[i].cost.cycles, &e.layers[i]); });
   };
   double previous = 0.0;
   visit([&](double computing, LayerCost*) { previous = computing; });  // the last node's

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "batch_coster.hpp"
+#include "run_order.hpp"
 #include "vpucost/cost_model.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
@@ -197,18 +198,18 @@ std::vector<PartItemCost> cost_parts(std::span<const NetPart> parts, const Netwo
   std::size_t next = 0;
   for (std::size_t part = 0; part < parts.size(); ++part) {
     const NetPart& p = parts[part];
-    std::size_t step = 0, copy = 0;
-    for (std::size_t i = 0; i <= p.layers.size(); ++i) {
-      for (; step < p.shave.size() && p.shave[step].after_layers == i; ++step) {
-        items.push_back({part, std::nullopt, coster.cost(p.shave[step]), std::nullopt});
-      }
-      for (; copy < p.dma.size() && p.dma[copy].after_layers == i; ++copy) {
-        items.push_back({part, std::nullopt, std::nullopt, coster.cost(p.dma[copy])});
-      }
-      if (i < p.layers.size()) {
-        items.push_back({part, std::move(costs[next++]), std::nullopt, std::nullopt});
-      }
-    }
+    detail::visit_in_run_order(
+        p.layers.size(), p.shave.size(), [&](std::size_t k) { return p.shave[k].after_layers; },
+        p.dma.size(), [&](std::size_t k) { return p.dma[k].after_layers; },
+        [&](std::size_t k) {
+          items.push_back({part, std::nullopt, coster.cost(p.shave[k]), std::nullopt});
+        },
+        [&](std::size_t k) {
+          items.push_back({part, std::nullopt, std::nullopt, coster.cost(p.dma[k])});
+        },
+        [&](std::size_t) {
+          items.push_back({part, std::move(costs[next++]), std::nullopt, std::nullopt});
+        });
   }
   return items;
 }
