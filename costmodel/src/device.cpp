@@ -1,7 +1,7 @@
 #include "vpucost/device.hpp"
 
-#include <algorithm>
 #include <array>
+#include <cstdint>
 
 namespace vpucost {
 namespace {
@@ -137,9 +137,41 @@ const std::array<DeviceSpec, 4> kSpecs{{
 constexpr std::array<Device, 4> kDevices{Device::VPU_2_0, Device::VPU_2_7, Device::VPU_4_0,
                                          Device::NPU_5_0};
 
+// A spec's lists as bit sets (bit = enumerator value): validation asks
+// whether a mode, a data type or a strategy is in them for every query, and
+// searching the lists was a fifth of a workload's validation (perf).
 template <class T>
-bool contains(std::span<const T> values, T value) {
-  return std::find(values.begin(), values.end(), value) != values.end();
+std::uint32_t bits_of(std::span<const T> values) {
+  std::uint32_t bits = 0;
+  for (T v : values) bits |= std::uint32_t{1} << static_cast<unsigned>(v);
+  return bits;
+}
+template <class T>
+bool has_bit(std::uint32_t bits, T value) {
+  const auto i = static_cast<unsigned>(value);
+  return i < 32 && ((bits >> i) & 1u) != 0;
+}
+static_assert(enum_count<ExecutionMode>() <= 32 && enum_count<DType>() <= 32 &&
+              enum_count<IsiStrategy>() <= 32);
+struct SpecBits {
+  std::uint32_t modes, dtypes, isi_strategies;
+  std::array<std::uint32_t, enum_count<Operation>()> operation_modes;
+};
+const std::array<SpecBits, 4> kSpecBits = [] {
+  std::array<SpecBits, 4> out{};
+  for (std::size_t d = 0; d < kSpecs.size(); ++d) {
+    const DeviceSpec& spec = kSpecs[d];
+    out[d].modes = bits_of(spec.modes);
+    out[d].dtypes = bits_of(spec.dtypes);
+    out[d].isi_strategies = bits_of(spec.isi_strategies);
+    for (std::size_t op = 0; op < spec.operation_modes.size(); ++op) {
+      out[d].operation_modes[op] = bits_of(spec.operation_modes[op]);
+    }
+  }
+  return out;
+}();
+const SpecBits& spec_bits(Device device) {
+  return kSpecBits.at(static_cast<std::size_t>(device));
 }
 
 }  // namespace
@@ -171,7 +203,7 @@ ModeGrid mode_grid(ExecutionMode mode) {
 }
 
 bool device_has_mode(Device device, ExecutionMode mode) {
-  return contains(device_spec(device).modes, mode);
+  return has_bit(spec_bits(device).modes, mode);
 }
 
 std::span<const ExecutionMode> operation_modes(Device device, Operation operation) {
@@ -179,15 +211,15 @@ std::span<const ExecutionMode> operation_modes(Device device, Operation operatio
 }
 
 bool operation_has_mode(Device device, Operation operation, ExecutionMode mode) {
-  return contains(operation_modes(device, operation), mode);
+  return has_bit(spec_bits(device).operation_modes.at(static_cast<std::size_t>(operation)), mode);
 }
 
 bool device_has_dtype(Device device, DType dtype) {
-  return contains(device_spec(device).dtypes, dtype);
+  return has_bit(spec_bits(device).dtypes, dtype);
 }
 
 bool device_has_isi_strategy(Device device, IsiStrategy isi) {
-  return contains(device_spec(device).isi_strategies, isi);
+  return has_bit(spec_bits(device).isi_strategies, isi);
 }
 
 double cycles_to_microseconds(Device device, double cycles) {

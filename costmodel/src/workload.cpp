@@ -1,5 +1,6 @@
 #include "vpucost/workload.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "vpucost/device.hpp"
@@ -63,6 +64,22 @@ std::string accepted(std::span<const E> values) {
 }
 
 std::optional<std::string> check_sizes(const Workload& w) {
+  // Most workloads pass: one range test of all ten sizes and the paddings
+  // first, the loops below only to name what is wrong.
+  const std::int64_t sizes[] = {
+      w.input.width,     w.input.height, w.input.channels, w.output.width, w.output.height,
+      w.output.channels, w.kernel_w,     w.kernel_h,       w.stride_w,     w.stride_h};
+  std::int64_t smallest = sizes[0], largest = sizes[0];
+  for (const std::int64_t v : sizes) {
+    smallest = std::min(smallest, v);
+    largest = std::max(largest, v);
+  }
+  const Padding& pad = w.padding;
+  if (smallest >= 1 && largest <= kMaxDimension &&
+      std::min({pad.top, pad.bottom, pad.left, pad.right}) >= 0 &&
+      std::max(pad.top, pad.bottom) < w.kernel_h && std::max(pad.left, pad.right) < w.kernel_w) {
+    return std::nullopt;
+  }
   struct Field {
     const char* name;
     std::int64_t value;
@@ -213,6 +230,14 @@ std::optional<std::string> check_overflow(const Workload& w) {
   const auto& o = w.output;
   const auto& i = w.input;
   const std::int64_t reduce = is_channelwise(w.operation) ? 1 : padded_channels(i.channels);
+  // The sizes are at most 2^20 (check_sizes), so each factor and the double
+  // products below are exact to 7 parts in 2^53: far under 2^62 they cannot
+  // overflow, and only products near it take the exact checks.
+  const double macs = double(o.width) * double(o.height) * double(padded_channels(o.channels)) *
+                      double(w.kernel_w) * double(w.kernel_h) * double(reduce) * 2.0;
+  const double bytes =
+      double(i.width) * double(i.height) * double(padded_channels(i.channels)) * 4.0;
+  if (macs < 0x1p61 && bytes < 0x1p61) return std::nullopt;
   if (!checked_product(
           {o.width, o.height, padded_channels(o.channels), w.kernel_w, w.kernel_h, reduce, 2})) {
     return "MAC count of " + to_string(o.width) + "x" + to_string(o.height) + "x" +

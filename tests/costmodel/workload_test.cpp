@@ -132,6 +132,21 @@ TEST(Workload, AbsurdSizesAreRejectedBeforeOverflow) {
   EXPECT_NE(problem(w).find("overflows 64 bits"), std::string::npos);
 }
 
+TEST(Workload, MacCountIsRefusedFromTwoToThe62Exactly) {
+  // Twice the MAC count must stay below 2^62; validation checks far-off counts in
+  // floating point and the ones near the limit exactly: both sides of it here.
+  auto w = conv3x3();
+  w.kernel_w = w.kernel_h = 1;
+  w.padding = {};
+  w.input = {kMaxDimension, kMaxDimension, 1024, DType::UINT8};
+  w.output = {kMaxDimension, kMaxDimension, 1024, DType::UINT8};  // 2 x MACs = 2^61
+  EXPECT_EQ(problem(w), "<valid>");
+  w.output.channels = 2032;  // 2 x MACs = 2^62 - 2^55
+  EXPECT_EQ(problem(w), "<valid>");
+  w.output.channels = 2048;  // 2 x MACs = 2^62
+  EXPECT_NE(problem(w).find("overflows 64 bits"), std::string::npos);
+}
+
 TEST(Workload, CompilerFieldsDefaultToAV1Workload) {
   const Workload w = conv3x3();
   EXPECT_TRUE(has_default_compiler_fields(w));
