@@ -184,24 +184,6 @@ std::span<const Device> all_devices() {
   return kDevices;
 }
 
-ModeGrid mode_grid(ExecutionMode mode) {
-  switch (mode) {
-    case ExecutionMode::VECTOR:
-      return {16, 1, 16};
-    case ExecutionMode::VECTOR_FP16:
-      return {4, 1, 16};
-    case ExecutionMode::MATRIX:
-      return {4, 4, 16};
-    case ExecutionMode::CUBOID_16x16:
-      return {16, 16, 64};
-    case ExecutionMode::CUBOID_8x16:
-      return {16, 8, 128};
-    case ExecutionMode::CUBOID_4x16:
-      return {8, 8, 256};
-  }
-  return {1, 1, 16};
-}
-
 bool device_has_mode(Device device, ExecutionMode mode) {
   return has_bit(spec_bits(device).modes, mode);
 }

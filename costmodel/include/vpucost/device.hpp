@@ -65,8 +65,25 @@ const DeviceSpec& device_spec(Device device);
 std::span<const Device> all_devices();
 
 /// Output grid of `mode` (VECTOR 16x1x16, VECTOR_FP16 4x1x16, MATRIX 4x4x16,
-/// CUBOID_16x16 16x16x64, CUBOID_8x16 16x8x128, CUBOID_4x16 8x8x256).
-ModeGrid mode_grid(ExecutionMode mode);
+/// CUBOID_16x16 16x16x64, CUBOID_8x16 16x8x128, CUBOID_4x16 8x8x256). Inline:
+/// every query's feature encoding asks it.
+constexpr ModeGrid mode_grid(ExecutionMode mode) {
+  switch (mode) {
+    case ExecutionMode::VECTOR:
+      return {16, 1, 16};
+    case ExecutionMode::VECTOR_FP16:
+      return {4, 1, 16};
+    case ExecutionMode::MATRIX:
+      return {4, 4, 16};
+    case ExecutionMode::CUBOID_16x16:
+      return {16, 16, 64};
+    case ExecutionMode::CUBOID_8x16:
+      return {16, 8, 128};
+    case ExecutionMode::CUBOID_4x16:
+      return {8, 8, 256};
+  }
+  return {1, 1, 16};
+}
 
 bool device_has_mode(Device device, ExecutionMode mode);
 /// Whether `device` runs `operation` in `mode` (a stricter check than device_has_mode).
