@@ -33,7 +33,7 @@ constexpr OperationModes every_operation(std::span<const ExecutionMode> modes) {
   return {modes, modes, modes, modes, modes, modes};
 }
 
-const std::array<DeviceSpec, 4> kSpecs{{
+constexpr std::array<DeviceSpec, 4> kSpecs{{
     {.device = Device::VPU_2_0,
      .dpu_clock_mhz = 700.0,
      .modes = kModes20,
@@ -141,13 +141,13 @@ constexpr std::array<Device, 4> kDevices{Device::VPU_2_0, Device::VPU_2_7, Devic
 // whether a mode, a data type or a strategy is in them for every query, and
 // searching the lists was a fifth of a workload's validation (perf).
 template <class T>
-std::uint32_t bits_of(std::span<const T> values) {
+constexpr std::uint32_t bits_of(std::span<const T> values) {
   std::uint32_t bits = 0;
   for (T v : values) bits |= std::uint32_t{1} << static_cast<unsigned>(v);
   return bits;
 }
 template <class T>
-bool has_bit(std::uint32_t bits, T value) {
+constexpr bool has_bit(std::uint32_t bits, T value) {
   const auto i = static_cast<unsigned>(value);
   return i < 32 && ((bits >> i) & 1u) != 0;
 }
@@ -157,7 +157,8 @@ struct SpecBits {
   std::uint32_t modes, dtypes, isi_strategies;
   std::array<std::uint32_t, enum_count<Operation>()> operation_modes;
 };
-const std::array<SpecBits, 4> kSpecBits = [] {
+// Computed at compile time, so there is no start-up order to get wrong.
+constexpr std::array<SpecBits, 4> kSpecBits = [] {
   std::array<SpecBits, 4> out{};
   for (std::size_t d = 0; d < kSpecs.size(); ++d) {
     const DeviceSpec& spec = kSpecs[d];
