@@ -64,22 +64,6 @@ std::string accepted(std::span<const E> values) {
 }
 
 std::optional<std::string> check_sizes(const Workload& w) {
-  // Most workloads pass: one range test of all ten sizes and the paddings
-  // first, the loops below only to name what is wrong.
-  const std::int64_t sizes[] = {
-      w.input.width,     w.input.height, w.input.channels, w.output.width, w.output.height,
-      w.output.channels, w.kernel_w,     w.kernel_h,       w.stride_w,     w.stride_h};
-  std::int64_t smallest = sizes[0], largest = sizes[0];
-  for (const std::int64_t v : sizes) {
-    smallest = std::min(smallest, v);
-    largest = std::max(largest, v);
-  }
-  const Padding& pad = w.padding;
-  if (smallest >= 1 && largest <= kMaxDimension &&
-      std::min({pad.top, pad.bottom, pad.left, pad.right}) >= 0 &&
-      std::max(pad.top, pad.bottom) < w.kernel_h && std::max(pad.left, pad.right) < w.kernel_w) {
-    return std::nullopt;
-  }
   struct Field {
     const char* name;
     std::int64_t value;
@@ -91,9 +75,6 @@ std::optional<std::string> check_sizes(const Workload& w) {
       {"kernel width", w.kernel_w},         {"kernel height", w.kernel_h},
       {"stride width", w.stride_w},         {"stride height", w.stride_h},
   };
-  for (const auto& f : fields) {
-    if (auto problem = check_positive(f.name, f.value)) return problem;
-  }
   // Padding is checked against the kernel side it extends.
   struct Pad {
     const char* name;
@@ -105,6 +86,17 @@ std::optional<std::string> check_sizes(const Workload& w) {
                       {"pad_bottom", w.padding.bottom, "height", w.kernel_h},
                       {"pad_left", w.padding.left, "width", w.kernel_w},
                       {"pad_right", w.padding.right, "width", w.kernel_w}};
+  // Most workloads pass: one test of every size and padding without
+  // building a message, the loops below only to name what is wrong.
+  const bool sizes_ok = std::all_of(std::begin(fields), std::end(fields), [](const Field& f) {
+    return f.value >= 1 && f.value <= kMaxDimension;
+  });
+  const bool pads_ok = std::all_of(std::begin(pads), std::end(pads),
+                                   [](const Pad& p) { return p.value >= 0 && p.value < p.kernel; });
+  if (sizes_ok && pads_ok) return std::nullopt;
+  for (const auto& f : fields) {
+    if (auto problem = check_positive(f.name, f.value)) return problem;
+  }
   for (const auto& p : pads) {
     if (p.value < 0) {
       return std::string(p.name) + " must not be negative (got " + to_string(p.value) + ")";
