@@ -127,8 +127,11 @@ int run_train(const std::vector<std::string>& args) {
 
   TrainOptions o = options_from(vm);
   std::optional<ModelParts> base;
+  std::size_t inherited_features = kFeatureCount;
   if (vm.count("init-from")) {
-    base = load_model_for_fine_tuning(vm["init-from"].as<std::string>());
+    FineTuningStart start = load_model_for_fine_tuning(vm["init-from"].as<std::string>());
+    base = std::move(start.parts);
+    inherited_features = start.inherited_features;
     std::vector<Eigen::Index> shape;
     for (const auto& layer : base->mlp.layers()) shape.push_back(layer.weights.rows());
     shape.pop_back();  // the output neuron
@@ -184,6 +187,14 @@ int run_train(const std::vector<std::string>& args) {
     // tuned to the source model's scaling: keep it.
     problem.normalisation = Normalisation::of(*base);
     problem.initial_network = base->mlp;
+    if (inherited_features < kFeatureCount) {
+      // A widened model: its new features have zero weight, so any scaling
+      // keeps its predictions; the data's own lets training move them.
+      const Normalisation fitted = fit_normalisation(train_rows);
+      const auto added = static_cast<Eigen::Index>(kFeatureCount - inherited_features);
+      problem.normalisation.feature_mean.tail(added) = fitted.feature_mean.tail(added);
+      problem.normalisation.feature_std.tail(added) = fitted.feature_std.tail(added);
+    }
   } else {
     problem.normalisation = fit_normalisation(train_rows);
     if (base) {

@@ -93,9 +93,8 @@ std::optional<std::string> CostModel::find_unanswerable(const Workload& w) const
     return "this model (feature encoding version " + std::to_string(parts_.feature_version) +
            ") cannot cost a workload with " + *missing +
            ": its encoding has no activation, sparsity, output write tiles, ISI strategy or HF8. "
-           "Use a model trained with encoding version " +
-           std::to_string(kFeatureEncodingVersion) +
-           " (the shipped models/, or vpucost train on recordings with these columns)";
+           "Use a model trained with encoding version 3 or later (the shipped models/, or "
+           "vpucost train on recordings with these columns)";
   }
   return std::nullopt;
 }

@@ -13,6 +13,7 @@ namespace {
 // choice of features is the outcome of feature studies on the teacher
 // datasets (models/README.md, "How the encoding was chosen").
 constexpr std::size_t kFeatureCountV2 = 42;
+constexpr std::size_t kFeatureCountV3 = 56;
 constexpr std::array<std::string_view, kFeatureCount> kNames{
     // 0-4: executed operation (AVEPOOL runs as DW, small CONV as CM)
     "op_convolution", "op_dw_convolution", "op_eltwise", "op_maxpool", "op_cm_convolution",
@@ -44,8 +45,11 @@ constexpr std::array<std::string_view, kFeatureCount> kNames{
     // 52-53: output write tiles
     "owt_broadcast", "log2_output_write_tiles",
     // 54-55: inter-slice strategy (CLUSTERING is all zero)
-    "isi_split_over_h", "isi_split_over_k"};
-static_assert(kFeatureCountV2 <= kFeatureCount);
+    "isi_split_over_h", "isi_split_over_k",
+    // version 4 from here on
+    // 56: input channels' use of a 64-channel grid
+    "in_channels_util64"};
+static_assert(kFeatureCountV2 < kFeatureCountV3 && kFeatureCountV3 < kFeatureCount);
 
 // The 14 log-scaled features are staged here and take their log2 together:
 // one vectorised Eigen log instead of 14 scalar calls (a tenth of a query).
@@ -143,7 +147,7 @@ bool is_supported_feature_version(int version) {
 }
 
 std::size_t feature_count(int version) {
-  return version == 2 ? kFeatureCountV2 : kFeatureCount;
+  return version == 2 ? kFeatureCountV2 : version == 3 ? kFeatureCountV3 : kFeatureCount;
 }
 
 std::span<const std::string_view> feature_names(int version) {
@@ -246,6 +250,12 @@ void encode_features(const Workload& w, std::span<float, kFeatureCount> f) noexc
   f[39] = static_cast<float>(oh);
   f[40] = static_cast<float>(oc);
   f[41] = static_cast<float>(ic);
+  // Version 4. The v2 / v1 recordings of VPU_4_0 price 8-bit convolutions as
+  // if input channels were read in groups of 64: 64 channels cost less and 80
+  // more than the 16-channel padding predicts, and a model without this
+  // feature keeps that bias on its own training rows (+2.0 % at 64, -3.4 % at
+  // 80; models/README.md). Real networks mostly have 64-multiples.
+  f[56] = util(ic, 64);
 
   // Version 3: all zero (as set above) for a default-field, non-HF8 workload,
   // which most queries are.

@@ -168,8 +168,9 @@ TEST(CostModel, Version2ModelRefusesFieldsItNeverSaw) {
     EXPECT_STREQ(e.what(),
                  "this model (feature encoding version 2) cannot cost a workload with "
                  "output_write_tiles 2: its encoding has no activation, sparsity, output write "
-                 "tiles, ISI strategy or HF8. Use a model trained with encoding version 3 (the "
-                 "shipped models/, or vpucost train on recordings with these columns)");
+                 "tiles, ISI strategy or HF8. Use a model trained with encoding version 3 or "
+                 "later (the shipped models/, or vpucost train on recordings with these "
+                 "columns)");
   }
   std::vector<Workload> ws{conv3x3(), conv3x3()};
   ws[1].activation = ActivationFunction::RELU;

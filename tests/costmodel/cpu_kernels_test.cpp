@@ -309,8 +309,9 @@ TEST(CpuKernels, EveryShippedModelPredictsTheSameOnEveryPath) {
         }
         // At bf16 the hidden layers' inputs are rounded: a sum that lands on
         // the other side of a bfloat16 midpoint in another order moves the
-        // output by more than float rounding (measured: at most 2.0e-3).
-        EXPECT_LE(worst, precision == WeightPrecision::Fp32 ? 2e-5 : 3e-3) << what;
+        // output by more than float rounding (measured: at most 6.2e-3, the
+        // NPU_5_0 model of encoding 4 on AVX-512; 2.0e-3 for those before).
+        EXPECT_LE(worst, precision == WeightPrecision::Fp32 ? 2e-5 : 1e-2) << what;
         std::printf("%s: worst relative difference to generic %.3g\n", what.c_str(), worst);
       }
     }

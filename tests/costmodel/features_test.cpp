@@ -142,22 +142,44 @@ TEST(Features, CompilerFieldsAndHf8EncodeAsDocumented) {
 
 TEST(Features, DefaultFieldsLeaveTheVersion3FeaturesAtZero) {
   const auto f = encode_features(conv3x3());
-  for (std::size_t i = feature_count(2); i < kFeatureCount; ++i) {
+  for (std::size_t i = feature_count(2); i < feature_count(3); ++i) {
     EXPECT_EQ(f[i], 0.0f) << feature_names()[i];
   }
 }
 
-TEST(Features, Version2IsThePrefixOfVersion3) {
+TEST(Features, EachVersionIsThePrefixOfTheNext) {
   ASSERT_EQ(feature_count(2), 42u);
-  ASSERT_EQ(feature_count(3), kFeatureCount);
+  ASSERT_EQ(feature_count(3), 56u);
+  ASSERT_EQ(feature_count(4), kFeatureCount);
   const auto v2 = feature_names(2);
   const auto v3 = feature_names(3);
+  const auto v4 = feature_names(4);
   ASSERT_EQ(v2.size(), 42u);
+  ASSERT_EQ(v3.size(), 56u);
   for (std::size_t i = 0; i < v2.size(); ++i) EXPECT_EQ(v2[i], v3[i]);
+  for (std::size_t i = 0; i < v3.size(); ++i) EXPECT_EQ(v3[i], v4[i]);
   EXPECT_TRUE(is_supported_feature_version(2));
   EXPECT_TRUE(is_supported_feature_version(3));
+  EXPECT_TRUE(is_supported_feature_version(4));
   EXPECT_FALSE(is_supported_feature_version(1));
-  EXPECT_FALSE(is_supported_feature_version(4));
+  EXPECT_FALSE(is_supported_feature_version(5));
+}
+
+// Version 4's one feature: the executed input channels over their round-up
+// to 64 (a CM convolution's input unpadded, every other one padded to 16).
+TEST(Features, Version4MeasuresTheInputChannelsOnASixtyFourChannelGrid) {
+  const auto util = [](std::int64_t channels, Operation op = Operation::CONVOLUTION) {
+    Workload w = conv3x3(Device::VPU_4_0, channels);
+    w.operation = op;
+    return encode_features(w)[feature_count(3)];
+  };
+  EXPECT_EQ(feature_names()[feature_count(3)], "in_channels_util64");
+  EXPECT_FLOAT_EQ(util(64), 1.0f);
+  EXPECT_FLOAT_EQ(util(128), 1.0f);
+  EXPECT_FLOAT_EQ(util(80), 80.0f / 128.0f);
+  EXPECT_FLOAT_EQ(util(70), 80.0f / 128.0f);  // padded to 80 first
+  EXPECT_FLOAT_EQ(util(16), 0.25f);
+  EXPECT_FLOAT_EQ(util(3, Operation::CM_CONVOLUTION), 3.0f / 64.0f);
 }
 
 TEST(Features, Version2NamesWhatItCannotEncode) {
@@ -195,6 +217,9 @@ TEST(Features, MatchTheResearchReferenceImplementation) {
     const Workload w = test::workload_from_v1_cells(c);
     const auto f = encode_features(w);
     for (std::size_t i = 0; i < kFeatureCount; ++i) {
+      // The reference stops at version 2; the compiler's fields are at their
+      // defaults (zero); version 4's channel use is checked on its own above.
+      if (i >= feature_count(3)) continue;
       const double want = i < v2 ? std::stod(c[19 + i]) : 0.0;
       EXPECT_NEAR(f[i], want, 1e-5 * std::max(1.0, std::abs(want)))
           << feature_names()[i] << " of " << describe(w);

@@ -76,7 +76,9 @@ Evaluation evaluate(const CyclePredictor& p, const Dataset& d) {
 TEST_P(ShippedModel, IsSmallCurrentAndTrainedOnTheTrainingFiles) {
   const CostModel m = load_model(model_path());
   EXPECT_EQ(m.device(), GetParam());
-  EXPECT_EQ(m.parts().feature_version, kFeatureEncodingVersion);
+  // VPU_2_0's recordings show no 64-channel effect, so its model stays at
+  // encoding 3 (models/README.md, "Why encoding 4").
+  EXPECT_EQ(m.parts().feature_version, GetParam() == Device::VPU_2_0 ? 3 : kFeatureEncodingVersion);
   EXPECT_LE(m.parts().mlp.parameter_count(), 40000u);
   const std::string& data = m.parts().training.dataset;
   EXPECT_NE(data.find("vpunn-teacher-v2/dpu/" + stem() + "_train.csv"), std::string::npos) << data;

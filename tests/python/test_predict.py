@@ -9,7 +9,7 @@ import vpucost
 
 def test_model_properties(model_2_7):
     assert model_2_7.device == "VPU_2_7"
-    assert model_2_7.feature_version == 3
+    assert model_2_7.feature_version == 4
     assert model_2_7.source == "model"
     assert model_2_7.metadata["rows"] > 0
     assert vpucost.roofline().device is None

@@ -243,6 +243,29 @@ TEST(CliTrain, DistilsFromTeachersOnSyntheticWorkloads) {
   EXPECT_FALSE(std::filesystem::exists(dir / "x.h5"));
 }
 
+// A model of an older encoding (the encoding-2 VPU_2_7 model of issue #4)
+// is widened: the fine-tuned model has the current encoding, keeps the old
+// model's scaling of the features it had and takes the data's for the rest.
+TEST(CliTrain, FineTuningWidensAModelOfAnOlderEncoding) {
+  test::TempDir dir;
+  const std::string old =
+      std::string(VPUCOST_SOURCE_DIR) + "/tests/costmodel/data/encoding2/vpu_2_7.h5";
+  const auto r = run_cli({"train", "--init-from", old, "--data", kSamples + "v2/vpu_2_7_train.csv",
+                          "--out", dir / "new.h5", "--epochs", "1", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const ModelParts before = load_model(old).parts();
+  const ModelParts after = load_model(dir / "new.h5").parts();
+  EXPECT_EQ(before.feature_version, 2);
+  EXPECT_EQ(after.feature_version, kFeatureEncodingVersion);
+  const auto n2 = static_cast<Eigen::Index>(feature_count(2));
+  EXPECT_EQ(after.feature_mean.head(n2), before.feature_mean);
+  EXPECT_EQ(after.feature_std.head(n2), before.feature_std);
+  // The last feature (64-channel use) varies over the data: fitted, not 0 / 1.
+  const auto last = static_cast<Eigen::Index>(kFeatureCount) - 1;
+  EXPECT_GT(after.feature_mean[last], 0.0f);
+  EXPECT_NE(after.feature_std[last], 1.0f);
+}
+
 TEST(CliTrain, FineTuneRejectsAnotherEncodingVersion) {
   test::TempDir dir;
   save_model(test::random_model(Device::VPU_2_7), dir / "old.h5");

@@ -6,7 +6,31 @@
 
 namespace vpucost {
 
-ModelParts load_model_for_fine_tuning(const std::filesystem::path& path) {
+namespace {
+
+// Appends a zero-weight input for each feature the model's version lacks.
+FineTuningStart widened(ModelParts parts) {
+  const auto inherited = static_cast<Eigen::Index>(feature_count(parts.feature_version));
+  const auto n = static_cast<Eigen::Index>(kFeatureCount);
+  FineTuningStart start{std::move(parts), static_cast<std::size_t>(inherited)};
+  ModelParts& p = start.parts;
+  if (inherited == n) return start;
+  std::vector<DenseLayer> layers = p.mlp.layers();
+  Eigen::MatrixXf& w = layers.front().weights;
+  w.conservativeResize(Eigen::NoChange, n);
+  w.rightCols(n - inherited).setZero();
+  p.mlp = Mlp(std::move(layers), p.mlp.activation());
+  p.feature_mean.conservativeResize(n);
+  p.feature_mean.tail(n - inherited).setZero();
+  p.feature_std.conservativeResize(n);
+  p.feature_std.tail(n - inherited).setOnes();
+  p.feature_version = kFeatureEncodingVersion;
+  return start;
+}
+
+}  // namespace
+
+FineTuningStart load_model_for_fine_tuning(const std::filesystem::path& path) {
   const std::string prefix = "cannot fine-tune from " + path.string() + ": ";
   try {
     {
@@ -17,16 +41,17 @@ ModelParts load_model_for_fine_tuning(const std::filesystem::path& path) {
       const H5::Group root = file.openGroup("/");
       if (h5::has_attribute(root, "feature_encoding_version")) {
         const auto version = h5::read_int_attribute(root, "feature_encoding_version");
-        if (version != kFeatureEncodingVersion) {
+        if (version > kFeatureEncodingVersion || version < kOldestFeatureEncodingVersion) {
           throw Error("it uses feature encoding version " + std::to_string(version) +
                       " but this vpucost encodes workloads with version " +
-                      std::to_string(kFeatureEncodingVersion) +
-                      "; fine-tuning needs a model of the same encoding (train from scratch "
+                      std::to_string(kFeatureEncodingVersion) + " and widens models from version " +
+                      std::to_string(kOldestFeatureEncodingVersion) +
+                      " up; fine-tuning needs a model it can read (train from scratch "
                       "instead, without --init-from)");
         }
       }
     }
-    return load_model(path).parts();
+    return widened(load_model(path).parts());
   } catch (const Error& e) {
     throw Error(prefix + e.what());
   } catch (const H5::Exception& e) {

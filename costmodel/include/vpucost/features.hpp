@@ -7,7 +7,8 @@
 // Versions only ever append: version 3 is version 2's 42 features followed
 // by the compiler's fields and HF8, so the first feature_count(2) values of
 // the version-3 vector are exactly the version-2 encoding, and a model of an
-// older version runs on a prefix of the current vector.
+// older version runs on a prefix of the current vector. Version 4 appends the
+// input channels' use of a 64-channel grid.
 #include <array>
 #include <cstddef>
 #include <optional>
@@ -20,14 +21,14 @@
 namespace vpucost {
 
 /// The version new models are trained with.
-inline constexpr int kFeatureEncodingVersion = 3;
+inline constexpr int kFeatureEncodingVersion = 4;
 /// The oldest version models may still be loaded with.
 inline constexpr int kOldestFeatureEncodingVersion = 2;
 /// Features of the current version (the length of every encoded vector).
-inline constexpr std::size_t kFeatureCount = 56;
+inline constexpr std::size_t kFeatureCount = 57;
 
 bool is_supported_feature_version(int version);
-/// Number of features of a supported version (42 for version 2).
+/// Number of features of a supported version (42 for version 2, 56 for 3).
 std::size_t feature_count(int version);
 
 /// Names of the features of `version` in encoding order (stored in model
