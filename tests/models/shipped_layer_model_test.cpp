@@ -32,9 +32,9 @@ struct LayerMape {
   double value() const { return n ? sum / double(n) : 0.0; }
 };
 
-// Same strategy as the teacher: levels reached on the full files (100, 94.9,
-// 90.4, 88.2 %; issue #16's target is 90 %) less room for rounding, and on the
-// bundled 300-layer samples (96.0, 92.3, 89.7 % on the multi-tile devices)
+// Same strategy as the teacher: levels reached on the full files (100, 94.8,
+// 90.6, 88.3 %; issue #16's target is 90 %) less room for rounding, and on the
+// bundled 300-layer samples (94.7, 89.7, 89.7 % on the multi-tile devices)
 // less room for a sample.
 double strategy_level(Device d, bool full_file) {
   switch (d) {
@@ -49,9 +49,9 @@ double strategy_level(Device d, bool full_file) {
   }
 }
 
-// Best-strategy MAPE: issue #16's 5 %, and on NPU_5_0 the 3.3 % its
-// depthwise cut reaches (network/NETWORK.md section 11: 3.28 % on the full
-// file, 3.33 % on the sample; 3.84 % with the balanced cut).
+// Best-strategy MAPE: issue #16's 5 %, and on NPU_5_0 the 3.2-3.3 % its
+// depthwise cut reaches (network/NETWORK.md section 11: 3.15 % on the full
+// file, 3.28 % on the sample; 3.84 % with the balanced cut).
 double best_mape_level(Device d) {
   return d == Device::NPU_5_0 ? 0.036 : 0.05;
 }
