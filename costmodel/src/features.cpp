@@ -250,11 +250,12 @@ void encode_features(const Workload& w, std::span<float, kFeatureCount> f) noexc
   f[39] = static_cast<float>(oh);
   f[40] = static_cast<float>(oc);
   f[41] = static_cast<float>(ic);
-  // Version 4. The v2 / v1 recordings of VPU_4_0 price 8-bit convolutions as
-  // if input channels were read in groups of 64: 64 channels cost less and 80
-  // more than the 16-channel padding predicts, and a model without this
-  // feature keeps that bias on its own training rows (+2.0 % at 64, -3.4 % at
-  // 80; models/README.md). Real networks mostly have 64-multiples.
+  // Version 4. The recordings of VPU_2_7, VPU_4_0 and NPU_5_0 price 8-bit
+  // convolutions as if input channels were read in groups of 64: 64 channels
+  // cost less and 80 more than the 16-channel padding predicts, and a model
+  // without this feature keeps that bias on its own training rows (VPU_4_0:
+  // +2.0 % at 64, -3.4 % at 80; models/README.md, "Why encoding 4"). Real
+  // networks are mostly made of 64-multiples.
   f[56] = util(ic, 64);
 
   // Version 3: all zero (as set above) for a default-field, non-HF8 workload,
