@@ -1,6 +1,7 @@
 #include "vpucost/fine_tune.hpp"
 
 #include "vpucost/error.hpp"
+#include "vpucost/features.hpp"
 #include "vpucost/hdf5_io.hpp"
 #include "vpucost/model_file.hpp"
 
@@ -41,7 +42,7 @@ FineTuningStart load_model_for_fine_tuning(const std::filesystem::path& path) {
       const H5::Group root = file.openGroup("/");
       if (h5::has_attribute(root, "feature_encoding_version")) {
         const auto version = h5::read_int_attribute(root, "feature_encoding_version");
-        if (version > kFeatureEncodingVersion || version < kOldestFeatureEncodingVersion) {
+        if (!is_supported_feature_version(static_cast<int>(version))) {
           throw Error("it uses feature encoding version " + std::to_string(version) +
                       " but this vpucost encodes workloads with version " +
                       std::to_string(kFeatureEncodingVersion) + " and widens models from version " +
