@@ -128,7 +128,8 @@ int run_layer(const std::vector<std::string>& args) {
                 ", not " + std::string(to_string(device)));
   }
   if (vm.count("csv")) return run_layer_csv(vm, loaded, dma, dma_option);
-  for (const char* batch_only : {"out", "rejects", "strict", "emit-training-rows"}) {
+  for (const char* batch_only :
+       {"out", "rejects", "strict", "emit-training-rows", "emit-queried"}) {
     if (vm.count(batch_only)) throw Error(std::string("--") + batch_only + " needs --csv");
   }
   const Workload layer = layer_from_options(vm, device);

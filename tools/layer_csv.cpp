@@ -26,6 +26,7 @@
 #include "vpucost/layer_training_rows.hpp"
 #include "vpucost/lut_writers.hpp"
 #include "vpucost/model_file.hpp"
+#include "vpucost/recording_predictor.hpp"
 
 namespace vpucost::cli {
 namespace {
@@ -81,6 +82,9 @@ void add_layer_csv_options(po::options_description& options) {
       ("emit-training-rows", po::value<std::string>(),
        "with --csv and the teacher's labels: write the DPU workloads the labels measure "
        "(recording CSV with cycles, for vpucost train) to this file")
+      ("emit-queried", po::value<std::string>(),
+       "with --csv: write every distinct DPU workload the costing asks the model about "
+       "(recording CSV without cycles: what to profile, or to label with teacher models)")
       ("training-margin", po::value<double>()->default_value(0.05, "0.05"),
        "with --emit-training-rows: the relative lead the model's slowest tile and chosen cut "
        "need for a label to be kept");
@@ -96,8 +100,10 @@ int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, co
       read.emplace_back(std::string("--") + option, vm[option].as<std::string>());
     }
   }
-  if (vm.count("emit-training-rows")) {
-    read.emplace_back("--emit-training-rows", vm["emit-training-rows"].as<std::string>());
+  for (const char* written : {"emit-training-rows", "emit-queried"}) {
+    if (vm.count(written)) {
+      read.emplace_back(std::string("--") + written, vm[written].as<std::string>());
+    }
   }
   const BatchFiles files = batch_files(vm, read);
   const std::filesystem::path& in = files.in;
@@ -167,8 +173,12 @@ int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, co
   }
   std::string training = workload_csv_header() + ",cycles\n";
   std::size_t training_rows = 0;
+  // With --emit-queried, every workload the costing asks is recorded on the way.
+  const RecordingPredictor recorder(*loaded.predictor);
+  const CyclePredictor& predictor =
+      vm.count("emit-queried") ? recorder : static_cast<const CyclePredictor&>(*loaded.predictor);
   for (const LayerRecord* r : rows) {
-    const LayerStrategies all = cost_strategies(*loaded.predictor, r->layer);
+    const LayerStrategies all = cost_strategies(predictor, r->layer);
     const StrategyCost* chosen = nullptr;
     std::string note;
     for (const StrategyCost& c : all.valid) {
@@ -240,6 +250,9 @@ int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, co
 
   if (rejects_path) write_rejects_file(*rejects_path, rejects);
   if (training_path) write_file_atomically(*training_path, training);
+  if (vm.count("emit-queried")) {
+    write_file_atomically(vm["emit-queried"].as<std::string>(), workloads_csv(recorder.queried()));
+  }
   print_rejects("layer", rejects, kLayerRejectsShown, rejects_path.has_value());
   if (out_path) {
     write_file_atomically(*out_path, out.str());

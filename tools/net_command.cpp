@@ -5,18 +5,16 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "net_emit.hpp"
 #include "net_nodes.hpp"
 #include "net_onnx.hpp"
 #include "network_cli.hpp"
-#include "vpucost/atomic_file.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
-#include "vpucost/lut_writers.hpp"
 #include "vpucost/net_config.hpp"
 #include "vpucost/network_cost.hpp"
 #include "vpucost/network_nodes.hpp"
 #include "vpucost/network_report.hpp"
-#include "vpucost/recording_predictor.hpp"
 
 namespace vpucost::cli {
 namespace {
@@ -91,37 +89,17 @@ int run_net(const std::vector<std::string>& args) {
   }
   const std::vector<NetPart> parts = net_parts(config, resolution);
   const CostingSetup setup = costing_setup(vm);
-  // With --emit-queried, every workload the costing asks is recorded on the way.
-  const RecordingPredictor recorder(*setup.loaded.predictor);
-  const CyclePredictor& predictor =
-      vm.count("emit-queried") ? recorder
-                               : static_cast<const CyclePredictor&>(*setup.loaded.predictor);
-  DmaQueryRecorder dma_recorder;
-  const DmaModel dma =
-      vm.count("emit-dma") ? dma_recorder.recording(setup.dma_model()) : setup.dma_model();
-  const NetworkCoster coster = setup.coster(&predictor, &dma);
-  const NetworkReport report = network_report(parts, coster, setup.mode, setup.shave.get(), dma);
-  if (vm.count("emit-queried")) {
-    write_file_atomically(vm["emit-queried"].as<std::string>(), workloads_csv(recorder.queried()));
+  const NetEmitters emit(vm, setup);
+  const NetworkCoster coster = setup.coster(&emit.predictor(), &emit.dma());
+  const NetworkReport report =
+      network_report(parts, coster, setup.mode, setup.shave.get(), emit.dma());
+  std::vector<Workload> runs;
+  std::vector<const ShaveOperation*> shave_ops;
+  for (const NetworkRow& r : report.rows) {
+    runs.insert(runs.end(), r.runs.begin(), r.runs.end());
+    if (r.engine == NetworkNode::Engine::Shave) shave_ops.push_back(&r.shave_op);
   }
-  if (vm.count("emit-workloads")) {
-    std::vector<Workload> layers;
-    for (const NetworkRow& r : report.rows) {
-      layers.insert(layers.end(), r.runs.begin(), r.runs.end());
-    }
-    write_file_atomically(vm["emit-workloads"].as<std::string>(), workloads_csv(layers));
-  }
-  if (vm.count("emit-dma")) {
-    write_file_atomically(vm["emit-dma"].as<std::string>(),
-                          dma_transfers_csv(dma_recorder.queried()));
-  }
-  if (vm.count("emit-shave")) {
-    std::vector<const ShaveOperation*> ops;
-    for (const NetworkRow& r : report.rows) {
-      if (r.engine == NetworkNode::Engine::Shave) ops.push_back(&r.shave_op);
-    }
-    write_file_atomically(vm["emit-shave"].as<std::string>(), shave_operations_csv(ops));
-  }
+  emit.write(runs, shave_ops);
   const double cycles = report.cycles, shave_cycles = report.shave_cycles,
                dma_cycles = report.dma_cycles;
   const double ms = coster.milliseconds(cycles);

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "dataset_cli.hpp"
+#include "net_emit.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/network_nodes.hpp"
@@ -80,9 +81,10 @@ int run_net_nodes(const po::variables_map& vm, const CostingSetup& setup) {
                   lower(std::string(to_string(setup.device))) + ".h5)");
     }
   }
-  const DmaModel dma = setup.dma_model();
+  const NetEmitters emit(vm, setup);
   const NetworkNodesCost cost =
-      cost_network_nodes(nodes, *setup.loaded.predictor, shave, dma, setup.mode);
+      cost_network_nodes(nodes, emit.predictor(), shave, emit.dma(), setup.mode);
+  emit.write(nodes, cost);
   double labelled = 0;
   bool has_labels = true;
   for (std::size_t i = 0; i < nodes.size(); ++i) {

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "net_emit.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/network_report.hpp"
@@ -77,8 +78,10 @@ int run_net_onnx(const po::variables_map& vm, const CostingSetup& setup) {
                   " on SHAVE: give --shave-model (e.g. models/shave_vpu_4_0.h5)");
     }
   }
-  const NetworkNodesCost cost = cost_network_nodes(
-      nodes, *setup.loaded.predictor, setup.shave.get(), setup.dma_model(), setup.mode);
+  const NetEmitters emit(vm, setup);
+  const NetworkNodesCost cost =
+      cost_network_nodes(nodes, emit.predictor(), setup.shave.get(), emit.dma(), setup.mode);
+  emit.write(nodes, cost);
   const double mhz = device_spec(setup.device).dpu_clock_mhz;
   const auto ms = [&](double cycles) { return cycles / mhz / 1000.0; };
   std::vector<std::string> generic;

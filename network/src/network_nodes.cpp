@@ -21,6 +21,7 @@ NodeCost cost_dpu_node(const NetworkNode& n, const CyclePredictor& dpu, const Dm
     const WorkloadCost w = cost_workload(dpu, n.layer);
     c.cycles = w.cycles;
     c.detail = "one DPU, split " + w.split;
+    for (const CostedWorkload& cw : w.workloads) c.runs.push_back(cw.workload);
     return c;
   }
   const DeviceLayerCost d = cost_on_device(dpu, dma, n.layer);
@@ -30,6 +31,9 @@ NodeCost cost_dpu_node(const NetworkNode& n, const CyclePredictor& dpu, const Dm
   c.weights = d.dma.weights;
   c.input = d.dma.input;
   c.output = d.dma.output;
+  for (const WorkloadCost& tile : d.tiles) {
+    for (const CostedWorkload& cw : tile.workloads) c.runs.push_back(cw.workload);
+  }
   return c;
 }
 
@@ -88,11 +92,12 @@ NetworkNodesCost cost_network_nodes(std::span<const NetworkNode> nodes, const Cy
           previous = out.nodes.back().cycles;
           break;
         case NetworkNode::Engine::Dma:
-          out.nodes.push_back({dma.predict_cycles(n.dma), "DMA copy"});
+          out.nodes.emplace_back().cycles = dma.predict_cycles(n.dma);
+          out.nodes.back().detail = "DMA copy";
           previous = 0;  // the DMA engine is busy with the copy: it hides no weight fetch
           break;
         case NetworkNode::Engine::Layout:
-          out.nodes.push_back({0.0, "layout, no cost"});
+          out.nodes.emplace_back().detail = "layout, no cost";
           continue;
       }
     } catch (const Error& e) {

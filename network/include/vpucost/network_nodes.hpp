@@ -47,6 +47,9 @@ struct NodeCost {
   double weights = 0;
   double input = 0;
   double output = 0;
+  /// Dpu: the DPU workloads it runs, every tile part's (every slice's when
+  /// streamed), as the hardware runs them: what to profile for it.
+  std::vector<Workload> runs;
 };
 
 struct NetworkNodesCost {
