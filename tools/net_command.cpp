@@ -70,7 +70,19 @@ int run_net(const std::vector<std::string>& args) {
     return 0;
   }
   if (vm.count("onnx")) return run_net_onnx(vm, costing_setup(vm));
-  if (vm.count("nodes")) return run_net_nodes(vm, costing_setup(vm));
+  // The ONNX import's options, and a resolution for a file whose shapes are
+  // fixed, would be ignored: refused instead.
+  for (const char* onnx_only : {"input-shape", "unknown-ops"}) {
+    if (!vm[onnx_only].empty() && !vm[onnx_only].defaulted()) {
+      throw Error(std::string("--") + onnx_only + " applies to --onnx only");
+    }
+  }
+  if (vm.count("nodes")) {
+    if (!vm["resolution"].defaulted()) {
+      throw Error("--resolution does not apply to --nodes: the file gives every node's shapes");
+    }
+    return run_net_nodes(vm, costing_setup(vm));
+  }
   if (!vm.count("config")) {
     throw Error("--config net.json (or --nodes network.csv, or --onnx model.onnx) is required");
   }

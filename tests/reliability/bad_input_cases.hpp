@@ -314,6 +314,15 @@ inline const Case kCases[] = {
     {"NetNodesBadKind", "a network node of an unknown kind",
      "net --device VPU_4_0 --nodes bad_nodes.csv",
      "bad_nodes.csv line 2: column kind: 'GPU' is not DPU, SHAVE or NOCOST (1 invalid rows)"},
+    {"NetNodesWithResolution", "--resolution with a network given node by node",
+     "net --device VPU_4_0 --nodes nodes_4_0.csv --resolution 160",
+     "--resolution does not apply to --nodes: the file gives every node's shapes"},
+    {"NetConfigWithOnnxOption", "an ONNX import option with a net config",
+     "net --device VPU_4_0 --config mobilenetv2.json --input-shape 1x3x160x160",
+     "--input-shape applies to --onnx only"},
+    {"PredictCsvWithWorkloadOption", "an option for one workload with a workload CSV",
+     "predict --model model.h5 --csv data.csv --out out.csv --activation RELU",
+     "--activation describes one workload; with --csv the rows do"},
     // Another device, another version.
     {"ModelOfAnotherDevice", "model of another device",
      "predict --model model.h5 --device VPU_4_0 --op CONVOLUTION --input 56x56x64 --output "
