@@ -127,6 +127,9 @@ int run_layer(const std::vector<std::string>& args) {
     throw Error("DMA model " + dma_option + " is for " + std::string(to_string(dma.device())) +
                 ", not " + std::string(to_string(device)));
   }
+  if (!vm["training-margin"].defaulted() && !vm.count("emit-training-rows")) {
+    throw Error("--training-margin applies to --emit-training-rows (with --csv)");
+  }
   if (vm.count("csv")) return run_layer_csv(vm, loaded, dma, dma_option);
   for (const char* batch_only :
        {"out", "rejects", "strict", "emit-training-rows", "emit-queried"}) {

@@ -115,6 +115,13 @@ int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, co
       throw Error(std::string("--") + single + " describes one layer; with --csv the rows do");
     }
   }
+  // The rows' best strategy is the cheapest in compute cycles, as the
+  // teacher's labels choose it; the DMA terms are columns of their own.
+  if (vm["mode"].as<std::string>() != "compute") {
+    throw Error(
+        "--mode applies to one layer; with --csv the best strategy is the cheapest in "
+        "compute cycles and the DMA terms are columns of their own (add them for ddr)");
+  }
 
   const LayerRecordings rec = read_layer_csv(in);
   const auto* model = dynamic_cast<const CostModel*>(loaded.predictor.get());

@@ -202,6 +202,9 @@ int run_predict(const std::vector<std::string>& args) {
   }
   const LoadedPredictor loaded = load_predictor(model_path);
   if (vm.count("csv")) return run_predict_csv(vm, loaded, model_path);
+  for (const char* batch_only : {"out", "rejects", "strict"}) {
+    if (vm.count(batch_only)) throw Error(std::string("--") + batch_only + " needs --csv");
+  }
   Workload w = workload_from_options(vm, *loaded.predictor);
   Workload probe = w;
   if (!vm.count("mode")) probe.mode = operation_modes(w.device, w.operation).front();

@@ -114,6 +114,11 @@ int run_train(const std::vector<std::string>& args) {
   if (vm.count("val") && !vm["val-fraction"].defaulted()) {
     throw Error("give either --val or --val-fraction, not both");
   }
+  if (vm.count("patience") && vm["patience"].as<int>() > 0 && !vm.count("val") &&
+      vm["val-fraction"].as<double>() == 0.0) {
+    throw Error(
+        "--patience (early stopping) needs validation rows: --val FILE or --val-fraction > 0");
+  }
   if (vm.count("renormalise") && !vm.count("init-from")) {
     throw Error("--renormalise only applies with --init-from");
   }

@@ -83,6 +83,21 @@ TrainOptions options_from(const po::variables_map& vm) {
   if (vm.count("checkpoint")) o.checkpoint = vm["checkpoint"].as<std::string>();
   set_if(vm, "checkpoint-every", o.checkpoint_every);
   if (vm.count("resume")) o.resume = vm["resume"].as<std::string>();
+  // An option of a schedule, loss or checkpoint not chosen would be ignored.
+  for (const char* plateau : {"plateau-factor", "plateau-patience"}) {
+    if (vm.count(plateau) && o.schedule != ScheduleKind::Plateau) {
+      throw Error(std::string("--") + plateau + " applies to --schedule plateau only");
+    }
+  }
+  if (vm.count("min-lr-ratio") && o.schedule == ScheduleKind::Constant) {
+    throw Error("--min-lr-ratio does not apply to --schedule constant (the rate never decays)");
+  }
+  if (vm.count("huber-delta") && o.loss.kind != LossKind::Huber) {
+    throw Error("--huber-delta applies to --loss huber only");
+  }
+  if (vm.count("checkpoint-every") && !vm.count("checkpoint") && !vm.count("resume")) {
+    throw Error("--checkpoint-every needs --checkpoint FILE (or --resume)");
+  }
   return o;
 }
 
