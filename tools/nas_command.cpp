@@ -181,6 +181,12 @@ int run_nas(const std::vector<std::string>& args) {
   o.mutation_prob = vm["mutation-prob"].as<double>();
   o.seed = vm["seed"].as<std::uint64_t>();
   o.two_stage = positive(vm, "two-stage", 0);
+  if (o.two_stage == 0 && !vm["score-exponent"].defaulted()) {
+    throw Error("--score-exponent applies to --two-stage (its top-scored operators) only");
+  }
+  if (!vm.count("evaluator") && !vm["evaluator-timeout"].defaulted()) {
+    throw Error("--evaluator-timeout applies to --evaluator only");
+  }
   if (o.two_stage > 0) {
     o.stage1_fixed = top_scored_architecture(setup.space, table, vm["score-exponent"].as<double>());
   }
