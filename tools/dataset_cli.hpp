@@ -34,6 +34,19 @@ inline void require_distinct_files(
   }
 }
 
+/// Throws vpucost::Error when the output `path` of `option` cannot be
+/// written -- a directory, or in a folder that does not exist -- so that a
+/// command refuses before any work and before writing its other outputs.
+inline void require_writable(const std::string& option, const std::filesystem::path& path) {
+  if (std::filesystem::is_directory(path)) {
+    throw Error(option + " " + path.string() + " is a directory; give a file name");
+  }
+  const std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
+  if (!std::filesystem::is_directory(dir)) {
+    throw Error(option + " " + path.string() + ": directory " + dir.string() + " does not exist");
+  }
+}
+
 /// The files of a batch command (--csv, --out, --rejects), checked distinct
 /// from each other and from `others` (e.g. the model read).
 struct BatchFiles {
@@ -54,6 +67,8 @@ inline BatchFiles batch_files(
   if (f.rejects) files.emplace_back("--rejects", *f.rejects);
   files.insert(files.end(), others.begin(), others.end());
   require_distinct_files(files);
+  if (f.out) require_writable("--out", *f.out);
+  if (f.rejects) require_writable("--rejects", *f.rejects);
   return f;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "dataset_cli.hpp"
 #include "eval_shave.hpp"
 #include "eval_table.hpp"
 #include "predict_dma.hpp"
@@ -39,6 +40,14 @@ int run_eval(const std::vector<std::string>& args) {
     return 0;
   }
   const std::string model_option = vm["model"].as<std::string>();
+  if (vm.count("plot")) {
+    // The picture must not replace the model or the data it is drawn from.
+    std::vector<std::pair<std::string, std::filesystem::path>> files{
+        {"--data", vm["data"].as<std::string>()}, {"--plot", vm["plot"].as<std::string>()}};
+    if (model_option != "roofline") files.emplace_back("--model", model_option);
+    require_distinct_files(files);
+    require_writable("--plot", vm["plot"].as<std::string>());
+  }
   const int worst_count = vm["worst"].as<int>();
   if (worst_count < 0) throw Error("--worst must be >= 0");
   if (model_option != "roofline") {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "command.hpp"
 #include "nas_cli.hpp"
@@ -36,14 +37,10 @@ void check_out(const std::filesystem::path& out, LutFormat format, std::size_t r
     }
     return;
   }
-  if (std::filesystem::is_directory(out)) {
-    if (format == LutFormat::ProxylessYaml) return;  // <dir>/<resolution>_lookup_table.yaml
-    throw Error("--out " + out.string() + " is a directory; give a file name");
+  if (format == LutFormat::ProxylessYaml && std::filesystem::is_directory(out)) {
+    return;  // <dir>/<resolution>_lookup_table.yaml
   }
-  const std::filesystem::path dir = out.parent_path().empty() ? "." : out.parent_path();
-  if (!std::filesystem::is_directory(dir)) {
-    throw Error("--out " + out.string() + ": directory " + dir.string() + " does not exist");
-  }
+  require_writable("--out", out);
 }
 
 // YAML: one file per resolution, as once-for-all loads them
@@ -108,6 +105,8 @@ int run_lut(const std::vector<std::string>& args) {
       !vm.count("emit-workloads") && !vm.count("emit-shave") && !vm.count("emit-dma")) {
     throw Error("--out FILE is required (or --report to print the design-rule report)");
   }
+  require_outputs_apart(
+      vm, {"out", "save-space", "emit-workloads", "emit-queried", "emit-dma", "emit-shave"});
   const LutFormat format = parse_format(vm["format"].as<std::string>());
   SearchSpace space = load_space_by_name_or_file(vm["space"].as<std::string>());
   const std::vector<int> resolutions =
@@ -116,18 +115,14 @@ int run_lut(const std::vector<std::string>& args) {
           : parse_resolutions(vm["resolution"].as<std::string>());
   for (const int r : resolutions) check_space_resolution(space, r);
   if (vm.count("out")) check_out(vm["out"].as<std::string>(), format, resolutions.size());
-  if (vm.count("emit-workloads")) {
-    check_out(vm["emit-workloads"].as<std::string>(), LutFormat::Csv, 1);
-  }
-  if (vm.count("emit-shave")) check_out(vm["emit-shave"].as<std::string>(), LutFormat::Csv, 1);
-  if (vm.count("emit-dma")) check_out(vm["emit-dma"].as<std::string>(), LutFormat::Csv, 1);
-  if (vm.count("emit-queried")) {
-    check_out(vm["emit-queried"].as<std::string>(), LutFormat::Csv, 1);
+  for (const char* emit : {"emit-workloads", "emit-shave", "emit-dma", "emit-queried"}) {
+    if (vm.count(emit)) require_writable(std::string("--") + emit, vm[emit].as<std::string>());
   }
   if (vm.count("save-space")) {
-    save_search_space(space, vm["save-space"].as<std::string>());
+    require_writable("--save-space", vm["save-space"].as<std::string>());
     if (!vm.count("out") && !vm.count("report") && !vm.count("emit-workloads") &&
         !vm.count("emit-shave") && !vm.count("emit-queried") && !vm.count("emit-dma")) {
+      save_search_space(space, vm["save-space"].as<std::string>());
       return 0;
     }
   }
@@ -138,6 +133,8 @@ int run_lut(const std::vector<std::string>& args) {
   const DmaModel recorded_dma = dma_recorder.recording(setup.dma_model());
   const NetworkCoster coster = setup.table_coster(vm.count("emit-queried") ? &recorder : nullptr,
                                                   vm.count("emit-dma") ? &recorded_dma : nullptr);
+  const std::optional<SearchSpace> named =
+      vm.count("save-space") ? std::optional(space) : std::nullopt;
   for (const int r : resolutions) drop_unrunnable(space, r, coster, "lut");
 
   const bool quiet = vm.count("quiet") > 0;
@@ -151,6 +148,9 @@ int run_lut(const std::vector<std::string>& args) {
   };
   const std::vector<LatencyTable> tables =
       build_latency_tables(space, resolutions, coster, progress);
+  // Written once the tables are built, so that a costing that fails leaves
+  // no file: the space as named, before drop_unrunnable.
+  if (vm.count("save-space")) save_search_space(*named, vm["save-space"].as<std::string>());
 
   if (vm.count("out")) {
     const std::filesystem::path out = vm["out"].as<std::string>();

@@ -123,18 +123,6 @@ inline double network_terms_ms(const NasSetup& setup, const LatencyTable& table)
   return std::max(0.0, net - table.latency_ms(fastest));
 }
 
-/// Refuses an output file that cannot be written, before any work is done.
-inline void check_output_file(const std::string& option, const std::filesystem::path& out) {
-  if (std::filesystem::is_directory(out)) {
-    throw Error("--" + option + " " + out.string() + " is a directory; give a file name");
-  }
-  const std::filesystem::path dir = out.parent_path().empty() ? "." : out.parent_path();
-  if (!std::filesystem::is_directory(dir)) {
-    throw Error("--" + option + " " + out.string() + ": directory " + dir.string() +
-                " does not exist");
-  }
-}
-
 inline std::string fixed_text(double value, int decimals) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);

@@ -161,8 +161,9 @@ int run_nas(const std::vector<std::string>& args) {
     return 0;
   }
   if (!vm.count("out")) throw Error("--out best.json is required");
-  check_output_file("out", vm["out"].as<std::string>());
-  if (vm.count("pareto")) check_output_file("pareto", vm["pareto"].as<std::string>());
+  require_outputs_apart(vm, {"out", "pareto"});
+  require_writable("--out", vm["out"].as<std::string>());
+  if (vm.count("pareto")) require_writable("--pareto", vm["pareto"].as<std::string>());
 
   const NasSetup setup = nas_setup(vm);
   require_net_config_space(setup.space);

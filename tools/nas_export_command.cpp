@@ -34,8 +34,9 @@ int run_nas_export(const std::vector<std::string>& args) {
     return 0;
   }
   if (!vm.count("out")) throw Error("--out lut.json is required ('-' for stdout)");
+  require_outputs_apart(vm, {"out"});
   const std::string out = vm["out"].as<std::string>();
-  if (out != "-") check_output_file("out", out);
+  if (out != "-") require_writable("--out", out);
   ArchParams alpha;
   if (vm.count("alpha")) alpha = load_arch_params(vm["alpha"].as<std::string>());
   const NasSetup setup = nas_setup(vm, "nas-export");

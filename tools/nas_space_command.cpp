@@ -38,7 +38,8 @@ int run_nas_space(const std::vector<std::string>& args) {
                      options, args, vm)) {
     return 0;
   }
-  if (vm.count("out")) check_output_file("out", vm["out"].as<std::string>());
+  require_outputs_apart(vm, {"out"});
+  if (vm.count("out")) require_writable("--out", vm["out"].as<std::string>());
   const NasSetup setup = nas_setup(vm, "nas-space");
   ReductionOptions o;
   o.keep = vm["keep"].as<int>();

@@ -9,7 +9,15 @@ NetEmitters::NetEmitters(const po::variables_map& vm, const CostingSetup& setup)
     : vm_(vm),
       recorder_(*setup.loaded.predictor),
       predictor_(vm.count("emit-queried") ? &recorder_ : setup.loaded.predictor.get()),
-      dma_(vm.count("emit-dma") ? dma_recorder_.recording(setup.dma_model()) : setup.dma_model()) {}
+      dma_(vm.count("emit-dma") ? dma_recorder_.recording(setup.dma_model()) : setup.dma_model()) {
+  // Every output is checked before any work, so that a bad one leaves none
+  // of the others written; none may overwrite another or a file read.
+  require_outputs_apart(vm, {"emit-workloads", "emit-queried", "emit-dma", "emit-shave"});
+  for (const char* written : {"emit-workloads", "emit-queried", "emit-dma", "emit-shave"}) {
+    if (vm.count(written))
+      require_writable(std::string("--") + written, vm[written].as<std::string>());
+  }
+}
 
 void NetEmitters::write(std::span<const Workload> runs,
                         std::span<const ShaveOperation* const> shave) const {

@@ -8,6 +8,7 @@
 
 #include "cli_args.hpp"
 #include "command.hpp"
+#include "dataset_cli.hpp"
 #include "predict_dma.hpp"
 #include "predictor_option.hpp"
 #include "vpucost/cost_model.hpp"
@@ -18,6 +19,27 @@
 #include "vpucost/shave_model_file.hpp"
 
 namespace vpucost::cli {
+
+/// Throws vpucost::Error when one of `outputs` (options naming files the
+/// command writes) names a file the command reads -- a model, the space or
+/// net config, the architecture parameters -- or another output: writing it
+/// would destroy the input (`lut --model m.h5 --out m.h5`).
+inline void require_outputs_apart(const po::variables_map& vm,
+                                  std::initializer_list<const char*> outputs) {
+  std::vector<std::pair<std::string, std::filesystem::path>> files;
+  for (const char* read :
+       {"model", "dma-model", "shave-model", "space", "alpha", "config", "nodes", "onnx"}) {
+    if (vm.count(read) && vm[read].as<std::string>() != "roofline") {
+      files.emplace_back(std::string("--") + read, vm[read].as<std::string>());
+    }
+  }
+  for (const char* written : outputs) {
+    if (vm.count(written) && vm[written].as<std::string>() != "-") {
+      files.emplace_back(std::string("--") + written, vm[written].as<std::string>());
+    }
+  }
+  require_distinct_files(files);
+}
 
 inline void add_costing_options(po::options_description& options) {
   const std::string device_help =

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "command.hpp"
+#include "dataset_cli.hpp"
 #include "vpucost/atomic_file.hpp"
 #include "vpucost/error.hpp"
 #include "vpucost/model_file.hpp"
@@ -95,6 +96,23 @@ int run_select(const std::vector<std::string>& args) {
   const std::int64_t budget = vm["budget"].as<std::int64_t>();
   if (budget < 1) throw Error("--budget must be at least 1, got " + std::to_string(budget));
   const bool quiet = vm.count("quiet") > 0;
+  // Outputs are checked first: a bad --report must not leave --out written,
+  // and neither may overwrite a file read.
+  std::vector<std::pair<std::string, std::filesystem::path>> files;
+  for (const char* read : {"pool", "target"}) {
+    if (vm.count(read)) files.emplace_back(std::string("--") + read, vm[read].as<std::string>());
+  }
+  if (vm.count("models")) {
+    for (const std::string& path : split_list(vm["models"].as<std::string>())) {
+      files.emplace_back("--models", path);
+    }
+  }
+  for (const char* written : {"out", "report"}) {
+    if (!vm.count(written)) continue;
+    require_writable(std::string("--") + written, vm[written].as<std::string>());
+    files.emplace_back(std::string("--") + written, vm[written].as<std::string>());
+  }
+  require_distinct_files(files);
 
   std::vector<CostModel> models;
   if (vm.count("models")) {
