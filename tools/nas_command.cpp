@@ -214,6 +214,7 @@ int run_nas(const std::vector<std::string>& args) {
     evaluator = std::make_unique<ProxyEvaluator>(complexity);
   }
 
+  check_evolution_options(latency, o);  // before the summary line: one line if bad
   spdlog::logger log("nas", std::make_shared<spdlog::sinks::stderr_sink_st>());
   log.set_pattern("%v");
   const bool quiet = vm.count("quiet") > 0;

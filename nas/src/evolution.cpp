@@ -8,9 +8,8 @@
 #include "vpucost/error.hpp"
 
 namespace vpucost::nas {
-namespace {
 
-void check_options(const FlatLatencyTable& latency, const EvolutionOptions& o) {
+void check_evolution_options(const FlatLatencyTable& latency, const EvolutionOptions& o) {
   if (latency.positions() == 0) throw Error("the search space has no positions to search");
   if (!std::isfinite(o.latency_limit_ms) || o.latency_limit_ms <= 0) {
     throw Error("the latency limit must be a positive number of milliseconds");
@@ -21,11 +20,23 @@ void check_options(const FlatLatencyTable& latency, const EvolutionOptions& o) {
                   std::to_string(value));
     }
   };
+  // Upper bounds too: a search of 10^8 architectures per generation does
+  // not end in any useful time; it should be refused, not left running.
+  const auto at_most = [](int value, int max, const char* name) {
+    if (value > max) {
+      throw Error(std::string(name) + " must be at most " + std::to_string(max) + ", got " +
+                  std::to_string(value));
+    }
+  };
   at_least(o.population, 1, "population");
+  at_most(o.population, kMaxPopulation, "population");
   at_least(o.top_k, 1, "top-k");
   at_least(o.generations, 0, "generations");
+  at_most(o.generations, kMaxGenerations, "generations");
   at_least(o.mutation_count, 0, "mutation count");
+  at_most(o.mutation_count, kMaxPopulation, "mutation count");
   at_least(o.crossover_count, 0, "crossover count");
+  at_most(o.crossover_count, kMaxPopulation, "crossover count");
   if (!(o.mutation_prob >= 0.0 && o.mutation_prob <= 1.0)) {
     throw Error("mutation probability must be in [0, 1]");
   }
@@ -42,6 +53,8 @@ void check_options(const FlatLatencyTable& latency, const EvolutionOptions& o) {
   }
 }
 
+namespace {
+
 std::vector<int> range(std::size_t begin, std::size_t end) {
   std::vector<int> out;
   for (std::size_t p = begin; p < end; ++p) out.push_back(int(p));
@@ -53,7 +66,7 @@ std::vector<int> range(std::size_t begin, std::size_t end) {
 SearchResult evolutionary_search(const FlatLatencyTable& latency, Evaluator& evaluator,
                                  const EvolutionOptions& options,
                                  const GenerationObserver& observer) {
-  check_options(latency, options);
+  check_evolution_options(latency, options);
   detail::SearchState state{latency, evaluator, options, observer, detail::Rng(options.seed),
                             {},      {}};
   state.result.min_latency_ms = latency.min_latency_ms();

@@ -253,6 +253,9 @@ TEST(Evolution, RefusesBadOptions) {
   };
   bad([](EvolutionOptions& o) { o.population = 0; });
   bad([](EvolutionOptions& o) { o.top_k = 0; });
+  bad([](EvolutionOptions& o) { o.population = kMaxPopulation + 1; });
+  bad([](EvolutionOptions& o) { o.generations = kMaxGenerations + 1; });
+  bad([](EvolutionOptions& o) { o.mutation_count = kMaxPopulation + 1; });
   bad([](EvolutionOptions& o) { o.mutation_prob = 1.5; });
   bad([](EvolutionOptions& o) { o.latency_limit_ms = -1; });
   bad([](EvolutionOptions& o) { o.latency_limit_ms = NAN; });

@@ -38,6 +38,12 @@
 
 namespace vpucost::nas {
 
+/// Limits of EvolutionOptions: a population (and the children made per
+/// generation) of at most 100,000 architectures, at most 100,000 generations.
+/// Published NAS searches use populations of 50-1,000.
+inline constexpr int kMaxPopulation = 100'000;
+inline constexpr int kMaxGenerations = 100'000;
+
 struct EvolutionOptions {
   double latency_limit_ms = 0.0;  ///< hard limit T
   int population = 50;
@@ -85,6 +91,10 @@ struct SearchResult {
   /// Every index into `evaluated`, best first (`top` is its first top_k).
   std::vector<std::size_t> ranked() const;
 };
+
+/// Throws vpucost::Error naming the first option out of range (what
+/// evolutionary_search checks first; a command checks before it starts).
+void check_evolution_options(const FlatLatencyTable& latency, const EvolutionOptions& options);
 
 /// Throws vpucost::Error on bad options, an unreachable limit, or when the
 /// evaluator fails (its error names the architecture and generation).
