@@ -103,14 +103,10 @@ int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, co
   for (const char* written : {"emit-training-rows", "emit-queried"}) {
     if (vm.count(written)) {
       read.emplace_back(std::string("--") + written, vm[written].as<std::string>());
-    }
-  }
-  const BatchFiles files = batch_files(vm, read);
-  for (const char* written : {"emit-training-rows", "emit-queried"}) {
-    if (vm.count(written)) {
       require_writable(std::string("--") + written, vm[written].as<std::string>());
     }
   }
+  const BatchFiles files = batch_files(vm, read);
   const std::filesystem::path& in = files.in;
   const auto& out_path = files.out;
   const auto& rejects_path = files.rejects;

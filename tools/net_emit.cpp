@@ -14,8 +14,9 @@ NetEmitters::NetEmitters(const po::variables_map& vm, const CostingSetup& setup)
   // of the others written; none may overwrite another or a file read.
   require_outputs_apart(vm, {"emit-workloads", "emit-queried", "emit-dma", "emit-shave"});
   for (const char* written : {"emit-workloads", "emit-queried", "emit-dma", "emit-shave"}) {
-    if (vm.count(written))
+    if (vm.count(written)) {
       require_writable(std::string("--") + written, vm[written].as<std::string>());
+    }
   }
 }
 
