@@ -223,8 +223,88 @@ LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload&
   return cost_strategies(predictor, layer, Listing::every_strategy);
 }
 
+// The best strategy alone, exactly as cost_strategies would find it, with
+// fewer queries. A strategy costs its slowest tile, so any one tile's cycles
+// are a lower bound of it. Round 1 costs the first (largest) part of every
+// strategy; then the strategy of the lowest bound is completed, and one
+// whose bound is above the cheapest completed strategy cannot be the best
+// (nor can one equal to it that comes later: the first of the cheapest
+// wins) -- it is never completed. On VPU_4_0 this leaves out about a third
+// of a layer's parts and queries (bench/README.md).
 LayerStrategies cost_best_strategy(const CyclePredictor& predictor, const Workload& layer) {
-  return cost_strategies(predictor, layer, Listing::best_only);
+  LayerStrategies out;
+  thread_local detail::StrategyBatch batch;
+  batch.clear();
+  struct Pending {
+    TilingStrategy strategy;
+    std::vector<Workload> parts;
+    std::vector<std::size_t> slots;  // every part's, once completed
+    double bound = 0.0;              // the first part's cycles; all parts': the strategy's
+    std::size_t first_slot = 0;      // the first part's
+  };
+  std::vector<Pending> pending;  // in device_strategies order
+  for (const TilingStrategy s : device_strategies(layer.device)) {
+    Workload unmoded = layer;
+    unmoded.mode = ExecutionMode{};
+    TileParts parts = tile_parts(unmoded, s);
+    if (parts.parts.empty()) {
+      out.not_valid.emplace_back(s, parts.why_not);
+      continue;
+    }
+    // The first part is the largest (ceil_first_chunks): a tight bound.
+    const auto slot = batch.add_part(parts.parts.front());
+    if (!slot) {
+      out.not_valid.emplace_back(s, "no cut of a tile's part into DPU workloads is valid");
+      continue;
+    }
+    pending.push_back({s, std::move(parts.parts), {}, 0.0, *slot});
+  }
+  batch.run(predictor);
+  for (Pending& p : pending) p.bound = batch.cycles(p.first_slot);
+
+  const Pending* best = nullptr;  // the cheapest completed, the first of equals
+  std::vector<bool> done(pending.size(), false);
+  while (true) {
+    // The open strategy of the lowest bound, the first of equals.
+    std::size_t next = pending.size();
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      if (!done[i] && (next == pending.size() || pending[i].bound < pending[next].bound)) next = i;
+    }
+    if (next == pending.size()) break;
+    Pending& p = pending[next];
+    done[next] = true;
+    if (best && (p.bound > best->bound || (p.bound == best->bound && &p > best))) break;
+    bool valid = true;  // (the first part is found again, not costed twice)
+    for (std::size_t t = 0; t < p.parts.size() && valid; ++t) {
+      const auto slot = batch.add_part(p.parts[t]);
+      valid = slot.has_value();
+      if (valid) p.slots.push_back(*slot);
+    }
+    if (!valid) {
+      out.not_valid.emplace_back(p.strategy, "no cut of a tile's part into DPU workloads is valid");
+      continue;
+    }
+    batch.run(predictor);
+    for (const std::size_t slot : p.slots) p.bound = std::max(p.bound, batch.cycles(slot));
+    if (!best || p.bound < best->bound || (p.bound == best->bound && &p < best)) best = &p;
+  }
+  // In the device's order of strategies (the enum's), as cost_strategies lists them.
+  std::stable_sort(out.not_valid.begin(), out.not_valid.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (!best) return out;
+  StrategyCost cost;
+  cost.strategy = best->strategy;
+  cost.cycles = best->bound;
+  cost.tiles.reserve(best->slots.size());
+  for (std::size_t t = 0; t < best->slots.size(); ++t) {
+    if (t > 0 && best->slots[t] == best->slots[t - 1]) {
+      cost.tiles.push_back(cost.tiles.back());
+    } else {
+      cost.tiles.push_back(batch.result(best->slots[t]));
+    }
+  }
+  out.valid.push_back(std::move(cost));
+  return out;
 }
 
 }  // namespace vpucost

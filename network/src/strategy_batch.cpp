@@ -14,6 +14,7 @@ void StrategyBatch::clear() {
   candidates_.clear();
   runs_.clear();
   query_names_.clear();
+  cycles_.clear();
 }
 
 std::optional<std::size_t> StrategyBatch::add_part(const Workload& part) {
@@ -44,13 +45,18 @@ std::optional<std::size_t> StrategyBatch::add_part(const Workload& part) {
 }
 
 void StrategyBatch::run(const CyclePredictor& predictor) {
-  const std::vector<Workload>& queries = query_names_.items();
-  cycles_.resize(queries.size());
+  // Only the queries added since the last run: a layer's parts may be added
+  // in rounds (cost_best_strategy).
+  const std::vector<Workload>& all = query_names_.items();
+  const std::size_t first = cycles_.size();
+  cycles_.resize(all.size());
+  const std::span<const Workload> queries(all.data() + first, all.size() - first);
+  const std::span<double> out(cycles_.data() + first, queries.size());
   // A piece padded on one side is costed as the dearer of its symmetric
   // neighbours (symmetric_neighbours), unless the model learnt
   // such pieces.
   if (predictor.learnt_one_sided_padding()) {
-    predict_in_range(predictor, queries, cycles_);
+    predict_in_range(predictor, queries, out);
     return;
   }
   std::vector<Workload> asked;
@@ -66,7 +72,7 @@ void StrategyBatch::run(const CyclePredictor& predictor) {
   std::vector<double> c(asked.size());
   predict_in_range(predictor, asked, c);
   for (std::size_t i = 0; i < queries.size(); ++i) {
-    cycles_[i] = std::max(c[answer[i].first], c[answer[i].second]);
+    out[i] = std::max(c[answer[i].first], c[answer[i].second]);
   }
 }
 

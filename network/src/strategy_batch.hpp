@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "intra_tile_split.hpp"
@@ -26,7 +27,8 @@ class StrategyBatch {
   /// Index of `part`, or nothing when no split of it is acceptable.
   std::optional<std::size_t> add_part(const Workload& part);
 
-  /// Asks `predictor` for every distinct workload of the parts added.
+  /// Asks `predictor` for every distinct workload of the parts added since
+  /// the last run (parts may be added in rounds).
   void run(const CyclePredictor& predictor);
 
   /// The cycles of part `slot` run its cheapest way (after run()).

@@ -85,10 +85,11 @@ LayerDmaTerms dma_terms(const DmaModel& dma, const Workload& layer, const Strate
 LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload& layer);
 
 /// cost_strategies() with only the cheapest valid strategy, tiles and all, in
-/// `valid` (`not_valid` as there): every strategy is costed to find it, but
-/// only the winner's DPU workloads are listed -- what a network needs of a
-/// layer, without building the ~200 workloads of the strategies it does not
-/// use.
+/// `valid` -- the same strategy, cycles and workloads -- and in `not_valid`
+/// the strategies found invalid on the way (all of cost_strategies' when none
+/// is valid). A strategy that cannot beat the cheapest (one of its tiles
+/// already costs more) is not costed further: what a network needs of a
+/// layer, without the parts and workloads of the strategies it does not use.
 LayerStrategies cost_best_strategy(const CyclePredictor& predictor, const Workload& layer);
 
 /// A layer on the device as a network runs it: at its best strategy, or --
