@@ -155,15 +155,48 @@ const StrategyCost& LayerStrategies::best() const {
 
 namespace {
 
-// Which strategies' tiles cost_strategies lists.
-enum class Listing { every_strategy, best_only };
+constexpr const char* kNoCut = "no cut of a tile's part into DPU workloads is valid";
 
-LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload& layer,
-                                Listing listing) {
-  LayerStrategies out;
-  // One batch per thread, cleared for each layer: it keeps its memory.
+// One batch per thread, cleared for each layer: it keeps its memory. The two
+// costings below never nest, so they share it.
+detail::StrategyBatch& cleared_batch() {
   thread_local detail::StrategyBatch batch;
   batch.clear();
+  return batch;
+}
+
+// The parts of `layer` under strategy `s`, the layer's mode cleared (each
+// DPU workload runs at its fastest).
+TileParts parts_of(const Workload& layer, TilingStrategy s) {
+  Workload unmoded = layer;
+  unmoded.mode = ExecutionMode{};
+  return tile_parts(unmoded, s);
+}
+
+// A costed strategy, its tiles listed: one per part slot of `batch`.
+StrategyCost listed(detail::StrategyBatch& batch, TilingStrategy strategy, double cycles,
+                    const std::vector<std::size_t>& slots) {
+  StrategyCost cost;
+  cost.strategy = strategy;
+  cost.cycles = cycles;
+  cost.tiles.reserve(slots.size());
+  for (std::size_t t = 0; t < slots.size(); ++t) {
+    // A tile running the same part as the one before (CLUSTERING's copies,
+    // SOK's equal chunks) copies its result.
+    if (t > 0 && slots[t] == slots[t - 1]) {
+      cost.tiles.push_back(cost.tiles.back());
+    } else {
+      cost.tiles.push_back(batch.result(slots[t]));
+    }
+  }
+  return cost;
+}
+
+}  // namespace
+
+LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload& layer) {
+  LayerStrategies out;
+  detail::StrategyBatch& batch = cleared_batch();
   struct Pending {
     TilingStrategy strategy;
     std::vector<std::size_t> slots;
@@ -171,9 +204,7 @@ LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload&
   };
   std::vector<Pending> pending;
   for (const TilingStrategy s : device_strategies(layer.device)) {
-    Workload unmoded = layer;
-    unmoded.mode = ExecutionMode{};
-    TileParts parts = tile_parts(unmoded, s);
+    const TileParts parts = parts_of(layer, s);
     if (parts.parts.empty()) {
       out.not_valid.emplace_back(s, parts.why_not);
       continue;
@@ -185,42 +216,18 @@ LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload&
       p.slots.push_back(*slot);
     }
     if (p.slots.size() != parts.parts.size()) {
-      out.not_valid.emplace_back(s, "no cut of a tile's part into DPU workloads is valid");
+      out.not_valid.emplace_back(s, kNoCut);
       continue;
     }
     pending.push_back(std::move(p));
   }
   batch.run(predictor);
-  const Pending* best = nullptr;  // the first of the cheapest, as LayerStrategies::best()
+  out.valid.reserve(pending.size());
   for (Pending& p : pending) {
     for (const std::size_t slot : p.slots) p.cycles = std::max(p.cycles, batch.cycles(slot));
-    if (!best || p.cycles < best->cycles) best = &p;
-  }
-  out.valid.reserve(pending.size());
-  for (const Pending& p : pending) {
-    if (listing == Listing::best_only && &p != best) continue;
-    StrategyCost cost;
-    cost.strategy = p.strategy;
-    cost.cycles = p.cycles;
-    cost.tiles.reserve(p.slots.size());
-    for (std::size_t t = 0; t < p.slots.size(); ++t) {
-      // A tile running the same part as the one before (CLUSTERING's
-      // copies, SOK's equal chunks) copies its result.
-      if (t > 0 && p.slots[t] == p.slots[t - 1]) {
-        cost.tiles.push_back(cost.tiles.back());
-      } else {
-        cost.tiles.push_back(batch.result(p.slots[t]));
-      }
-    }
-    out.valid.push_back(std::move(cost));
+    out.valid.push_back(listed(batch, p.strategy, p.cycles, p.slots));
   }
   return out;
-}
-
-}  // namespace
-
-LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload& layer) {
-  return cost_strategies(predictor, layer, Listing::every_strategy);
 }
 
 // The best strategy alone, exactly as cost_strategies would find it, with
@@ -233,8 +240,7 @@ LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload&
 // of a layer's parts and queries (bench/README.md).
 LayerStrategies cost_best_strategy(const CyclePredictor& predictor, const Workload& layer) {
   LayerStrategies out;
-  thread_local detail::StrategyBatch batch;
-  batch.clear();
+  detail::StrategyBatch& batch = cleared_batch();
   struct Pending {
     TilingStrategy strategy;
     std::vector<Workload> parts;
@@ -244,9 +250,7 @@ LayerStrategies cost_best_strategy(const CyclePredictor& predictor, const Worklo
   };
   std::vector<Pending> pending;  // in device_strategies order
   for (const TilingStrategy s : device_strategies(layer.device)) {
-    Workload unmoded = layer;
-    unmoded.mode = ExecutionMode{};
-    TileParts parts = tile_parts(unmoded, s);
+    TileParts parts = parts_of(layer, s);
     if (parts.parts.empty()) {
       out.not_valid.emplace_back(s, parts.why_not);
       continue;
@@ -254,7 +258,7 @@ LayerStrategies cost_best_strategy(const CyclePredictor& predictor, const Worklo
     // The first part is the largest (ceil_first_chunks): a tight bound.
     const auto slot = batch.add_part(parts.parts.front());
     if (!slot) {
-      out.not_valid.emplace_back(s, "no cut of a tile's part into DPU workloads is valid");
+      out.not_valid.emplace_back(s, kNoCut);
       continue;
     }
     pending.push_back({s, std::move(parts.parts), {}, 0.0, *slot});
@@ -281,7 +285,7 @@ LayerStrategies cost_best_strategy(const CyclePredictor& predictor, const Worklo
       if (valid) p.slots.push_back(*slot);
     }
     if (!valid) {
-      out.not_valid.emplace_back(p.strategy, "no cut of a tile's part into DPU workloads is valid");
+      out.not_valid.emplace_back(p.strategy, kNoCut);
       continue;
     }
     batch.run(predictor);
@@ -291,19 +295,7 @@ LayerStrategies cost_best_strategy(const CyclePredictor& predictor, const Worklo
   // In the device's order of strategies (the enum's), as cost_strategies lists them.
   std::stable_sort(out.not_valid.begin(), out.not_valid.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
-  if (!best) return out;
-  StrategyCost cost;
-  cost.strategy = best->strategy;
-  cost.cycles = best->bound;
-  cost.tiles.reserve(best->slots.size());
-  for (std::size_t t = 0; t < best->slots.size(); ++t) {
-    if (t > 0 && best->slots[t] == best->slots[t - 1]) {
-      cost.tiles.push_back(cost.tiles.back());
-    } else {
-      cost.tiles.push_back(batch.result(best->slots[t]));
-    }
-  }
-  out.valid.push_back(std::move(cost));
+  if (best) out.valid.push_back(listed(batch, best->strategy, best->bound, best->slots));
   return out;
 }
 
