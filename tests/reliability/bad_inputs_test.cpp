@@ -8,9 +8,11 @@
 
 #include <fstream>
 #include <iterator>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "bad_command_cases.hpp"
 #include "bad_input_cases.hpp"
 #include "bad_input_files.hpp"
 #include "cli_cases.hpp"
@@ -21,7 +23,8 @@ namespace {
 using test::BadInputFiles;
 
 using test::Case;
-using test::kCases;
+using test::kCommandCases;
+using test::kFileCases;
 
 class BadInput : public ::testing::TestWithParam<Case> {
  protected:
@@ -83,13 +86,18 @@ TEST(BadInputTable, EveryCaseIsInTheDocs) {
   std::ifstream in(std::string(VPUCOST_SOURCE_DIR) + "/docs/bad-inputs.md");
   ASSERT_TRUE(in) << "docs/bad-inputs.md is missing";
   const std::string docs((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  for (const Case& c : kCases) {
-    EXPECT_NE(docs.find("`BadInput." + std::string(c.id) + "`"), std::string::npos)
-        << c.id << " is not in docs/bad-inputs.md";
+  for (const std::span<const Case> cases :
+       {std::span<const Case>(kFileCases), std::span<const Case>(kCommandCases)}) {
+    for (const Case& c : cases) {
+      EXPECT_NE(docs.find("`BadInput." + std::string(c.id) + "`"), std::string::npos)
+          << c.id << " is not in docs/bad-inputs.md";
+    }
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, BadInput, ::testing::ValuesIn(kCases),
+INSTANTIATE_TEST_SUITE_P(TableOfFiles, BadInput, ::testing::ValuesIn(kFileCases),
+                         [](const ::testing::TestParamInfo<Case>& info) { return info.param.id; });
+INSTANTIATE_TEST_SUITE_P(TableOfCommands, BadInput, ::testing::ValuesIn(kCommandCases),
                          [](const ::testing::TestParamInfo<Case>& info) { return info.param.id; });
 
 }  // namespace
