@@ -36,19 +36,6 @@ std::set<std::string> csv_data_rows(const std::filesystem::path& p, std::size_t*
   return rows;
 }
 
-// Every row of a workload CSV is predicted by `predict --csv`, none refused.
-void expect_every_row_predicted(const std::filesystem::path& csv, const std::filesystem::path& dir,
-                                const std::string& model) {
-  const auto predicted = run_cli({"predict", "--model", model, "--csv", csv.string(), "--out",
-                                  (dir / "predicted.csv").string()});
-  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
-  const std::size_t rows = csv_data_rows(csv).size();
-  EXPECT_NE(predicted.err.find("predicted " + std::to_string(rows) + " of " + std::to_string(rows) +
-                               " rows"),
-            std::string::npos)
-      << predicted.err;
-}
-
 TEST(CliEmitNodes, NetNodesWritesWorkloadsQueriesDmaAndShave) {
   test::TempDir dir;
   const std::string model = kRepo + "/models/vpu_4_0.h5";
@@ -83,7 +70,7 @@ TEST(CliEmitNodes, NetNodesWritesWorkloadsQueriesDmaAndShave) {
   const std::set<std::string> queried = csv_data_rows(dir / "q.csv");
   EXPECT_GT(queried.size(), runs.size());  // every strategy and cut is asked, one is run
   for (const std::string& r : runs) EXPECT_TRUE(queried.count(r)) << "run, never asked: " << r;
-  expect_every_row_predicted(dir / "w.csv", dir.path(), model);
+  EXPECT_EQ(test::unpredicted_rows(model, dir / "w.csv", dir / "predicted.csv"), "");
 
   // The SHAVE operations: exactly the distinct UINT8 SHAVE nodes of the file.
   std::set<std::string> expected;
@@ -135,7 +122,7 @@ TEST(CliEmitNodes, NetOnnxWritesWhatToProfile) {
   const std::set<std::string> queried = csv_data_rows(dir / "q.csv");
   EXPECT_FALSE(runs.empty());
   for (const std::string& r : runs) EXPECT_TRUE(queried.count(r)) << "run, never asked: " << r;
-  expect_every_row_predicted(dir / "q.csv", dir.path(), model);
+  EXPECT_EQ(test::unpredicted_rows(model, dir / "q.csv", dir / "predicted.csv"), "");
 }
 
 TEST(CliEmitNodes, LayerCsvWritesEveryWorkloadItsCostingAsks) {
@@ -151,7 +138,7 @@ TEST(CliEmitNodes, LayerCsvWritesEveryWorkloadItsCostingAsks) {
   EXPECT_EQ(queried.size(), rows) << "a workload emitted twice";
   // Every strategy's tile parts in every mode: several queries per layer.
   EXPECT_GT(rows, 3 * csv_data_rows(layers).size());
-  expect_every_row_predicted(dir / "q.csv", dir.path(), model);
+  EXPECT_EQ(test::unpredicted_rows(model, dir / "q.csv", dir / "predicted.csv"), "");
 
   // One layer from options has no --csv to record.
   const auto single = run_cli({"layer", "--model", model, "--op", "CONVOLUTION", "--input",

@@ -199,4 +199,18 @@ inline int line_count(const std::string& s) {
   return n + (!s.empty() && s.back() != '\n');
 }
 
+/// Runs `vpucost predict --model M --csv CSV --out OUT` and says what is wrong
+/// unless every data row of CSV was predicted ("" when all were): the check
+/// that a list of workloads a command wrote is a valid workload CSV.
+inline std::string unpredicted_rows(const std::string& model, const std::filesystem::path& csv,
+                                    const std::filesystem::path& out) {
+  const CliResult r =
+      run_cli({"predict", "--model", model, "--csv", csv.string(), "--out", out.string()});
+  if (r.exit_code != 0) return "predict failed: " + r.err;
+  const int rows = line_count(slurp(csv)) - 1;
+  const std::string all =
+      "predicted " + std::to_string(rows) + " of " + std::to_string(rows) + " rows";
+  return r.err.find(all) == std::string::npos ? "expected '" + all + "', got: " + r.err : "";
+}
+
 }  // namespace vpucost::test
