@@ -34,6 +34,15 @@ inline void require_distinct_files(
   }
 }
 
+/// Throws vpucost::Error "--<option> <why>" for the first of `options` given:
+/// options that do not apply to the command as given would be ignored.
+inline void refuse_options(const boost::program_options::variables_map& vm,
+                           std::initializer_list<const char*> options, const std::string& why) {
+  for (const char* option : options) {
+    if (vm.count(option)) throw Error(std::string("--") + option + " " + why);
+  }
+}
+
 /// Throws vpucost::Error when the output `path` of `option` cannot be
 /// written -- a directory, or in a folder that does not exist -- so that a
 /// command refuses before any work and before writing its other outputs.

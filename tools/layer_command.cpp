@@ -9,6 +9,7 @@
 
 #include "cli_args.hpp"
 #include "command.hpp"
+#include "dataset_cli.hpp"
 #include "layer_csv.hpp"
 #include "predict_dma.hpp"
 #include "predictor_option.hpp"
@@ -131,10 +132,8 @@ int run_layer(const std::vector<std::string>& args) {
     throw Error("--training-margin applies to --emit-training-rows (with --csv)");
   }
   if (vm.count("csv")) return run_layer_csv(vm, loaded, dma, dma_option);
-  for (const char* batch_only :
-       {"out", "rejects", "strict", "emit-training-rows", "emit-queried"}) {
-    if (vm.count(batch_only)) throw Error(std::string("--") + batch_only + " needs --csv");
-  }
+  refuse_options(vm, {"out", "rejects", "strict", "emit-training-rows", "emit-queried"},
+                 "needs --csv");
   const Workload layer = layer_from_options(vm, device);
   const LayerStrategies all = cost_strategies(*loaded.predictor, layer);
   const std::string wanted = vm["strategy"].as<std::string>();

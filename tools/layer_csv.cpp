@@ -110,12 +110,10 @@ int run_layer_csv(const po::variables_map& vm, const LoadedPredictor& loaded, co
   const std::filesystem::path& in = files.in;
   const auto& out_path = files.out;
   const auto& rejects_path = files.rejects;
-  for (const char* single : {"op", "input", "output-channels", "kernel", "stride", "pad", "dtype",
-                             "output-dtype", "activation", "json"}) {
-    if (vm.count(single)) {
-      throw Error(std::string("--") + single + " describes one layer; with --csv the rows do");
-    }
-  }
+  refuse_options(vm,
+                 {"op", "input", "output-channels", "kernel", "stride", "pad", "dtype",
+                  "output-dtype", "activation", "json"},
+                 "describes one layer; with --csv the rows do");
   // The rows' best strategy is the cheapest in compute cycles, as the
   // teacher's labels choose it; the DMA terms are columns of their own.
   if (vm["mode"].as<std::string>() != "compute") {

@@ -8,6 +8,7 @@
 
 #include "cli_args.hpp"
 #include "command.hpp"
+#include "dataset_cli.hpp"
 #include "predict_csv.hpp"
 #include "predict_dma.hpp"
 #include "predict_shave.hpp"
@@ -202,9 +203,7 @@ int run_predict(const std::vector<std::string>& args) {
   }
   const LoadedPredictor loaded = load_predictor(model_path);
   if (vm.count("csv")) return run_predict_csv(vm, loaded, model_path);
-  for (const char* batch_only : {"out", "rejects", "strict"}) {
-    if (vm.count(batch_only)) throw Error(std::string("--") + batch_only + " needs --csv");
-  }
+  refuse_options(vm, {"out", "rejects", "strict"}, "needs --csv");
   Workload w = workload_from_options(vm, *loaded.predictor);
   Workload probe = w;
   if (!vm.count("mode")) probe.mode = operation_modes(w.device, w.operation).front();

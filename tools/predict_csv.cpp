@@ -95,13 +95,11 @@ int run_predict_csv(const po::variables_map& vm, const LoadedPredictor& loaded,
   if (vm.count("json") && !out_path) throw Error("--json with --csv needs --out FILE");
   // The rows describe the workloads; an option for one workload would be
   // ignored, so it is refused.
-  for (const char* single :
-       {"device", "op", "input", "output", "kernel", "stride", "pad", "dtype", "output-dtype",
-        "mode", "activation", "input-sparsity", "weight-sparsity", "output-write-tiles", "isi"}) {
-    if (vm.count(single)) {
-      throw Error(std::string("--") + single + " describes one workload; with --csv the rows do");
-    }
-  }
+  refuse_options(
+      vm,
+      {"device", "op", "input", "output", "kernel", "stride", "pad", "dtype", "output-dtype",
+       "mode", "activation", "input-sparsity", "weight-sparsity", "output-write-tiles", "isi"},
+      "describes one workload; with --csv the rows do");
 
   CsvReader reader(in);
   CsvLine line;
