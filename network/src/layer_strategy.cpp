@@ -18,8 +18,13 @@ using detail::channel_chunk;
 using detail::column_chunk;
 using detail::row_chunk;
 
-TileParts refuse(std::string why) {
-  TileParts t;
+// A strategy's parts, as cut_into_parts makes them.
+struct CutParts : TileParts {
+  bool checked = false;  // already fit their tiles (a one-tile SOHO)
+};
+
+CutParts refuse(std::string why) {
+  CutParts t;
   t.why_not = std::move(why);
   return t;
 }
@@ -61,14 +66,35 @@ std::vector<TilingStrategy> device_strategies(Device device) {
           TilingStrategy::SOW, TilingStrategy::SOHO_K_SWITCH};
 }
 
-TileParts tile_parts(const Workload& layer, TilingStrategy strategy) {
+namespace {
+
+// Why parts [from, to) of `layer` cannot run on their tiles, or nothing.
+std::optional<std::string> misfit(const CutParts& cut, std::size_t from, std::size_t to,
+                                  const Workload& layer) {
+  if (cut.checked) return std::nullopt;
+  const std::vector<Workload>& parts = cut.parts;
+  for (std::size_t i = from; i < to; ++i) {
+    // Equal neighbours (CLUSTERING's copies, SOK's equal chunks) fit alike.
+    if (i > 0 && parts[i] == parts[i - 1]) continue;
+    if (auto refused = fits_tile(parts[i], layer)) return refused;
+  }
+  return std::nullopt;
+}
+
+// The parts of `layer` under `strategy`, not yet checked against a tile's
+// memory (tile_parts does), or the reason the strategy cannot cut it. Only
+// the first `most` parts are made (a bound on a strategy needs only its
+// first).
+CutParts cut_into_parts(const Workload& layer, TilingStrategy strategy,
+                        std::size_t most = std::numeric_limits<std::size_t>::max()) {
   const int tiles = device_spec(layer.device).tiles;
-  TileParts t;
+  CutParts t;
+  t.parts.reserve(std::min(static_cast<std::size_t>(tiles), most));
   switch (strategy) {
     case TilingStrategy::CLUSTERING:
       // Every tile runs the whole layer (VPUNN's model: its workloads and
       // its weights are counted on every tile).
-      t.parts.assign(static_cast<std::size_t>(tiles),
+      t.parts.assign(std::min(static_cast<std::size_t>(tiles), most),
                      with_tiling(layer, IsiStrategy::CLUSTERING, 1));
       break;
     case TilingStrategy::SOHO:
@@ -81,6 +107,7 @@ TileParts tile_parts(const Workload& layer, TilingStrategy strategy) {
           strategy == TilingStrategy::SOHO ? 1 : std::int64_t(rows.size());
       std::int64_t first = 0;
       for (const std::int64_t n : rows) {
+        if (t.parts.size() == most) break;
         t.parts.push_back(
             with_tiling(row_chunk(layer, first, n), IsiStrategy::CLUSTERING, write_tiles));
         first += n;
@@ -92,6 +119,7 @@ TileParts tile_parts(const Workload& layer, TilingStrategy strategy) {
         // teacher's one-tile SOHO costs exactly what CLUSTERING does.
         if (auto refused = fits_tile(t.parts.front(), layer)) return refuse(*refused);
         t.parts.front() = with_tiling(layer, IsiStrategy::CLUSTERING, write_tiles);
+        t.checked = true;
         return t;
       }
       break;
@@ -102,6 +130,7 @@ TileParts tile_parts(const Workload& layer, TilingStrategy strategy) {
       }
       std::int64_t first = 0;
       for (const std::int64_t n : ceil_first_chunks(layer.output.width, tiles, 1)) {
+        if (t.parts.size() == most) break;
         t.parts.push_back(with_tiling(column_chunk(layer, first, n), IsiStrategy::CLUSTERING, 1));
         first += n;
       }
@@ -114,6 +143,7 @@ TileParts tile_parts(const Workload& layer, TilingStrategy strategy) {
       }
       const auto chunks = ceil_first_chunks(layer.output.channels, tiles, 16);
       for (const std::int64_t c : chunks) {
+        if (t.parts.size() == most) break;
         // Each tile reads only the input its output needs (VPUNN recomputes
         // it: a stride that skips the last input row or column drops it).
         Workload part = channel_chunk(layer, c);
@@ -127,12 +157,15 @@ TileParts tile_parts(const Workload& layer, TilingStrategy strategy) {
       break;
     }
   }
-  for (std::size_t i = 0; i < t.parts.size(); ++i) {
-    // Equal neighbours (CLUSTERING's copies, SOK's equal chunks) fit alike.
-    if (i > 0 && t.parts[i] == t.parts[i - 1]) continue;
-    if (auto refused = fits_tile(t.parts[i], layer)) return refuse(*refused);
-  }
   return t;
+}
+
+}  // namespace
+
+TileParts tile_parts(const Workload& layer, TilingStrategy strategy) {
+  CutParts t = cut_into_parts(layer, strategy);
+  if (auto refused = misfit(t, 0, t.parts.size(), layer)) return refuse(*refused);
+  return t;  // its parts, not the flag
 }
 
 std::size_t StrategyCost::workloads() const {
@@ -165,12 +198,12 @@ detail::StrategyBatch& cleared_batch() {
   return batch;
 }
 
-// The parts of `layer` under strategy `s`, the layer's mode cleared (each
-// DPU workload runs at its fastest).
-TileParts parts_of(const Workload& layer, TilingStrategy s) {
-  Workload unmoded = layer;
-  unmoded.mode = ExecutionMode{};
-  return tile_parts(unmoded, s);
+// `layer`, its mode cleared: each DPU workload of its parts runs at its
+// fastest.
+Workload unmoded(const Workload& layer) {
+  Workload w = layer;
+  w.mode = ExecutionMode{};
+  return w;
 }
 
 // A costed strategy, its tiles listed: one per part slot of `batch`.
@@ -203,8 +236,9 @@ LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload&
     double cycles = 0.0;  // the slowest tile's
   };
   std::vector<Pending> pending;
+  const Workload plain = unmoded(layer);
   for (const TilingStrategy s : device_strategies(layer.device)) {
-    const TileParts parts = parts_of(layer, s);
+    const TileParts parts = tile_parts(plain, s);
     if (parts.parts.empty()) {
       out.not_valid.emplace_back(s, parts.why_not);
       continue;
@@ -237,31 +271,39 @@ LayerStrategies cost_strategies(const CyclePredictor& predictor, const Workload&
 // whose bound is above the cheapest completed strategy cannot be the best
 // (nor can one equal to it that comes later: the first of the cheapest
 // wins) -- it is never completed. On VPU_4_0 this leaves out about a third
-// of a layer's parts and queries (bench/README.md).
+// of a layer's parts and queries (bench/README.md). A strategy's other parts
+// are checked against the tile's memory only when it is completed, in
+// tile_parts' order, so a strategy found invalid gives tile_parts' reason.
 LayerStrategies cost_best_strategy(const CyclePredictor& predictor, const Workload& layer) {
   LayerStrategies out;
   detail::StrategyBatch& batch = cleared_batch();
   struct Pending {
     TilingStrategy strategy;
-    std::vector<Workload> parts;
     std::vector<std::size_t> slots;  // every part's, once completed
     double bound = 0.0;              // the first part's cycles; all parts': the strategy's
     std::size_t first_slot = 0;      // the first part's
   };
   std::vector<Pending> pending;  // in device_strategies order
+  const Workload plain = unmoded(layer);
   for (const TilingStrategy s : device_strategies(layer.device)) {
-    TileParts parts = parts_of(layer, s);
-    if (parts.parts.empty()) {
-      out.not_valid.emplace_back(s, parts.why_not);
+    const CutParts first = cut_into_parts(plain, s, 1);
+    if (first.parts.empty()) {
+      out.not_valid.emplace_back(s, first.why_not);
+      continue;
+    }
+    if (auto refused = misfit(first, 0, 1, plain)) {
+      out.not_valid.emplace_back(s, *refused);
       continue;
     }
     // The first part is the largest (ceil_first_chunks): a tight bound.
-    const auto slot = batch.add_part(parts.parts.front());
+    const auto slot = batch.add_part(first.parts.front());
     if (!slot) {
-      out.not_valid.emplace_back(s, kNoCut);
+      const CutParts all = cut_into_parts(plain, s);
+      const auto refused = misfit(all, 1, all.parts.size(), plain);
+      out.not_valid.emplace_back(s, refused ? *refused : kNoCut);
       continue;
     }
-    pending.push_back({s, std::move(parts.parts), {}, 0.0, *slot});
+    pending.push_back({s, {}, 0.0, *slot});
   }
   batch.run(predictor);
   for (Pending& p : pending) p.bound = batch.cycles(p.first_slot);
@@ -278,9 +320,14 @@ LayerStrategies cost_best_strategy(const CyclePredictor& predictor, const Worklo
     Pending& p = pending[next];
     done[next] = true;
     if (best && (p.bound > best->bound || (p.bound == best->bound && &p > best))) break;
+    const CutParts all = cut_into_parts(plain, p.strategy);
+    if (auto refused = misfit(all, 1, all.parts.size(), plain)) {
+      out.not_valid.emplace_back(p.strategy, *refused);
+      continue;
+    }
     bool valid = true;  // (the first part is found again, not costed twice)
-    for (std::size_t t = 0; t < p.parts.size() && valid; ++t) {
-      const auto slot = batch.add_part(p.parts[t]);
+    for (std::size_t t = 0; t < all.parts.size() && valid; ++t) {
+      const auto slot = batch.add_part(all.parts[t]);
       valid = slot.has_value();
       if (valid) p.slots.push_back(*slot);
     }

@@ -6,6 +6,7 @@
 // only at the tensor border.
 #include <algorithm>
 #include <cstdint>
+#include <ranges>
 #include <vector>
 
 #include "vpucost/workload.hpp"
@@ -29,14 +30,13 @@ inline std::vector<std::int64_t> near_equal_chunks(std::int64_t total, std::int6
 /// no empty pieces (so fewer than n when the rounding leaves none), e.g.
 /// 9 rows over 4 tiles: 3, 3, 3; 112 channels over 6 tiles (unit 16): 32,
 /// 32, 32, 16.
-inline std::vector<std::int64_t> ceil_first_chunks(std::int64_t total, std::int64_t n,
-                                                   std::int64_t unit) {
-  const std::int64_t desired = ((total + n - 1) / n + unit - 1) / unit * unit;
-  std::vector<std::int64_t> chunks;
-  for (std::int64_t rest = total; rest > 0 && std::int64_t(chunks.size()) < n; rest -= desired) {
-    chunks.push_back(std::min(desired, rest));
-  }
-  return chunks;
+/// The pieces as a view (no allocation: a layer's tiling asks for them a few
+/// dozen times): piece i is min(size, total - i * size).
+inline auto ceil_first_chunks(std::int64_t total, std::int64_t n, std::int64_t unit) {
+  const std::int64_t size = ((total + n - 1) / n + unit - 1) / unit * unit;
+  const std::int64_t count = total <= 0 ? 0 : std::min(n, (total + size - 1) / size);
+  return std::views::iota(std::int64_t{0}, count) |
+         std::views::transform([=](std::int64_t i) { return std::min(size, total - i * size); });
 }
 
 inline Workload channel_chunk(const Workload& w, std::int64_t channels) {
