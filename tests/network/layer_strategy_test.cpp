@@ -12,6 +12,7 @@
 
 #include "../../network/src/intra_tile_split.hpp"
 #include "../support/test_workloads.hpp"
+#include "random_layers.hpp"
 #include "vpucost/device.hpp"
 #include "vpucost/dma_model.hpp"
 #include "vpucost/error.hpp"
@@ -21,27 +22,6 @@
 namespace vpucost {
 namespace {
 
-Workload random_layer(std::mt19937& rng, Device device) {
-  const Operation ops[] = {Operation::CONVOLUTION, Operation::DW_CONVOLUTION, Operation::MAXPOOL,
-                           Operation::ELTWISE};
-  Workload w;
-  w.device = device;
-  w.operation = ops[rng() % 4];
-  const std::int64_t size = 1 + static_cast<std::int64_t>(rng() % 60);
-  const std::int64_t k =
-      w.operation == Operation::ELTWISE ? 1 : 1 + 2 * static_cast<std::int64_t>(rng() % 3);
-  const std::int64_t channels = 16 * (1 + static_cast<std::int64_t>(rng() % 24));
-  w.kernel_w = w.kernel_h = k;
-  w.padding = {k / 2, k / 2, k / 2, k / 2};
-  w.input = {size + static_cast<std::int64_t>(rng() % 9), size, channels, DType::UINT8};
-  w.output = {
-      w.input.width, w.input.height,
-      is_channelwise(w.operation) ? channels : 16 * (1 + static_cast<std::int64_t>(rng() % 24)),
-      DType::UINT8};
-  w.mode = operation_modes(device, w.operation).front();
-  return w;
-}
-
 // Every strategy of every device: the parts add up to the layer (rows for
 // SOH, columns for SOW, channels for SOK), each part a valid workload with
 // the strategy's ISI and output write tiles.
@@ -50,7 +30,7 @@ TEST(LayerStrategy, PartsCoverTheLayerExactly) {
   int checked = 0;
   for (int i = 0; i < 400; ++i) {
     for (const Device device : all_devices()) {
-      const Workload layer = random_layer(rng, device);
+      const Workload layer = test::random_layer(rng, device);
       if (find_problem(layer)) continue;
       const int tiles = device_spec(device).tiles;
       for (const TilingStrategy s : device_strategies(device)) {
@@ -131,75 +111,6 @@ TEST(LayerStrategy, PartsCoverTheLayerExactly) {
     }
   }
   EXPECT_GT(checked, 1000);
-}
-
-// cost_best_strategy (what a network asks of a layer) is cost_strategies'
-// best(), with the same tiles and workloads, and the same reasons for the
-// strategies that are not valid (those it met: it stops costing a strategy
-// that cannot win). Returns how many layers had a valid strategy.
-int expect_best_alone_is_best_of_all(const CyclePredictor& predictor, std::uint32_t seed,
-                                     int rounds, std::span<const Device> devices) {
-  std::mt19937 rng(seed);
-  int compared = 0;
-  for (int i = 0; i < rounds; ++i) {
-    for (const Device device : devices) {
-      const Workload layer = random_layer(rng, device);
-      if (find_problem(layer)) continue;
-      const LayerStrategies all = cost_strategies(predictor, layer);
-      const LayerStrategies one = cost_best_strategy(predictor, layer);
-      if (all.valid.empty()) {
-        EXPECT_TRUE(one.valid.empty());
-        EXPECT_EQ(one.not_valid, all.not_valid);
-        continue;
-      }
-      for (const auto& refused : one.not_valid) {
-        EXPECT_NE(std::find(all.not_valid.begin(), all.not_valid.end(), refused),
-                  all.not_valid.end());
-      }
-      if (one.valid.size() != 1u) {
-        ADD_FAILURE() << one.valid.size() << " strategies listed for " << describe(layer);
-        continue;
-      }
-      const StrategyCost& a = all.best();
-      const StrategyCost& b = one.valid.front();
-      EXPECT_EQ(b.strategy, a.strategy) << describe(layer);
-      EXPECT_EQ(b.cycles, a.cycles) << describe(layer);
-      if (b.tiles.size() != a.tiles.size()) {
-        ADD_FAILURE() << "tiles differ for " << describe(layer);
-        continue;
-      }
-      for (std::size_t t = 0; t < a.tiles.size(); ++t) {
-        EXPECT_EQ(b.tiles[t].whole, a.tiles[t].whole);
-        EXPECT_EQ(b.tiles[t].split, a.tiles[t].split);
-        EXPECT_EQ(b.tiles[t].cycles, a.tiles[t].cycles);
-        EXPECT_EQ(b.tiles[t].workloads.size(), a.tiles[t].workloads.size());
-        for (std::size_t w = 0;
-             w < std::min(a.tiles[t].workloads.size(), b.tiles[t].workloads.size()); ++w) {
-          EXPECT_EQ(b.tiles[t].workloads[w].workload, a.tiles[t].workloads[w].workload);
-          EXPECT_EQ(b.tiles[t].workloads[w].cycles, a.tiles[t].workloads[w].cycles);
-        }
-      }
-      ++compared;
-    }
-  }
-  return compared;
-}
-
-TEST(LayerStrategy, TheBestStrategyAloneIsTheBestOfAll) {
-  EXPECT_GT(expect_best_alone_is_best_of_all(RooflineModel(), 11, 150, all_devices()), 300);
-}
-
-// The same with the shipped DPU models: the best strategy alone asks the
-// model in rounds of fewer workloads than the whole layer does, and must get
-// the very same cycles (a batch's answer does not depend on its company).
-TEST(LayerStrategy, TheBestStrategyAloneIsTheBestOfAllWithTheShippedModels) {
-  for (const auto& [device, file] :
-       {std::pair{Device::VPU_2_7, "vpu_2_7.h5"}, std::pair{Device::VPU_4_0, "vpu_4_0.h5"},
-        std::pair{Device::NPU_5_0, "npu_5_0.h5"}}) {
-    const CostModel model = load_model(std::string(VPUCOST_MODELS_DIR) + "/" + file);
-    const Device one[] = {device};
-    EXPECT_GT(expect_best_alone_is_best_of_all(model, 23, 150, one), 100) << to_string(device);
-  }
 }
 
 // Each tile runs its cheapest candidate split, its cycles the workloads'
