@@ -91,29 +91,38 @@ struct Prediction {
   std::vector<std::pair<std::size_t, std::string>> invalid;
 };
 
-/// Validates and predicts rows [begin, end) into `out` (one thread's share).
+/// Validates and predicts rows [begin, end) into `out` (one thread's share),
+/// a block of rows at a time: the block's workloads stay in cache, where a
+/// million of them at once (170 MB) spent a quarter of the time in page
+/// faults and zeroing.
 void predict_range(const PyModel& model, const DatasetColumns& columns, std::size_t begin,
                    std::size_t end, Prediction& out,
                    std::vector<std::pair<std::size_t, std::string>>& invalid) {
+  constexpr std::size_t kBlock = 4096;
   const CostModel* cost_model = model.cost_model();
   std::vector<Workload> valid;
   std::vector<std::size_t> where;
-  valid.reserve(end - begin);
-  where.reserve(end - begin);
-  for (std::size_t row = begin; row < end; ++row) {
-    const Workload w = columns.workload(row);
-    std::optional<std::string> problem = find_problem(w);
-    if (!problem && cost_model) problem = cost_model->find_unanswerable(w);
-    if (problem) {
-      invalid.emplace_back(row, std::move(*problem));
-      continue;
+  std::vector<double> cycles;
+  valid.reserve(std::min(kBlock, end - begin));
+  where.reserve(valid.capacity());
+  for (std::size_t first = begin; first < end; first += kBlock) {
+    valid.clear();
+    where.clear();
+    for (std::size_t row = first; row < std::min(end, first + kBlock); ++row) {
+      const Workload w = columns.workload(row);
+      std::optional<std::string> problem = find_problem(w);
+      if (!problem && cost_model) problem = cost_model->find_unanswerable(w);
+      if (problem) {
+        invalid.emplace_back(row, std::move(*problem));
+        continue;
+      }
+      valid.push_back(w);
+      where.push_back(row);
     }
-    valid.push_back(w);
-    where.push_back(row);
+    cycles.resize(valid.size());
+    model.predictor->predict_cycles(valid, cycles);
+    for (std::size_t i = 0; i < valid.size(); ++i) out.cycles[where[i]] = cycles[i];
   }
-  std::vector<double> cycles(valid.size());
-  model.predictor->predict_cycles(valid, cycles);
-  for (std::size_t i = 0; i < valid.size(); ++i) out.cycles[where[i]] = cycles[i];
 }
 
 Prediction predict_columns(const PyModel& model, const DatasetColumns& columns, unsigned threads) {

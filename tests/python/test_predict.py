@@ -50,6 +50,24 @@ def test_a_million_rows_in_one_call(source, model_2_7):
     np.testing.assert_array_equal(cycles[:len(sample)], cycles[-len(sample):])
 
 
+def test_invalid_rows_across_blocks_and_threads_land_where_they_are(source, model_2_7):
+    # Rows are validated and predicted a block of 4,096 at a time, on one or
+    # more threads: invalid rows on and next to the blocks' edges and the
+    # threads' must come back as NaN in their own places, every other row as
+    # its prediction alone.
+    sample = pd.read_csv(source / "data" / "samples" / "vpu_2_7_test.csv")
+    big = pd.concat([sample] * 200, ignore_index=True)
+    bad = [0, 4095, 4096, 8191, 99_999, 100_000, len(big) - 1]
+    big.loc[bad, "output_width"] = big.loc[bad, "output_width"] + 1
+    expected = np.tile(model_2_7.predict(sample), 200)
+    expected[bad] = np.nan
+    for threads in (1, 2):
+        got = model_2_7.predict(big, invalid="nan", threads=threads)
+        np.testing.assert_array_equal(got, expected)
+    with pytest.raises(vpucost.Error, match=r"^row 0: .*output width"):
+        model_2_7.predict(big, threads=2)
+
+
 def test_invalid_rows_are_named_or_nan(model_4_0):
     rows = [dict(operation="CONVOLUTION", input_width=8, input_height=8, input_channels=16,
                  output_width=8, output_height=8, output_channels=16),
