@@ -5,8 +5,8 @@
 // the input rows / columns they need (halo included) and keep the padding
 // only at the tensor border.
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
-#include <ranges>
 #include <vector>
 
 #include "vpucost/workload.hpp"
@@ -25,18 +25,53 @@ inline std::vector<std::int64_t> near_equal_chunks(std::int64_t total, std::int6
   return chunks;
 }
 
+/// The pieces of ceil_first_chunks, computed as they are read (no
+/// allocation: a layer's tiling asks for them a few dozen times): piece i is
+/// min(size, total - i * size).
+/// A hand-written range, not std::views: clang 14 cannot compile libstdc++
+/// 12's <ranges> (the sanitizer builds use it).
+class CeilFirstChunks {
+ public:
+  CeilFirstChunks(std::int64_t total, std::int64_t size, std::int64_t count)
+      : total_(total), size_(size), count_(count) {}
+
+  class iterator {
+   public:
+    iterator(const CeilFirstChunks* chunks, std::int64_t i) : chunks_(chunks), i_(i) {}
+    std::int64_t operator*() const { return (*chunks_)[i_]; }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator==(const iterator& other) const { return i_ == other.i_; }
+
+   private:
+    const CeilFirstChunks* chunks_;
+    std::int64_t i_;
+  };
+
+  std::int64_t operator[](std::int64_t i) const { return std::min(size_, total_ - i * size_); }
+  std::size_t size() const { return static_cast<std::size_t>(count_); }
+  std::int64_t front() const { return (*this)[0]; }
+  std::int64_t back() const { return (*this)[count_ - 1]; }
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, count_}; }
+
+ private:
+  std::int64_t total_;
+  std::int64_t size_;
+  std::int64_t count_;
+};
+
 /// VPUNN's split of `total` into at most `n` pieces: each piece
 /// round_up(ceil(total / n), unit) until the rest is smaller, the rest last;
 /// no empty pieces (so fewer than n when the rounding leaves none), e.g.
 /// 9 rows over 4 tiles: 3, 3, 3; 112 channels over 6 tiles (unit 16): 32,
 /// 32, 32, 16.
-/// The pieces as a view (no allocation: a layer's tiling asks for them a few
-/// dozen times): piece i is min(size, total - i * size).
-inline auto ceil_first_chunks(std::int64_t total, std::int64_t n, std::int64_t unit) {
+inline CeilFirstChunks ceil_first_chunks(std::int64_t total, std::int64_t n, std::int64_t unit) {
   const std::int64_t size = ((total + n - 1) / n + unit - 1) / unit * unit;
   const std::int64_t count = total <= 0 ? 0 : std::min(n, (total + size - 1) / size);
-  return std::views::iota(std::int64_t{0}, count) |
-         std::views::transform([=](std::int64_t i) { return std::min(size, total - i * size); });
+  return {total, size, count};
 }
 
 inline Workload channel_chunk(const Workload& w, std::int64_t channels) {
