@@ -44,6 +44,14 @@ def _enum_codes(name, values, rows):
         if values not in index:
             raise _vpucost.Error(f"{name} '{values}' is not one of {', '.join(names)}")
         return np.full(rows, index[values], dtype=np.int64)
+    # Names held as str objects (a DataFrame's column, a list): coded in C++,
+    # which knows a repeated object by its address. Anything else, and any
+    # name that is missing or not one of them, takes the path below, which
+    # names the row.
+    codes = _vpucost._enum_codes_of_strings(
+        name, np.ascontiguousarray(np.asarray(values, dtype=object)))
+    if codes is not None:
+        return codes
     # Factorise: a million rows hold a handful of distinct names (pandas
     # hashes them, numpy sorts them).
     try:

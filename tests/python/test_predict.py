@@ -68,6 +68,30 @@ def test_invalid_rows_across_blocks_and_threads_land_where_they_are(source, mode
         model_2_7.predict(big, threads=2)
 
 
+def test_names_coded_by_address_or_by_text_agree(model_4_0):
+    # A DataFrame's names are a few str objects shared by many rows (coded in
+    # C++ by their address); a numpy str array makes a new object per row
+    # (more than the address cache holds); a bad name anywhere takes the path
+    # that names its row.
+    row = dict(operation="CONVOLUTION", input_width=8, input_height=8, input_channels=16,
+               output_width=8, output_height=8, output_channels=16)
+    frame = pd.DataFrame([row] * 50 + [dict(row, operation="DW_CONVOLUTION")] * 50)
+    from_frame = model_4_0.predict(frame)
+    assert from_frame[0] != from_frame[99]
+    codes = vpucost._vpucost._enum_codes_of_strings(
+        "operation", np.asarray(frame["operation"], dtype=object))
+    assert codes is not None and len(set(codes)) == 2  # the fast path took it
+    from_text = model_4_0.predict({k: np.array(frame[k].tolist()) for k in frame.columns})
+    np.testing.assert_array_equal(from_text, from_frame)
+    bad = frame.astype({"operation": object})
+    bad.loc[70, "operation"] = "CONV"
+    with pytest.raises(vpucost.Error, match="row 70: operation 'CONV' is not one of"):
+        model_4_0.predict(bad)
+    bad.loc[70, "operation"] = 5
+    with pytest.raises(vpucost.Error, match="row 70: operation '5' is not one of"):
+        model_4_0.predict(bad)
+
+
 def test_invalid_rows_are_named_or_nan(model_4_0):
     rows = [dict(operation="CONVOLUTION", input_width=8, input_height=8, input_channels=16,
                  output_width=8, output_height=8, output_channels=16),
