@@ -10,9 +10,13 @@
 # (`vpucost layer --emit-training-rows`, network/NETWORK.md section 11);
 # VPU_2_0's student is shipped as it is. LAYER_ROUNDS_ONLY=1 runs only those
 # rounds, from the students already in $TEACHERS (<device>_student.h5).
+# For the devices in $LARGE (default: vpu_2_7 vpu_4_0) the same rounds also
+# fine-tune teacher 4 (256-256-128, 113,665 parameters) into the
+# accuracy-first model <device>_large.h5 (models/README.md, "Accuracy-first
+# models"); on NPU_5_0 it scored worse than the student on held-out layers.
 # Teachers go to $TEACHERS (default /tmp/vpucost-teachers), students to
 # $OUT (default models/). Two runs at a time (JOBS), one thread each: on two
-# cores the whole set takes about 85 minutes (models/README.md has each run's time).
+# cores the whole set takes about 100 minutes (models/README.md has each run's time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 vpucost=${VPUCOST:-build/tools/vpucost}
@@ -81,23 +85,28 @@ fi
 # layers' labels through the previous round's model (at margin 0: every
 # label whose chain runs through one workload shape) and fine-tunes the
 # student on its training rows plus those rows three times over.
+# layer_rounds DEVICE START NAME: rounds from START, the last one copied to
+# $out/NAME.h5 (work files named after NAME in $teachers).
 layer_rounds() {
-  local d=$1 student model rows
-  student=$(student_of "$d")
-  model=$student
+  local d=$1 start=$2 name=$3 model rows
+  model=$start
   for r in $(seq 1 "$rounds"); do
-    rows="$teachers/${d}_layer_rows_$r.csv"
+    rows="$teachers/${name}_layer_rows_$r.csv"
     "$vpucost" layer --model "$model" --dma-model "models/dma_$d.h5" --csv "$layers/${d}_train.csv" \
-      --out "$teachers/${d}_layers_$r.csv" --emit-training-rows "$rows.once" --training-margin 0
+      --out "$teachers/${name}_layers_$r.csv" --emit-training-rows "$rows.once" --training-margin 0
     { cat "$rows.once"; tail -n +2 "$rows.once"; tail -n +2 "$rows.once"; } >"$rows"
-    "$vpucost" train --data "$(data_of "$d"),$rows" --init-from "$student" \
-      --out "$teachers/${d}_round_$r.h5" --epochs "$round_epochs" "${tune[@]}"
-    model="$teachers/${d}_round_$r.h5"
+    "$vpucost" train --data "$(data_of "$d"),$rows" --init-from "$start" \
+      --out "$teachers/${name}_round_$r.h5" --epochs "$round_epochs" "${tune[@]}"
+    model="$teachers/${name}_round_$r.h5"
   done
-  cp "$model" "$out/$d.h5"
+  cp "$model" "$out/$name.h5"
 }
+large=(${LARGE-vpu_2_7 vpu_4_0})
 for d in "${devices[@]}"; do
-  [ "$(student_of "$d")" = "$out/$d.h5" ] || run_limited layer_rounds "$d"
+  [ "$(student_of "$d")" = "$out/$d.h5" ] || run_limited layer_rounds "$d" "$(student_of "$d")" "$d"
+  for l in "${large[@]}"; do
+    if [ "$l" = "$d" ]; then run_limited layer_rounds "$d" "$teachers/${d}_t4.h5" "${d}_large"; fi
+  done
 done
 wait
 echo "shipped models in $out/, teachers in $teachers/"

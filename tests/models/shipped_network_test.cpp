@@ -5,7 +5,8 @@
 // models, against the files' totals (VPUNN's layer model and the SHAVE
 // composition rule). VPU_4_0's files are bundled; VPU_2_7's and NPU_5_0's
 // are read when the shared data is here. Target: within +-5 % of each
-// total (met on 16 of the 18: network/NETWORK.md section 12).
+// total (met on 17 of the 18 with the default models, on all six of VPU_4_0's with
+// its accuracy-first model: network/NETWORK.md section 12).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -31,24 +32,24 @@ fs::path networks_dir(Device d) {
   return fs::path(VPUCOST_TEACHER_V2_ROOT) / "networks";
 }
 
-class ShippedNetwork : public ::testing::TestWithParam<Device> {};
+struct Totals {
+  int networks = 0, within_5 = 0;
+};
 
-TEST_P(ShippedNetwork, ComputeModeTotalsAgainstTheTeacher) {
-  const Device d = GetParam();
+// Every network of the device's files in FLOAT16 and UINT8, costed with the
+// DPU model models/<dpu_stem>.h5 and the device's SHAVE and DMA models.
+Totals compute_mode_totals(Device d, const std::string& dpu_stem) {
   const fs::path dir = networks_dir(d);
-  if (!fs::exists(dir / (test::device_stem(d) + "_resnet18.csv"))) {
-    GTEST_SKIP() << "no networks for " << test::device_stem(d);
-  }
   const fs::path models(VPUCOST_MODELS_DIR);
-  const CostModel dpu = load_model(models / (test::device_stem(d) + ".h5"));
+  const CostModel dpu = load_model(models / (dpu_stem + ".h5"));
   const ShaveModel shave = load_shave_model(models / ("shave_" + test::device_stem(d) + ".h5"));
   const DmaModel dma = load_dma_model(models / ("dma_" + test::device_stem(d) + ".h5"));
   const int shaves = device_spec(d).shaves_per_tile * device_spec(d).tiles;
-  int within_5 = 0, networks = 0;
+  Totals t;
   for (const char* name : {"mobilenet_v2", "resnet18", "mobilenet_v3_large"}) {
     const NetworkRecordings rec =
         read_network_csv(dir / (test::device_stem(d) + "_" + name + ".csv"));
-    ASSERT_TRUE(rec.rejects.empty()) << rec.rejects.front().reason;
+    EXPECT_TRUE(rec.rejects.empty()) << rec.rejects.front().reason;
     for (const DType dtype : {DType::FLOAT16, DType::UINT8}) {
       std::vector<NetworkNode> nodes;
       double teacher = 0;
@@ -83,15 +84,36 @@ TEST_P(ShippedNetwork, ComputeModeTotalsAgainstTheTeacher) {
       // loop's, so the two agree to rounding, not to the last bit.
       EXPECT_NEAR(cost.total_cycles(), sum, 1e-12 * sum);
       const double err = std::abs(cost.total_cycles() / teacher - 1.0);
-      std::printf("%s %s %s: ours %.0f, teacher %.0f (%+.2f %%)\n", test::device_stem(d).c_str(),
-                  name, std::string(to_string(dtype)).c_str(), cost.total_cycles(), teacher,
+      std::printf("%s %s %s: ours %.0f, teacher %.0f (%+.2f %%)\n", dpu_stem.c_str(), name,
+                  std::string(to_string(dtype)).c_str(), cost.total_cycles(), teacher,
                   100 * (cost.total_cycles() / teacher - 1));
       EXPECT_LE(err, 0.07) << name << " " << to_string(dtype);  // the worst reached: 5.6 %
-      within_5 += err <= 0.05;
-      ++networks;
+      t.within_5 += err <= 0.05;
+      ++t.networks;
     }
   }
-  EXPECT_GE(within_5, networks - 1) << "at most one network of a device beyond +-5 %";
+  return t;
+}
+
+class ShippedNetwork : public ::testing::TestWithParam<Device> {};
+
+TEST_P(ShippedNetwork, ComputeModeTotalsAgainstTheTeacher) {
+  const Device d = GetParam();
+  if (!fs::exists(networks_dir(d) / (test::device_stem(d) + "_resnet18.csv"))) {
+    GTEST_SKIP() << "no networks for " << test::device_stem(d);
+  }
+  const Totals t = compute_mode_totals(d, test::device_stem(d));
+  EXPECT_EQ(t.networks, 6);
+  EXPECT_GE(t.within_5, t.networks - 1) << "at most one network of a device beyond +-5 %";
+}
+
+// The accuracy-first VPU_4_0 model (models/README.md, "Accuracy-first
+// models") brings the one total the default misses (ResNet-18 UINT8,
+// +5.63 %) within +-5 % (+4.62 %) and keeps the others there.
+TEST(AccuracyFirstNetwork, Vpu40TotalsAllWithinFivePercent) {
+  const Totals t = compute_mode_totals(Device::VPU_4_0, "vpu_4_0_large");
+  EXPECT_EQ(t.networks, 6);
+  EXPECT_EQ(t.within_5, t.networks);
 }
 
 // nets/mobilenet_v3_large.json (once-for-all's MobileNetV3 config of
