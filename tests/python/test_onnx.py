@@ -33,9 +33,9 @@ def exported(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def costings(source):
-    def make(device, dtype="UINT8", mode="compute"):
+    def make(device, dtype="UINT8", mode="compute", model=None):
         d = device.lower()
-        return vpucost.Costing(model=str(source / "models" / f"{d}.h5"),
+        return vpucost.Costing(model=str(source / "models" / (model or f"{d}.h5")),
                                shave_model=str(source / "models" / f"shave_{d}.h5"),
                                dtype=dtype, mode=mode)
     return make
@@ -132,11 +132,9 @@ def test_within_five_percent_of_the_teacher_totals(exported, costings, source, r
 @pytest.mark.parametrize("dtype", ["UINT8", "FLOAT16"])
 @pytest.mark.parametrize("name", ["mobilenet_v2", "mobilenet_v3_large", "resnet18"])
 def test_the_accuracy_first_vpu_4_0_model_brings_every_total_within_five_percent(
-        exported, source, dtype, name):
+        exported, costings, source, dtype, name):
     # models/README.md, "Accuracy-first models": the one total KNOWN_BEYOND lists.
-    costing = vpucost.Costing(model=str(source / "models" / "vpu_4_0_large.h5"),
-                              shave_model=str(source / "models" / "shave_vpu_4_0.h5"),
-                              dtype=dtype, mode="compute")
+    costing = costings("VPU_4_0", dtype, model="vpu_4_0_large.h5")
     teacher = _teacher_totals(source)["VPU_4_0", dtype, name]
     ours = costing.network(str(exported[name])).total_cycles
     assert abs(ours / teacher - 1) <= 0.05, f"{ours / teacher - 1:+.2%}"
