@@ -43,7 +43,7 @@ rounds() {
     "$vpucost" train --data "$data,$rows" --out "$work/${name}.h5" "${tune[@]}" >/dev/null
     model=$work/${name}.h5
   done
-  wc -l <"$rows.once" >"$work/${name}.rows"
+  echo $(($(wc -l <"$rows.once") - 1)) >"$work/${name}.rows"  # less the header
 }
 cp "$student" "$work/0.h5"
 echo 0 >"$work/0.rows"
@@ -70,5 +70,5 @@ within = ((g.vpucost_cycles / g.cycles_best - 1).abs() <= 0.03).mean()
 print(f"{100 * layer:.2f}% {100 * within:.1f}%")
 PY
 )
-  echo "$name $(($(cat "$work/$name.rows") - 1 < 0 ? 0 : $(cat "$work/$name.rows") - 1)) $(awk '/best-strategy cycles/ {print $6 "%"}' "$work/$name.held") $(awk '/same best strategy/ {print $4 "%"}' "$work/$name.held") $blocks"
+  echo "$name $(cat "$work/$name.rows") $(awk '/best-strategy cycles/ {print $6 "%"}' "$work/$name.held") $(awk '/same best strategy/ {print $4 "%"}' "$work/$name.held") $blocks"
 done
