@@ -54,6 +54,38 @@ void check_attributes(const onnx::NodeProto& node, const std::string& source) {
   }
 }
 
+// A Conv without kernel_shape gets it from its weight's dims, so that
+// inference checks its size against the input's (it does for the attribute;
+// from the weight, libonnx 1.12 reads past an empty kernel when the weight
+// has fewer dimensions than the input: a SEGV found by fuzzing).
+void complete_kernel_shape(
+    onnx::NodeProto& node,
+    const std::unordered_map<std::string, const onnx::TensorProto*>& constants,
+    const std::string& source) {
+  for (const onnx::AttributeProto& a : node.attribute()) {
+    if (a.name() == "kernel_shape") return;
+  }
+  const auto fail = [&](const std::string& why) {
+    throw Error(source + ": " + node_label(node) + ": " + why);
+  };
+  if (node.input_size() < 2) fail("a Conv needs an input and a weight");
+  const auto it = constants.find(node.input(1));
+  if (it == constants.end()) {
+    fail("no kernel_shape attribute, and its weight '" + node.input(1) +
+         "' is not a constant to take it from");
+  }
+  const onnx::TensorProto& w = *it->second;
+  if (w.dims_size() < 3) {
+    fail("its weight '" + node.input(1) + "' has " + std::to_string(w.dims_size()) +
+         " dimensions: expected M x C/group x kH x kW");
+  }
+  onnx::AttributeProto* k = node.add_attribute();
+  k->set_name("kernel_shape");
+  k->set_type(onnx::AttributeProto::INTS);
+  for (int d = 2; d < w.dims_size(); ++d) k->add_ints(w.dims(d));
+  check_attributes(node, source);
+}
+
 }  // namespace
 
 std::unordered_map<std::string, std::string> check_nodes(onnx::GraphProto& graph,
@@ -71,6 +103,12 @@ std::unordered_map<std::string, std::string> check_nodes(onnx::GraphProto& graph
       }
     } else if (kKnownOps.count(node.op_type())) {
       check_attributes(node, source);
+      if (node.op_type() == "Conv") complete_kernel_shape(node, constants, source);
+      if (node.op_type() == "Constant" && node.output_size() == 1) {
+        for (const onnx::AttributeProto& a : node.attribute()) {
+          if (a.name() == "value" && a.has_t()) constants[node.output(0)] = &a.t();
+        }
+      }
       // Slice steps of 0 make inference divide by zero.
       if (node.op_type() == "Slice" && node.input_size() > 4) {
         const auto it = constants.find(node.input(4));

@@ -10,7 +10,11 @@
 //    input's shape), the original op type kept for the mapping;
 //  - the attributes inference would trust are in range (positive kernels,
 //    strides, dilations, group and block sizes; pads >= 0; nonzero Slice
-//    steps).
+//    steps);
+//  - a Conv without kernel_shape gets it from its constant weight (libonnx
+//    reads past the kernel it derives when the weight has fewer dimensions
+//    than the input: a SEGV found by fuzzing); a weight that is not a
+//    constant, or has fewer than 3 dimensions, is an error.
 #include <onnx/onnx_pb.h>
 
 #include <string>

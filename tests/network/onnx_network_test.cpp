@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "vpucost/error.hpp"
@@ -147,6 +148,11 @@ TEST(OnnxImport, BadModelsAreOneClearError) {
             std::string::npos);
   EXPECT_NE(onnx_error_of("grouped_conv.onnx").find("grouped convolution (group 4, not depthwise)"),
             std::string::npos);
+  EXPECT_NE(onnx_error_of("conv_weight_2d.onnx")
+                .find("node 'pw' (Conv): its weight 'w_fc' has 2 dimensions: expected M x "
+                      "C/group x kH x kW"),
+            std::string::npos)
+      << onnx_error_of("conv_weight_2d.onnx");
   EXPECT_NE(onnx_error_of("missing.onnx").find("cannot open"), std::string::npos);
   EXPECT_NE(onnx_error_of("make_samples.py").find("not an ONNX model"), std::string::npos);
 }
@@ -178,6 +184,23 @@ TEST(OnnxImport, BytesAndFileReadTheSame) {
     EXPECT_EQ(a.nodes[i].layer, b.nodes[i].layer);
     EXPECT_EQ(a.nodes[i].shave, b.nodes[i].shave);
   }
+}
+
+// kernel_shape is optional in ONNX's Conv: the importer takes it from the
+// weight, so the model reads as the one that gives it.
+TEST(OnnxImport, ConvKernelShapeFromTheWeight) {
+  const ImportedNetwork a = read_onnx_network(sample("no_kernel_shape.onnx"));
+  const ImportedNetwork b = read_onnx_network(sample("tiny_net.onnx"));
+  ASSERT_EQ(a.nodes.size(), b.nodes.size());
+  std::map<std::string, std::int64_t> kernels;
+  for (std::size_t i = 0; i < a.nodes.size(); ++i) {
+    EXPECT_EQ(a.nodes[i].layer, b.nodes[i].layer) << a.nodes[i].name;
+    EXPECT_EQ(a.nodes[i].shave, b.nodes[i].shave) << a.nodes[i].name;
+    kernels[a.nodes[i].name] = a.nodes[i].layer.kernel_h;
+  }
+  EXPECT_EQ(kernels["stem"], 3);
+  EXPECT_EQ(kernels["dw"], 3);
+  EXPECT_EQ(kernels["pw"], 1);
 }
 
 }  // namespace

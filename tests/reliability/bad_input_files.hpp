@@ -146,8 +146,9 @@ class BadInputFiles {
     std::filesystem::copy_file(std::string(VPUCOST_SOURCE_DIR) + "/nets/mobilenetv2.json",
                                d / "mobilenetv2.json");
     // ONNX models (tests/network/data/onnx/make_samples.py).
-    for (const char* f : {"tiny_net.onnx", "truncated.onnx", "dynamic_input.onnx",
-                          "unknown_op.onnx", "cycle.onnx", "grouped_conv.onnx"}) {
+    for (const char* f :
+         {"tiny_net.onnx", "truncated.onnx", "dynamic_input.onnx", "unknown_op.onnx", "cycle.onnx",
+          "grouped_conv.onnx", "conv_weight_2d.onnx"}) {
       std::filesystem::copy_file(std::string(VPUCOST_SOURCE_DIR) + "/tests/network/data/onnx/" + f,
                                  d / f);
     }

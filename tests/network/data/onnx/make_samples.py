@@ -17,6 +17,8 @@ tiny_net.onnx, 1x3x32x32, one of each mapping rule (network/NETWORK.md §13):
   pool     MaxPool k2 s2                                      -> DPU MAXPOOL
   shuffle  Reshape / Transpose / Reshape (shapes as constants) -> layout
   head     GlobalAveragePool, Flatten, Gemm 16->10            -> DPU AVEPOOL, layout, CONVOLUTION
+
+The bad and edge-case models (cycle, truncated, grouped_conv, ...) are variants of it (main()).
 """
 import pathlib
 
@@ -107,6 +109,21 @@ def main():
             a.i = 4
     grouped.graph.initializer[5].CopyFrom(weight("w_dw", 16, 4, 3, 3))
     write(grouped, "grouped_conv.onnx")
+    # Conv's kernel_shape is optional: taken from the weight's dims.
+    no_kernel = tiny_net()
+    for node in no_kernel.graph.node:
+        if node.op_type == "Conv":
+            kept = [a for a in node.attribute if a.name != "kernel_shape"]
+            del node.attribute[:]
+            node.attribute.extend(kept)
+    write(no_kernel, "no_kernel_shape.onnx")
+    # ... but a 2-D weight (the classifier's) has no kernel dims: libonnx
+    # 1.12's inference read past them (a SEGV found by fuzzing).
+    weight_2d = onnx.ModelProto()
+    weight_2d.CopyFrom(no_kernel)
+    pw = next(n for n in weight_2d.graph.node if n.name == "pw")
+    pw.input[1] = "w_fc"
+    write(weight_2d, "conv_weight_2d.onnx", check=False)
 
 
 if __name__ == "__main__":
