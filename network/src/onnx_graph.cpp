@@ -89,6 +89,14 @@ std::string node_label(const onnx::NodeProto& node) {
   return "node '" + name + "' (" + node.op_type() + ")";
 }
 
+const onnx::TensorProto* constant_value(const onnx::NodeProto& node) {
+  if (node.op_type() != "Constant" || node.output_size() != 1) return nullptr;
+  for (const onnx::AttributeProto& a : node.attribute()) {
+    if (a.name() == "value" && a.has_t()) return &a.t();
+  }
+  return nullptr;
+}
+
 const Dims& OnnxGraph::shape(const std::string& tensor, const onnx::NodeProto& node) const {
   const auto it = shapes.find(tensor);
   if (it == shapes.end()) {
@@ -225,13 +233,7 @@ std::unique_ptr<OnnxGraph> load_onnx_graph(std::string_view bytes, const std::st
   }
   for (int i = 0; i < graph.node_size(); ++i) {
     const onnx::NodeProto& node = graph.node(i);
-    if (node.op_type() == "Constant") {
-      for (const onnx::AttributeProto& a : node.attribute()) {
-        if (a.name() == "value" && a.has_t() && node.output_size() == 1) {
-          g.constants[node.output(0)] = &a.t();
-        }
-      }
-    }
+    if (const onnx::TensorProto* t = constant_value(node)) g.constants[node.output(0)] = t;
     for (const std::string& in : node.input()) {
       if (!in.empty()) g.consumers[in].push_back(i);
     }

@@ -51,4 +51,7 @@ std::unique_ptr<OnnxGraph> load_onnx_graph(std::string_view bytes, const std::st
 /// "node 'name' (Conv)" for messages.
 std::string node_label(const onnx::NodeProto& node);
 
+/// A Constant node's value tensor, or nullptr for any other node.
+const onnx::TensorProto* constant_value(const onnx::NodeProto& node);
+
 }  // namespace vpucost::onnx_import

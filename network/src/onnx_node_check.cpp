@@ -24,10 +24,13 @@ const std::unordered_set<std::string> kKnownOps = {
 
 const std::unordered_set<std::string> kConvPoolOps = {"Conv", "MaxPool", "AveragePool"};
 
+[[noreturn]] void fail(const onnx::NodeProto& node, const std::string& source,
+                       const std::string& why) {
+  throw Error(source + ": " + node_label(node) + ": " + why);
+}
+
 void check_attributes(const onnx::NodeProto& node, const std::string& source) {
-  const auto fail = [&](const std::string& why) {
-    throw Error(source + ": " + node_label(node) + ": " + why);
-  };
+  const auto fail = [&](const std::string& why) { onnx_import::fail(node, source, why); };
   for (const onnx::AttributeProto& a : node.attribute()) {
     const std::string& n = a.name();
     if (kConvPoolOps.count(node.op_type())) {
@@ -65,9 +68,7 @@ void complete_kernel_shape(
   for (const onnx::AttributeProto& a : node.attribute()) {
     if (a.name() == "kernel_shape") return;
   }
-  const auto fail = [&](const std::string& why) {
-    throw Error(source + ": " + node_label(node) + ": " + why);
-  };
+  const auto fail = [&](const std::string& why) { onnx_import::fail(node, source, why); };
   if (node.input_size() < 2) fail("a Conv needs an input and a weight");
   const auto it = constants.find(node.input(1));
   if (it == constants.end()) {
@@ -98,43 +99,39 @@ std::unordered_map<std::string, std::string> check_nodes(onnx::GraphProto& graph
     onnx::NodeProto& node = *graph.mutable_node(i);
     if (!node.domain().empty() && node.domain() != "ai.onnx") {
       if (!unknown_ops_as_shave) {
-        throw Error(source + ": " + node_label(node) + ": operator domain '" + node.domain() +
-                    "' is not the ONNX standard");
+        fail(node, source, "operator domain '" + node.domain() + "' is not the ONNX standard");
       }
     } else if (kKnownOps.count(node.op_type())) {
       check_attributes(node, source);
       if (node.op_type() == "Conv") complete_kernel_shape(node, constants, source);
-      if (node.op_type() == "Constant" && node.output_size() == 1) {
-        for (const onnx::AttributeProto& a : node.attribute()) {
-          if (a.name() == "value" && a.has_t()) constants[node.output(0)] = &a.t();
-        }
-      }
+      if (const onnx::TensorProto* t = constant_value(node)) constants[node.output(0)] = t;
       // Slice steps of 0 make inference divide by zero.
       if (node.op_type() == "Slice" && node.input_size() > 4) {
         const auto it = constants.find(node.input(4));
         if (it != constants.end()) {
           const onnx::TensorProto& t = *it->second;
           for (const std::int64_t s : t.int64_data()) {
-            if (s == 0) throw Error(source + ": " + node_label(node) + ": a Slice step is 0");
+            if (s == 0) fail(node, source, "a Slice step is 0");
           }
           const std::string& raw = t.raw_data();
           for (std::size_t k = 0; k + 8 <= raw.size(); k += 8) {
             std::int64_t s;
             std::memcpy(&s, raw.data() + k, 8);
-            if (s == 0) throw Error(source + ": " + node_label(node) + ": a Slice step is 0");
+            if (s == 0) fail(node, source, "a Slice step is 0");
           }
         }
       }
       continue;
     }
     if (!unknown_ops_as_shave) {
-      throw Error(source + ": " + node_label(node) + ": operator '" + node.op_type() +
-                  "' has no mapping to the DPU, SHAVE or layout nodes (network/NETWORK.md "
-                  "section 13); --unknown-ops shave-generic costs it as a generic SHAVE "
-                  "operation");
+      fail(node, source,
+           "operator '" + node.op_type() +
+               "' has no mapping to the DPU, SHAVE or layout nodes (network/NETWORK.md "
+               "section 13); --unknown-ops shave-generic costs it as a generic SHAVE "
+               "operation");
     }
     if (node.input_size() == 0 || node.output_size() == 0) {
-      throw Error(source + ": " + node_label(node) + ": an operator with no input or output");
+      fail(node, source, "an operator with no input or output");
     }
     // For inference: an element-wise op keeps its first input's shape.
     replaced[node.output(0)] = node.op_type();

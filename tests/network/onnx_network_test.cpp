@@ -29,6 +29,15 @@ std::string onnx_error_of(const std::string& name, const OnnxImportOptions& opti
   return "(no error)";
 }
 
+// Two imports of the same network: node for node the same layers and steps.
+void expect_same_nodes(const ImportedNetwork& a, const ImportedNetwork& b) {
+  ASSERT_EQ(a.nodes.size(), b.nodes.size());
+  for (std::size_t i = 0; i < a.nodes.size(); ++i) {
+    EXPECT_EQ(a.nodes[i].layer, b.nodes[i].layer) << a.nodes[i].name;
+    EXPECT_EQ(a.nodes[i].shave, b.nodes[i].shave) << a.nodes[i].name;
+  }
+}
+
 TEST(OnnxImport, TinyNetMapsEveryRuleNodeForNode) {
   const ImportedNetwork net = read_onnx_network(sample("tiny_net.onnx"));
   EXPECT_EQ(net.name, "tiny_net");
@@ -179,25 +188,16 @@ TEST(OnnxImport, BytesAndFileReadTheSame) {
   bytes << in.rdbuf();
   const ImportedNetwork a = parse_onnx_network(bytes.str(), "memory");
   const ImportedNetwork b = read_onnx_network(sample("tiny_net.onnx"));
-  ASSERT_EQ(a.nodes.size(), b.nodes.size());
-  for (std::size_t i = 0; i < a.nodes.size(); ++i) {
-    EXPECT_EQ(a.nodes[i].layer, b.nodes[i].layer);
-    EXPECT_EQ(a.nodes[i].shave, b.nodes[i].shave);
-  }
+  expect_same_nodes(a, b);
 }
 
 // kernel_shape is optional in ONNX's Conv: the importer takes it from the
 // weight, so the model reads as the one that gives it.
 TEST(OnnxImport, ConvKernelShapeFromTheWeight) {
   const ImportedNetwork a = read_onnx_network(sample("no_kernel_shape.onnx"));
-  const ImportedNetwork b = read_onnx_network(sample("tiny_net.onnx"));
-  ASSERT_EQ(a.nodes.size(), b.nodes.size());
+  expect_same_nodes(a, read_onnx_network(sample("tiny_net.onnx")));
   std::map<std::string, std::int64_t> kernels;
-  for (std::size_t i = 0; i < a.nodes.size(); ++i) {
-    EXPECT_EQ(a.nodes[i].layer, b.nodes[i].layer) << a.nodes[i].name;
-    EXPECT_EQ(a.nodes[i].shave, b.nodes[i].shave) << a.nodes[i].name;
-    kernels[a.nodes[i].name] = a.nodes[i].layer.kernel_h;
-  }
+  for (const ImportedNode& n : a.nodes) kernels[n.name] = n.layer.kernel_h;
   EXPECT_EQ(kernels["stem"], 3);
   EXPECT_EQ(kernels["dw"], 3);
   EXPECT_EQ(kernels["pw"], 1);
